@@ -1,0 +1,59 @@
+package io.pressroom.common;
+
+/**
+ * An error the client should see, rendered as RFC 9457 problem+json by {@link ProblemMapper}. The {@code code} is
+ * stable and documented; the {@code detail} is a human-readable sentence that never carries internals.
+ */
+public class ApiProblem extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final String title;
+
+    public ApiProblem(int status, String code, String title, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.title = title;
+    }
+
+    public static ApiProblem badRequest(String detail) {
+        return new ApiProblem(400, "invalid_request", "Invalid request", detail);
+    }
+
+    public static ApiProblem notFound(String what) {
+        return new ApiProblem(404, "not_found", "Not found", what + " does not exist");
+    }
+
+    public static ApiProblem conflict(String code, String detail) {
+        return new ApiProblem(409, code, "Conflict", detail);
+    }
+
+    public static ApiProblem unauthorized(String detail) {
+        return new ApiProblem(401, "unauthorized", "Unauthorized", detail);
+    }
+
+    public static ApiProblem tooLarge(String detail) {
+        return new ApiProblem(413, "payload_too_large", "Payload too large", detail);
+    }
+
+    public static ApiProblem unavailable(String code, String detail) {
+        return new ApiProblem(503, code, "Service unavailable", detail);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+}

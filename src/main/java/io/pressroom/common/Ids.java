@@ -1,0 +1,32 @@
+package io.pressroom.common;
+
+import java.util.Locale;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+
+/**
+ * Prefixed, time-ordered, unguessable identifiers: a type prefix and a ULID (48-bit millisecond time, 80 random
+ * bits from a secure random source), lower-case. Sorting ids sorts by creation time.
+ */
+public final class Ids {
+
+    public static final String PROJECT = "prj";
+    public static final String API_KEY = "key";
+    public static final String DEPLOY = "dpl";
+    public static final String DEPLOY_VERSION = "dv";
+    public static final String RENDER_JOB = "rj";
+    public static final String RENDER_OUTPUT = "ro";
+    public static final String PDF = "pdf";
+    public static final String WEBHOOK = "wh";
+
+    private Ids() {
+    }
+
+    public static String next(String prefix) {
+        return prefix + "_" + UlidCreator.getUlid().toString().toLowerCase(Locale.ROOT);
+    }
+
+    public static boolean hasPrefix(String id, String prefix) {
+        return id != null && id.startsWith(prefix + "_");
+    }
+}

@@ -1,0 +1,126 @@
+package io.pressroom.common;
+
+import java.util.stream.Collectors;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.validation.ValidationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+
+/**
+ * The one place that turns failures into RFC 9457 problem+json. Clients get a stable {@code code} and a short
+ * sentence; causes are logged, never sent.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response apiProblem(ApiProblem problem, UriInfo uri) {
+        return respond(problem, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ValidationException exception, UriInfo uri) {
+        if (exception instanceof ConstraintViolationException violations && isAboutInput(violations)) {
+            String detail = violations.getConstraintViolations().stream()
+                    .map(v -> fieldName(v) + ": " + v.getMessage())
+                    .sorted()
+                    .collect(Collectors.joining("; "));
+            return respond(ApiProblem.badRequest(detail), uri);
+        }
+        return internal(exception, uri);
+    }
+
+    @ServerExceptionMapper({ JsonMappingException.class, JsonProcessingException.class })
+    public Response unreadableJson(JsonProcessingException exception, UriInfo uri) {
+        String detail = "request body is not valid JSON";
+        if (exception instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            detail = field + ": has the wrong type or format";
+        }
+        return respond(ApiProblem.badRequest(detail), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException exception, UriInfo uri) {
+        int status = exception.getResponse().getStatus();
+        if (status >= 500) {
+            return internal(exception, uri);
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase() : "Error";
+        String code = switch (status) {
+            case 400 -> "invalid_request";
+            case 401 -> "unauthorized";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> "http_" + status;
+        };
+        String detail = status == 404 ? "no such resource" : title;
+        return respond(new ApiProblem(status, code, title, detail), uri);
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable throwable, UriInfo uri) {
+        return internal(throwable, uri);
+    }
+
+    public static Response respond(ApiProblem problem, UriInfo uri) {
+        String path = uri == null ? null : uri.getPath();
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(problem, path))
+                .build();
+    }
+
+    private static Response internal(Throwable throwable, UriInfo uri) {
+        LOG.errorf(throwable, "Unexpected failure on %s", uri == null ? "?" : uri.getPath());
+        return respond(new ApiProblem(500, "internal_error", "Internal error", "the request failed unexpectedly"), uri);
+    }
+
+    private static boolean isAboutInput(ConstraintViolationException violations) {
+        return violations.getConstraintViolations().stream().allMatch(v -> {
+            for (Path.Node node : v.getPropertyPath()) {
+                if (node.getKind() == ElementKind.RETURN_VALUE) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** {@code create.arg0.name} → {@code name}: the field as the client spelled it. */
+    private static String fieldName(ConstraintViolation<?> violation) {
+        StringBuilder name = new StringBuilder();
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.CONTAINER_ELEMENT) {
+                if (node.getIndex() != null) {
+                    name.append('[').append(node.getIndex()).append(']');
+                }
+                if (node.getName() != null && !node.getName().startsWith("<")) {
+                    if (!name.isEmpty()) {
+                        name.append('.');
+                    }
+                    name.append(node.getName());
+                }
+            }
+        }
+        return name.isEmpty() ? "body" : name.toString();
+    }
+}
