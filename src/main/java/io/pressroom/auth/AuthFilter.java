@@ -1,0 +1,78 @@
+package io.pressroom.auth;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.pressroom.common.ApiProblem;
+import io.pressroom.common.ProblemMapper;
+import io.pressroom.config.PressroomConfig;
+import io.pressroom.project.repository.ApiKeyRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Authenticates every {@code /v1} request: {@code /v1/projects…} with the admin key, everything else with a
+ * project key ({@code Authorization: Bearer prk_…}), looked up by its hash.
+ */
+public class AuthFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    private final ApiKeyRepository keys;
+    private final PressroomConfig config;
+    private final Caller caller;
+
+    public AuthFilter(ApiKeyRepository keys, PressroomConfig config, Caller caller) {
+        this.keys = keys;
+        this.config = config;
+        this.caller = caller;
+    }
+
+    @ServerRequestFilter
+    public Uni<Response> authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/v1/") && !path.equals("/v1")) {
+            return Uni.createFrom().nullItem();
+        }
+        String token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (token == null) {
+            return deny(request, "missing API key: send Authorization: Bearer <key>");
+        }
+        if (path.equals("/v1/projects") || path.startsWith("/v1/projects/")) {
+            boolean admin = config.adminKey().map(expected -> ApiKeys.sameSecret(expected, token)).orElse(false);
+            return admin ? Uni.createFrom().nullItem() : deny(request, "this endpoint needs the admin key");
+        }
+        if (!ApiKeys.looksValid(token)) {
+            return deny(request, "invalid API key");
+        }
+        return Panache.withSession(() -> keys.findActiveByHash(ApiKeys.hash(token)))
+                .onItem().transform(key -> {
+                    if (key == null) {
+                        return problem(request, "invalid or revoked API key");
+                    }
+                    caller.authenticate(key.projectId);
+                    return null;
+                });
+    }
+
+    private static String bearerToken(String header) {
+        if (header == null || header.length() <= BEARER.length()
+                || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return header.substring(BEARER.length()).trim();
+    }
+
+    private static Uni<Response> deny(ContainerRequestContext request, String detail) {
+        return Uni.createFrom().item(problem(request, detail));
+    }
+
+    private static Response problem(ContainerRequestContext request, String detail) {
+        Response response = ProblemMapper.respond(ApiProblem.unauthorized(detail), request.getUriInfo());
+        response.getHeaders().putSingle(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"pressroom\"");
+        return response;
+    }
+}

@@ -1,0 +1,30 @@
+package io.pressroom.deploy.rest;
+
+import java.util.List;
+
+import io.pressroom.deploy.repository.Deploy;
+import io.pressroom.deploy.repository.DeployVersion;
+import io.pressroom.deploy.service.BundleFile;
+
+/** What the API shows of deploys and versions. */
+final class DeployViews {
+
+    private DeployViews() {
+    }
+
+    record DeployView(String id, String name, String slug, String latestVersionId, int versionCount, long createdAt,
+            long updatedAt) {
+        static DeployView of(Deploy deploy) {
+            return new DeployView(deploy.id, deploy.name, deploy.slug, deploy.latestVersionId, deploy.versionCount,
+                    deploy.createdAt.toEpochMilli(), deploy.updatedAt.toEpochMilli());
+        }
+    }
+
+    record VersionView(String id, String deployId, int number, String sha256, long bytes, long createdAt,
+            List<BundleFile> files) {
+        static VersionView of(DeployVersion version) {
+            return new VersionView(version.id, version.deployId, version.number, version.sha256, version.bytes,
+                    version.createdAt.toEpochMilli(), version.manifest);
+        }
+    }
+}

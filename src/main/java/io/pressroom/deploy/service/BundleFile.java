@@ -1,0 +1,5 @@
+package io.pressroom.deploy.service;
+
+/** One file of a template bundle as recorded in the version's manifest. */
+public record BundleFile(String path, String contentType, long bytes, String sha256) {
+}

@@ -1,0 +1,155 @@
+package io.pressroom.deploy.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Db;
+import io.pressroom.common.Ids;
+import io.pressroom.deploy.repository.Deploy;
+import io.pressroom.deploy.repository.DeployRepository;
+import io.pressroom.deploy.repository.DeployVersion;
+import io.pressroom.deploy.repository.DeployVersionRepository;
+import io.pressroom.storage.ObjectStorage;
+import io.pressroom.template.TemplateEngine;
+import io.pressroom.template.TemplateEngine.TemplateException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class DeployService {
+
+    public static final String LATEST = "latest";
+
+    private final DeployRepository deploys;
+    private final DeployVersionRepository versions;
+    private final BundleStorage bundles;
+    private final TemplateEngine templates;
+
+    public DeployService(DeployRepository deploys, DeployVersionRepository versions, BundleStorage bundles,
+            TemplateEngine templates) {
+        this.deploys = deploys;
+        this.versions = versions;
+        this.bundles = bundles;
+        this.templates = templates;
+    }
+
+    /** Creates a deploy; an explicit slug already in use is a 409, a derived one gets a unique suffix. */
+    public Uni<Deploy> create(String projectId, String name, String slug) {
+        Deploy deploy = new Deploy();
+        deploy.id = Ids.next(Ids.DEPLOY);
+        deploy.projectId = projectId;
+        deploy.name = name;
+        deploy.slug = slug != null ? slug : deriveSlug(name, deploy.id);
+        deploy.createdAt = Instant.now();
+        deploy.updatedAt = deploy.createdAt;
+        return Panache.withTransaction(() -> deploys.persist(deploy))
+                .onFailure(failure -> Db.isUniqueViolation(failure, "deploys_slug_unique"))
+                .recoverWithUni(failure -> {
+                    if (slug != null) {
+                        return Uni.createFrom().failure(ApiProblem.conflict("slug_taken",
+                                "slug '" + slug + "' is already used by another deploy of this project"));
+                    }
+                    deploy.slug = withSuffix(deploy.slug, deploy.id);
+                    return Panache.withTransaction(() -> deploys.persist(deploy));
+                });
+    }
+
+    @WithSession
+    public Uni<Deploy> find(String projectId, String idOrSlug) {
+        return deploys.findInProject(projectId, idOrSlug)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + idOrSlug));
+    }
+
+    @WithSession
+    public Uni<List<Deploy>> page(String projectId, String beforeId, int limit) {
+        return deploys.page(projectId, beforeId, limit);
+    }
+
+    /**
+     * Publishes a new version: the template must compile, the bundle is written to storage (immutable, under the
+     * new version's id), then the version is recorded and becomes {@code latest} in one transaction. A bundle whose
+     * version could not be recorded is removed again.
+     */
+    public Uni<DeployVersion> publish(String projectId, String idOrSlug, TemplateBundle bundle) {
+        try {
+            templates.compile(bundle.html());
+        } catch (TemplateException e) {
+            return Uni.createFrom().failure(new ApiProblem(400, "template_error", "Template does not compile",
+                    "index.html: " + e.getMessage()));
+        }
+        String versionId = Ids.next(Ids.DEPLOY_VERSION);
+        return find(projectId, idOrSlug).chain(deploy -> {
+            String prefix = BundleStorage.prefix(projectId, deploy.id, versionId);
+            return ObjectStorage.blocking(() -> {
+                bundles.store(prefix, bundle);
+                return prefix;
+            }).chain(stored -> record(projectId, deploy.id, versionId, prefix, bundle)
+                    .onFailure().call(failure -> ObjectStorage.blocking(() -> {
+                        bundles.discard(prefix, bundle);
+                        return null;
+                    }).onFailure().recoverWithNull()));
+        });
+    }
+
+    private Uni<DeployVersion> record(String projectId, String deployId, String versionId, String prefix,
+            TemplateBundle bundle) {
+        return Panache.withTransaction(() -> deploys.lockInProject(projectId, deployId)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + deployId))
+                .chain(deploy -> {
+                    DeployVersion version = new DeployVersion();
+                    version.id = versionId;
+                    version.deployId = deployId;
+                    version.projectId = projectId;
+                    version.number = deploy.versionCount + 1;
+                    version.sha256 = bundle.sha256();
+                    version.bytes = bundle.bytes();
+                    version.storagePrefix = prefix;
+                    version.manifest = bundle.manifest();
+                    version.createdAt = Instant.now();
+                    return versions.persist(version).invoke(saved -> {
+                        deploy.versionCount = saved.number;
+                        deploy.latestVersionId = saved.id;
+                        deploy.updatedAt = saved.createdAt;
+                    });
+                }));
+    }
+
+    @WithSession
+    public Uni<List<DeployVersion>> versions(String projectId, String idOrSlug, Integer beforeNumber, int limit) {
+        return deploys.findInProject(projectId, idOrSlug)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + idOrSlug))
+                .chain(deploy -> versions.page(deploy.id, beforeNumber, limit));
+    }
+
+    /** A version by id, or the one {@code latest} points at; 404 when either does not exist. */
+    @WithSession
+    public Uni<DeployVersion> version(String projectId, String idOrSlug, String versionIdOrLatest) {
+        return deploys.findInProject(projectId, idOrSlug)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + idOrSlug))
+                .chain(deploy -> {
+                    String versionId = LATEST.equals(versionIdOrLatest) ? deploy.latestVersionId : versionIdOrLatest;
+                    if (versionId == null) {
+                        return Uni.createFrom().failure(ApiProblem.notFound("a version of deploy " + idOrSlug));
+                    }
+                    return versions.findInDeploy(deploy.id, versionId);
+                })
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("version " + versionIdOrLatest));
+    }
+
+    static String deriveSlug(String name, String id) {
+        String slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        if (slug.length() > 50) {
+            slug = slug.substring(0, 50).replaceAll("-+$", "");
+        }
+        return slug.isEmpty() ? id.substring(id.length() - 10) : slug;
+    }
+
+    private static String withSuffix(String slug, String id) {
+        return slug + "-" + id.substring(id.length() - 6);
+    }
+}

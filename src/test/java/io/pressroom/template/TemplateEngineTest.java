@@ -1,0 +1,87 @@
+package io.pressroom.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.pressroom.template.TemplateEngine.TemplateException;
+
+class TemplateEngineTest {
+
+    private final TemplateEngine engine = new TemplateEngine();
+
+    private String render(String template, Object payload) {
+        return engine.merge(engine.compile(template), payload);
+    }
+
+    @Test
+    void payloadIsTheRootAndBlocksWork() {
+        Map<String, Object> payload = Map.of("customer", "Acme Corp", "paid", true,
+                "items", List.of(Map.of("name", "Widget"), Map.of("name", "Gadget")),
+                "address", Map.of("city", "Lyon"));
+        String html = render("<h1>{{customer}}</h1>{{#each items}}<li>{{name}}</li>{{/each}}"
+                + "{{#if paid}}PAID{{else}}DUE{{/if}}{{#with address}}{{city}}{{/with}}", payload);
+        assertThat(html).isEqualTo("<h1>Acme Corp</h1><li>Widget</li><li>Gadget</li>PAIDLyon");
+    }
+
+    @Test
+    void valuesAreHtmlEscapedUnlessTripleStashed() {
+        Map<String, Object> payload = Map.of("evil", "<script>alert(1)</script>", "braces", "{{customer}}",
+                "customer", "Acme", "trusted", "<b>bold</b>");
+        assertThat(render("{{evil}}", payload)).isEqualTo("&lt;script&gt;alert(1)&lt;/script&gt;");
+        assertThat(render("{{braces}}", payload)).isEqualTo("{{customer}}");
+        assertThat(render("{{{trusted}}}", payload)).isEqualTo("<b>bold</b>");
+        assertThat(render("<p title=\"{{q}}\">", Map.of("q", "\" onload=\"x"))).doesNotContain("\" onload");
+    }
+
+    @Test
+    void nothingButMapKeysResolves() {
+        // a String's getters (getBytes, getClass, isEmpty) must stay out of reach
+        Map<String, Object> payload = Map.of("name", "Acme", "list", List.of("a"));
+        assertThat(render("[{{name.class}}][{{name.bytes}}][{{name.empty}}][{{list.class.name}}]", payload))
+                .isEqualTo("[][][][]");
+        Object bean = new Object() {
+            @SuppressWarnings("unused")
+            public String getSecret() {
+                return "leaked";
+            }
+        };
+        assertThat(render("[{{bean.secret}}]", Map.of("bean", bean))).isEqualTo("[]");
+    }
+
+    @Test
+    void partialsAndHelpersThatReachOutsideAreRefused() {
+        assertThatThrownBy(() -> render("{{> /etc/passwd}}", Map.of())).isInstanceOf(TemplateException.class);
+        assertThatThrownBy(() -> render("{{> header}}", Map.of())).isInstanceOf(TemplateException.class);
+        assertThatThrownBy(() -> render("{{i18n \"hello\"}}", Map.of())).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("i18n");
+        assertThatThrownBy(() -> render("{{embedded \"x\"}}", Map.of())).isInstanceOf(TemplateException.class);
+        assertThatThrownBy(() -> render("{{log \"x\"}}", Map.of())).isInstanceOf(TemplateException.class);
+    }
+
+    @Test
+    void inlinePartialsStillWork() {
+        assertThat(render("{{#*inline \"row\"}}<td>{{v}}</td>{{/inline}}{{#each cells}}{{> row}}{{/each}}",
+                Map.of("cells", List.of(Map.of("v", "a"), Map.of("v", "b"))))).isEqualTo("<td>a</td><td>b</td>");
+    }
+
+    @Test
+    void compileErrorsNameTheLine() {
+        assertThatThrownBy(() -> engine.compile("<html>\n<body>\n{{#each items}}\n<p>{{name}}</p>\n</body>"))
+                .isInstanceOfSatisfying(TemplateException.class, e -> assertThat(e.line()).isPositive())
+                .hasMessageStartingWith("line ");
+        assertThatThrownBy(() -> engine.compile("ok\nstill ok\n{{#if}}{{/each}}"))
+                .isInstanceOfSatisfying(TemplateException.class, e -> assertThat(e.line()).isEqualTo(3));
+    }
+
+    @Test
+    void cssAndScriptBracesAreLeftAlone() {
+        String template = "<style>body { margin: 0 }</style><script>const o = { a: 1 };</script>{{x}}";
+        assertThat(render(template, Map.of("x", "y")))
+                .isEqualTo("<style>body { margin: 0 }</style><script>const o = { a: 1 };</script>y");
+    }
+}
