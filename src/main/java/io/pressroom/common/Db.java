@@ -1,5 +1,7 @@
 package io.pressroom.common;
 
+import java.sql.SQLException;
+
 import io.vertx.pgclient.PgException;
 
 /** What PostgreSQL said, for the few errors the API turns into answers. */
@@ -10,14 +12,24 @@ public final class Db {
     private Db() {
     }
 
-    /** Whether {@code failure} (or a cause) is a violation of the named unique constraint. */
+    /**
+     * Whether {@code failure} (or a cause) is a violation of the named unique constraint. Hibernate Reactive reports
+     * it as an {@link SQLException} cause, the bare client as a {@link PgException}.
+     */
     public static boolean isUniqueViolation(Throwable failure, String constraint) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
-                return constraint.equals(pg.getConstraint())
-                        || (pg.getErrorMessage() != null && pg.getErrorMessage().contains(constraint));
+                return constraint.equals(pg.getConstraint()) || mentions(pg.getErrorMessage(), constraint);
+            }
+            if (t instanceof SQLException sql && (UNIQUE_VIOLATION.equals(sql.getSQLState())
+                    || mentions(sql.getMessage(), "(" + UNIQUE_VIOLATION + ")"))) {
+                return mentions(sql.getMessage(), "\"" + constraint + "\"");
             }
         }
         return false;
+    }
+
+    private static boolean mentions(String message, String text) {
+        return message != null && message.contains(text);
     }
 }

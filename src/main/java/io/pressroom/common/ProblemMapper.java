@@ -16,6 +16,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
  * The one place that turns failures into RFC 9457 problem+json. Clients get a stable {@code code} and a short
@@ -42,7 +43,7 @@ public class ProblemMapper {
         return internal(exception, uri);
     }
 
-    @ServerExceptionMapper({ JsonMappingException.class, JsonProcessingException.class })
+    @ServerExceptionMapper({ MismatchedInputException.class, JsonMappingException.class, JsonProcessingException.class })
     public Response unreadableJson(JsonProcessingException exception, UriInfo uri) {
         String detail = "request body is not valid JSON";
         if (exception instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {

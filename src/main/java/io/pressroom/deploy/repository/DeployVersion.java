@@ -1,7 +1,6 @@
 package io.pressroom.deploy.repository;
 
 import java.time.Instant;
-import java.util.List;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -11,7 +10,7 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-import io.pressroom.deploy.service.BundleFile;
+import io.pressroom.deploy.service.BundleManifest;
 
 /** An immutable upload of a deploy: the files of its bundle live in object storage under {@code storagePrefix}. */
 @Entity
@@ -37,7 +36,7 @@ public class DeployVersion {
     public String storagePrefix;
 
     @JdbcTypeCode(SqlTypes.JSON)
-    public List<BundleFile> manifest;
+    public BundleManifest manifest;
 
     @Column(name = "created_at")
     public Instant createdAt;

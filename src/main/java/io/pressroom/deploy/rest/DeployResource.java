@@ -41,6 +41,7 @@ import io.smallrye.mutiny.Uni;
 public class DeployResource {
 
     private static final String SLUG = "[a-z0-9][a-z0-9-]{0,62}";
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     public record CreateDeploy(@NotBlank @Size(max = 200) String name,
             @Pattern(regexp = SLUG, message = "must be lower-case letters, digits and '-' (at most 63)") String slug) {
@@ -49,7 +50,7 @@ public class DeployResource {
     public record Asset(@NotBlank String path, @NotBlank String contentType, @NotNull String base64) {
     }
 
-    public record PublishVersion(@NotNull String html, @Valid List<@NotNull Asset> assets) {
+    public record PublishVersion(@NotNull String html, List<@Valid @NotNull Asset> assets) {
     }
 
     private final DeployService deploys;
@@ -125,7 +126,8 @@ public class DeployResource {
             String field = "assets[" + i + "]";
             byte[] content;
             try {
-                content = Base64.getMimeDecoder().decode(asset.base64());
+                // line breaks are tolerated (as in MIME); any other non-alphabet character is an error
+                content = Base64.getDecoder().decode(WHITESPACE.matcher(asset.base64()).replaceAll(""));
             } catch (IllegalArgumentException e) {
                 throw ApiProblem.badRequest(field + ".base64: is not valid base64");
             }

@@ -24,7 +24,7 @@ final class DeployViews {
             List<BundleFile> files) {
         static VersionView of(DeployVersion version) {
             return new VersionView(version.id, version.deployId, version.number, version.sha256, version.bytes,
-                    version.createdAt.toEpochMilli(), version.manifest);
+                    version.createdAt.toEpochMilli(), version.manifest.files());
         }
     }
 }

@@ -109,7 +109,7 @@ public class DeployService {
                     version.sha256 = bundle.sha256();
                     version.bytes = bundle.bytes();
                     version.storagePrefix = prefix;
-                    version.manifest = bundle.manifest();
+                    version.manifest = new BundleManifest(bundle.manifest());
                     version.createdAt = Instant.now();
                     return versions.persist(version).invoke(saved -> {
                         deploy.versionCount = saved.number;

@@ -1,0 +1,7 @@
+package io.pressroom.deploy.service;
+
+import java.util.List;
+
+/** The files of a version, sorted by path. An object rather than a bare array: jsonb columns hold objects here. */
+public record BundleManifest(List<BundleFile> files) {
+}

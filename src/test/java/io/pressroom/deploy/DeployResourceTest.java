@@ -1,0 +1,185 @@
+package io.pressroom.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.pressroom.common.Hashes;
+import io.pressroom.deploy.service.BundleFile;
+import io.pressroom.deploy.service.BundleStorage;
+import io.pressroom.testing.Api;
+import io.pressroom.testing.Api.TestProject;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+class DeployResourceTest {
+
+    @Inject
+    BundleStorage bundles;
+
+    private TestProject project;
+
+    @BeforeEach
+    void newProject() {
+        project = Api.newProject();
+    }
+
+    private String createDeploy(String name) {
+        return project.call().body(Map.of("name", name)).post("/v1/deploys").then().statusCode(201)
+                .extract().path("id");
+    }
+
+    @Test
+    void versionBundleRoundTripsThroughStorageByteForByte() {
+        String deployId = createDeploy("Invoice");
+        byte[] logo = new byte[4096];
+        new Random(42).nextBytes(logo);
+        String css = "body { font-family: sans-serif }";
+        String html = "<html><head><link rel=\"stylesheet\" href=\"css/site.css\"></head><body>{{customer}}"
+                + "<img src=\"img/logo.png\"></body></html>";
+
+        JsonPath created = project.call()
+                .body(Map.of("html", html, "assets", List.of(
+                        Map.of("path", "css/site.css", "contentType", "text/css",
+                                "base64", Base64.getEncoder().encodeToString(css.getBytes(StandardCharsets.UTF_8))),
+                        Map.of("path", "img/logo.png", "contentType", "image/png",
+                                "base64", Base64.getEncoder().encodeToString(logo)))))
+                .post("/v1/deploys/" + deployId + "/versions")
+                .then().statusCode(201)
+                .header("Location", containsString("/v1/deploys/" + deployId + "/versions/dv_"))
+                .body("id", startsWith("dv_"), "number", equalTo(1), "sha256", matchesPattern("[0-9a-f]{64}"),
+                        "bytes", equalTo(html.length() + css.length() + logo.length), "createdAt", notNullValue())
+                .extract().jsonPath();
+        String versionId = created.getString("id");
+
+        String prefix = BundleStorage.prefix(project.id(), deployId, versionId);
+        assertThat(bundles.file(prefix, "index.html")).isEqualTo(html.getBytes(StandardCharsets.UTF_8));
+        assertThat(bundles.file(prefix, "css/site.css")).isEqualTo(css.getBytes(StandardCharsets.UTF_8));
+        assertThat(bundles.file(prefix, "img/logo.png")).isEqualTo(logo);
+        assertThat(bundles.manifest(prefix)).extracting(BundleFile::path)
+                .containsExactly("css/site.css", "img/logo.png", "index.html");
+        assertThat(bundles.manifest(prefix)).filteredOn(f -> f.path().equals("img/logo.png"))
+                .extracting(BundleFile::sha256).containsExactly(Hashes.sha256Hex(logo));
+
+        project.call().get("/v1/deploys/" + deployId + "/versions/latest").then().statusCode(200)
+                .body("id", equalTo(versionId), "sha256", equalTo(created.getString("sha256")),
+                        "files", hasSize(3));
+        project.call().get("/v1/deploys/" + deployId).then().statusCode(200)
+                .body("latestVersionId", equalTo(versionId), "versionCount", equalTo(1));
+    }
+
+    @Test
+    void newVersionsAreNumberedAndBecomeLatest() {
+        String deployId = createDeploy("Report");
+        project.call().get("/v1/deploys/" + deployId + "/versions/latest").then().statusCode(404);
+        String[] ids = new String[3];
+        for (int i = 0; i < 3; i++) {
+            ids[i] = project.call().body(Map.of("html", "<p>v" + i + " {{x}}</p>"))
+                    .post("/v1/deploys/" + deployId + "/versions")
+                    .then().statusCode(201).body("number", equalTo(i + 1)).extract().path("id");
+        }
+        project.call().get("/v1/deploys/" + deployId + "/versions/latest").then().body("id", equalTo(ids[2]));
+        project.call().get("/v1/deploys/" + deployId + "/versions/" + ids[0]).then().statusCode(200)
+                .body("number", equalTo(1));
+
+        JsonPath first = project.call().queryParam("limit", 2).get("/v1/deploys/" + deployId + "/versions")
+                .then().statusCode(200).body("data.number", equalTo(List.of(3, 2))).extract().jsonPath();
+        project.call().queryParam("limit", 2).queryParam("cursor", first.getString("nextCursor"))
+                .get("/v1/deploys/" + deployId + "/versions")
+                .then().statusCode(200).body("data.number", equalTo(List.of(1)), "nextCursor", nullValue());
+    }
+
+    @Test
+    void slugsAreUniquePerProjectAndResolve() {
+        String id = project.call().body(Map.of("name", "Contract", "slug", "contract")).post("/v1/deploys")
+                .then().statusCode(201).body("slug", equalTo("contract")).extract().path("id");
+        project.call().body(Map.of("name", "Contract 2", "slug", "contract")).post("/v1/deploys")
+                .then().statusCode(409).contentType("application/problem+json").body("code", equalTo("slug_taken"));
+        project.call().get("/v1/deploys/contract").then().statusCode(200).body("id", equalTo(id));
+        // derived slugs never collide
+        String a = project.call().body(Map.of("name", "Monthly Report!")).post("/v1/deploys").then().statusCode(201)
+                .body("slug", equalTo("monthly-report")).extract().path("slug");
+        String b = project.call().body(Map.of("name", "Monthly report")).post("/v1/deploys").then().statusCode(201)
+                .extract().path("slug");
+        assertThat(b).startsWith("monthly-report-").isNotEqualTo(a);
+        project.call().body(Map.of("name", "x", "slug", "Bad Slug")).post("/v1/deploys").then().statusCode(400)
+                .body("detail", startsWith("slug"));
+    }
+
+    @Test
+    void templatesThatDoNotCompileAreRejectedNamingTheLine() {
+        String deployId = createDeploy("Broken");
+        project.call().body(Map.of("html", "<html>\n<body>\n{{#each items}}<p>{{name}}</p>\n</body>"))
+                .post("/v1/deploys/" + deployId + "/versions")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("template_error"), "detail", containsString("line "));
+        project.call().get("/v1/deploys/" + deployId).then().body("versionCount", equalTo(0),
+                "latestVersionId", nullValue());
+    }
+
+    @Test
+    void badBodiesAre400NamingTheField() {
+        String deployId = createDeploy("Validated");
+        String versions = "/v1/deploys/" + deployId + "/versions";
+        project.call().body(Map.of()).post(versions).then().statusCode(400).body("detail", startsWith("html"));
+        project.call().body(Map.of("html", "x", "assets", List.of(Map.of("path", "../../etc/passwd",
+                "contentType", "text/plain", "base64", "eA==")))).post(versions)
+                .then().statusCode(400).body("detail", startsWith("assets[0].path"));
+        project.call().body(Map.of("html", "x", "assets", List.of(Map.of("path", "a.css",
+                "contentType", "text/css", "base64", "%%%")))).post(versions)
+                .then().statusCode(400).body("detail", startsWith("assets[0].base64"));
+        project.call().body(Map.of("html", "x", "assets", List.of(Map.of("path", "a.css")))).post(versions)
+                .then().statusCode(400).body("detail", containsString("assets[0].contentType"));
+        project.call().body("{\"html\": ").post(versions).then().statusCode(400)
+                .contentType("application/problem+json");
+        project.call().body(Map.of("html", List.of(1))).post(versions).then().statusCode(400)
+                .body("detail", startsWith("html"));
+        project.call().body(Map.of()).post("/v1/deploys").then().statusCode(400).body("detail", startsWith("name"));
+        project.call().get(versions).then().statusCode(200).body("data", hasSize(0));
+    }
+
+    @Test
+    void listingIsNewestFirstWithACursor() {
+        TestProject fresh = Api.newProject();
+        String[] ids = new String[3];
+        for (int i = 0; i < 3; i++) {
+            ids[i] = fresh.call().body(Map.of("name", "D" + i)).post("/v1/deploys").then().statusCode(201)
+                    .extract().path("id");
+        }
+        String cursor = fresh.call().queryParam("limit", 2).get("/v1/deploys").then().statusCode(200)
+                .body("data.id", equalTo(List.of(ids[2], ids[1]))).extract().path("nextCursor");
+        fresh.call().queryParam("limit", 2).queryParam("cursor", cursor).get("/v1/deploys").then()
+                .body("data.id", equalTo(List.of(ids[0])), "nextCursor", nullValue());
+        fresh.call().queryParam("limit", 0).get("/v1/deploys").then().statusCode(400).body("detail", startsWith("limit"));
+        fresh.call().queryParam("limit", 101).get("/v1/deploys").then().statusCode(400);
+        fresh.call().queryParam("cursor", "!!").get("/v1/deploys").then().statusCode(400)
+                .body("detail", startsWith("cursor"));
+    }
+
+    @Test
+    void unknownThingsAre404() {
+        project.call().get("/v1/deploys/dpl_01hzzzzzzzzzzzzzzzzzzzzzzz").then().statusCode(404)
+                .body("code", equalTo("not_found"));
+        project.call().get("/v1/deploys/no-such-slug").then().statusCode(404);
+        String deployId = createDeploy("Known");
+        project.call().get("/v1/deploys/" + deployId + "/versions/dv_unknown").then().statusCode(404);
+        project.call().get("/v1/nothing-here").then().statusCode(404).contentType("application/problem+json");
+    }
+}

@@ -1,0 +1,49 @@
+package io.pressroom.testing;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.Map;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/** Calls the API the way a client does, with real keys made through the admin endpoints. */
+public final class Api {
+
+    public static final String ADMIN_KEY = "pra_test_admin_key";
+
+    private Api() {
+    }
+
+    public static RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + ADMIN_KEY).contentType(ContentType.JSON);
+    }
+
+    public static RequestSpecification as(String key) {
+        return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON);
+    }
+
+    /** A new project and one key for it. */
+    public record TestProject(String id, String keyId, String key) {
+        public RequestSpecification call() {
+            return as(key);
+        }
+    }
+
+    public static TestProject newProject() {
+        String projectId = admin().body(Map.of("name", "test project")).post("/v1/projects")
+                .then().statusCode(201).extract().path("id");
+        var key = admin().body(Map.of("name", "test key")).post("/v1/projects/" + projectId + "/keys")
+                .then().statusCode(201).extract();
+        return new TestProject(projectId, key.path("id"), key.path("key"));
+    }
+
+    /** Creates a deploy with one version of {@code html}; returns the deploy id. */
+    public static String deployWith(TestProject project, String html) {
+        String deployId = project.call().body(Map.of("name", "Invoice")).post("/v1/deploys")
+                .then().statusCode(201).extract().path("id");
+        project.call().body(Map.of("html", html)).post("/v1/deploys/" + deployId + "/versions")
+                .then().statusCode(201);
+        return deployId;
+    }
+}
