@@ -1,0 +1,84 @@
+package io.pressroom.health;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * A renderer never opens a database connection: its datasource points at a canary socket that counts connection
+ * attempts, and after start-up and health probes the count is still zero.
+ */
+@QuarkusTest
+@TestProfile(RendererRoleTest.RendererRole.class)
+class RendererRoleTest {
+
+    static final AtomicInteger DATABASE_CONNECTIONS = new AtomicInteger();
+    static ServerSocket canary;
+
+    public static class RendererRole implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            int port = openCanary();
+            return Map.of("pressroom.role", "renderer",
+                    "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:" + port + "/postgres",
+                    "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + port + "/postgres");
+        }
+    }
+
+    static synchronized int openCanary() {
+        try {
+            if (canary == null) {
+                canary = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                Thread accept = new Thread(() -> {
+                    while (!canary.isClosed()) {
+                        try (Socket ignored = canary.accept()) {
+                            DATABASE_CONNECTIONS.incrementAndGet();
+                        } catch (IOException closed) {
+                            return;
+                        }
+                    }
+                }, "database-canary");
+                accept.setDaemon(true);
+                accept.start();
+            }
+            return canary.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void closeCanary() throws IOException {
+        if (canary != null) {
+            canary.close();
+        }
+    }
+
+    @Test
+    void rendererChecksKafkaS3AndChromiumAndNeverTouchesTheDatabase() {
+        for (int i = 0; i < 3; i++) {
+            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"),
+                    "checks.name", hasItems("kafka", "s3", "chromium"),
+                    "checks.name", not(hasItem("postgresql")));
+        }
+        assertThat(DATABASE_CONNECTIONS.get()).isZero();
+    }
+}
