@@ -126,9 +126,19 @@ public class DeployService {
                 .chain(deploy -> versions.page(deploy.id, beforeNumber, limit));
     }
 
+    /** A deploy and one of its versions. */
+    public record Resolved(Deploy deploy, DeployVersion version) {
+    }
+
     /** A version by id, or the one {@code latest} points at; 404 when either does not exist. */
     @WithSession
     public Uni<DeployVersion> version(String projectId, String idOrSlug, String versionIdOrLatest) {
+        return resolve(projectId, idOrSlug, versionIdOrLatest).map(Resolved::version);
+    }
+
+    /** The deploy (id or slug) and its version (id or {@code latest}); 404 when either does not exist. */
+    @WithSession
+    public Uni<Resolved> resolve(String projectId, String idOrSlug, String versionIdOrLatest) {
         return deploys.findInProject(projectId, idOrSlug)
                 .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + idOrSlug))
                 .chain(deploy -> {
@@ -136,9 +146,10 @@ public class DeployService {
                     if (versionId == null) {
                         return Uni.createFrom().failure(ApiProblem.notFound("a version of deploy " + idOrSlug));
                     }
-                    return versions.findInDeploy(deploy.id, versionId);
-                })
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("version " + versionIdOrLatest));
+                    return versions.findInDeploy(deploy.id, versionId)
+                            .onItem().ifNull().failWith(() -> ApiProblem.notFound("version " + versionIdOrLatest))
+                            .map(version -> new Resolved(deploy, version));
+                });
     }
 
     static String deriveSlug(String name, String id) {

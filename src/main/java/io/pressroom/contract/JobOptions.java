@@ -1,0 +1,52 @@
+package io.pressroom.contract;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Render options of a job (SPEC §2 {@code options}), validated by the API and carried to the renderer in the
+ * command. Null means "the default".
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record JobOptions(
+        @Pattern(regexp = "(?i)A0|A1|A2|A3|A4|A5|A6|Letter|Legal|Tabloid|Ledger", message = "must be one of A0-A6, Letter, Legal, Tabloid, Ledger") String format,
+        Boolean landscape,
+        @Valid Margin margin,
+        Boolean printBackground,
+        @DecimalMin(value = "0.1", message = "must be between 0.1 and 2") @DecimalMax(value = "2", message = "must be between 0.1 and 2") Double scale,
+        @Pattern(regexp = "\\s*\\d+(\\s*-\\s*\\d*)?(\\s*,\\s*\\d+(\\s*-\\s*\\d*)?)*\\s*", message = "must look like 1-3,5") String pageRanges,
+        Boolean preferCssPageSize,
+        @Size(max = 20000) String headerTemplate,
+        @Size(max = 20000) String footerTemplate,
+        @Pattern(regexp = "print|screen", message = "must be print or screen") String emulateMedia,
+        @Valid WaitFor waitFor,
+        @Size(max = 2000) String waitForExpression,
+        @Min(0) @Max(60000) Long waitDelayMs,
+        @Min(1000) @Max(600000) Long renderTimeoutMs,
+        Boolean javascript) {
+
+    private static final String LENGTH = "(0|\\d+(\\.\\d+)?(px|in|cm|mm))";
+
+    public record Margin(
+            @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String top,
+            @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String right,
+            @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String bottom,
+            @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String left) {
+    }
+
+    public record WaitFor(@Size(min = 1, max = 500) String selector) {
+    }
+
+    public static JobOptions none() {
+        return new JobOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,125 @@
+package io.pressroom.job.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.pressroom.config.PressroomConfig;
+import io.pressroom.job.service.OutboxSignal;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * API role: publishes outbox rows to Kafka, then marks them sent, in a transaction that holds the rows with
+ * {@code FOR UPDATE SKIP LOCKED} — so several API pods share the work and no row is sent by two of them at once.
+ * At-least-once: a crash between publish and commit publishes again, and consumers are idempotent. It polls, and a
+ * committed state change on this pod wakes it at once.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final int BATCH = 100;
+
+    private final Instance<Pool> database;
+    private final MutinyEmitter<String> commands;
+    private final OutboxSignal signal;
+    private final PressroomConfig config;
+    private final Vertx vertx;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean wakeAgain = new AtomicBoolean();
+    private volatile boolean stopped;
+    private long timer = -1;
+
+    public OutboxRelay(Instance<Pool> database, @Channel("render-commands") MutinyEmitter<String> commands,
+            OutboxSignal signal, PressroomConfig config, Vertx vertx) {
+        this.database = database;
+        this.commands = commands;
+        this.signal = signal;
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.role().runsApi()) {
+            return;
+        }
+        signal.onWake(this::drain);
+        timer = vertx.setPeriodic(config.jobs().outboxPollInterval().toMillis(), id -> drain());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** Publishes everything due; one drain at a time per pod, repeated while batches come back full or woken. */
+    public void drain() {
+        if (stopped) {
+            return;
+        }
+        if (!running.compareAndSet(false, true)) {
+            wakeAgain.set(true);
+            return;
+        }
+        wakeAgain.set(false);
+        vertx.runOnContext(() -> publishBatch()
+                .subscribe().with(sent -> {
+                    running.set(false);
+                    if (sent == BATCH || wakeAgain.getAndSet(false)) {
+                        drain();
+                    }
+                }, failure -> {
+                    running.set(false);
+                    LOG.warnf("Outbox relay: %s", failure.getMessage());
+                }));
+    }
+
+    Uni<Integer> publishBatch() {
+        return database.get().withTransaction(connection -> connection.preparedQuery("""
+                SELECT id, topic, message_key, CAST(payload AS text) AS payload FROM outbox
+                WHERE sent_at IS NULL AND available_at <= now()
+                ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""").execute(Tuple.of(BATCH))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Uni<Void>> sends = new ArrayList<>();
+                    List<Long> ids = new ArrayList<>();
+                    for (Row row : rows) {
+                        ids.add(row.getLong("id"));
+                        sends.add(send(row.getString("topic"), row.getString("message_key"),
+                                row.getString("payload")));
+                    }
+                    return Uni.join().all(sends).andFailFast()
+                            .chain(() -> connection.preparedQuery(
+                                    "UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1)")
+                                    .execute(Tuple.of(ids.toArray(Long[]::new))))
+                            .replaceWith(ids.size());
+                }));
+    }
+
+    private Uni<Void> send(String topic, String key, String payload) {
+        Message<String> message = Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+                .withTopic(topic).withKey(key).build());
+        return commands.sendMessage(message).ifNoItem().after(Duration.ofSeconds(30)).fail();
+    }
+}

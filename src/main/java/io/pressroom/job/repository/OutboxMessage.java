@@ -1,0 +1,45 @@
+package io.pressroom.job.repository;
+
+import java.time.Instant;
+import java.util.Map;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A Kafka message written in the same transaction as the state change it announces; see OutboxRelay. */
+@Entity
+@Table(name = "outbox")
+public class OutboxMessage {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    public String topic;
+
+    @Column(name = "message_key")
+    public String messageKey;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> payload;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> headers;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    /** Not published before this moment: how retries are delayed. */
+    @Column(name = "available_at")
+    public Instant availableAt;
+
+    @Column(name = "sent_at")
+    public Instant sentAt;
+}

@@ -1,0 +1,9 @@
+package io.pressroom.job.repository;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+
+@ApplicationScoped
+public class OutboxRepository implements PanacheRepositoryBase<OutboxMessage, Long> {
+}

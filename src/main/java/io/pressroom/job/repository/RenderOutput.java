@@ -1,0 +1,61 @@
+package io.pressroom.job.repository;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** The PDF a succeeded job produced, stored in object storage under {@link #storageKey}. */
+@Entity
+@Table(name = "render_outputs")
+public class RenderOutput {
+
+    public static final String AVAILABLE = "available";
+    public static final String DELETED = "deleted";
+    public static final String EXPIRED = "expired";
+
+    @Id
+    public String id;
+
+    @Column(name = "pdf_id")
+    public String pdfId;
+
+    @Column(name = "job_id")
+    public String jobId;
+
+    @Column(name = "project_id")
+    public String projectId;
+
+    public int attempt;
+
+    public String format;
+
+    @Column(name = "storage_key")
+    public String storageKey;
+
+    @Column(name = "file_name")
+    public String fileName;
+
+    @Column(name = "content_type")
+    public String contentType;
+
+    public long bytes;
+
+    @Column(name = "page_count")
+    public Integer pageCount;
+
+    public String sha256;
+
+    public String state;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+}

@@ -1,0 +1,53 @@
+package io.pressroom.job.rest;
+
+import java.time.Instant;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.pressroom.common.ApiProblem;
+import io.pressroom.job.service.DownloadLinks;
+import io.pressroom.job.service.OutputService;
+import io.smallrye.mutiny.Uni;
+
+/** Serves signed links: the token is the credential, no API key is needed. */
+@Path("/v1/downloads")
+@Tag(name = "Render jobs")
+public class DownloadResource {
+
+    private final DownloadLinks links;
+    private final OutputService outputs;
+
+    public DownloadResource(DownloadLinks links, OutputService outputs) {
+        this.links = links;
+        this.outputs = outputs;
+    }
+
+    @GET
+    @Path("/{token}")
+    @SecurityRequirementsSet
+    @Operation(summary = "Download or preview a PDF through a signed link")
+    public Uni<Response> download(@PathParam("token") String token) {
+        DownloadLinks.Grant grant;
+        try {
+            grant = links.verify(token, Instant.now());
+        } catch (DownloadLinks.Refused refused) {
+            return Uni.createFrom().failure(refused.reason() == DownloadLinks.Refusal.EXPIRED
+                    ? new ApiProblem(410, "link_expired", "Gone", "this link has expired")
+                    : new ApiProblem(403, "link_invalid", "Forbidden", "this link is not valid"));
+        }
+        return outputs.open(grant).map(download -> Response.ok(download.content(), download.output().contentType)
+                .header(HttpHeaders.CONTENT_DISPOSITION, (download.inline() ? "inline" : "attachment")
+                        + "; filename=\"" + download.output().fileName + "\"")
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
+                .header("X-Content-Type-Options", "nosniff")
+                .build());
+    }
+}

@@ -1,0 +1,108 @@
+package io.pressroom.job.rest;
+
+import java.net.URI;
+import java.time.Instant;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.pressroom.auth.Caller;
+import io.pressroom.common.ApiProblem;
+import io.pressroom.config.PressroomConfig;
+import io.pressroom.job.service.CreateJob;
+import io.pressroom.job.service.JobService;
+import io.pressroom.job.service.JobViews.Access;
+import io.pressroom.job.service.JobViews.AccessView;
+import io.pressroom.job.service.JobViews.JobDetail;
+import io.pressroom.job.service.OutputService;
+import io.smallrye.mutiny.Uni;
+
+/** Render jobs: create, read, and reach their PDF. */
+@Path("/v1/render-jobs")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Render jobs")
+public class RenderJobResource {
+
+    static final int MAX_LINK_SECONDS = 604_800;
+
+    private final JobService jobs;
+    private final OutputService outputs;
+    private final Caller caller;
+    private final PressroomConfig config;
+
+    public RenderJobResource(JobService jobs, OutputService outputs, Caller caller, PressroomConfig config) {
+        this.jobs = jobs;
+        this.outputs = outputs;
+        this.caller = caller;
+        this.config = config;
+    }
+
+    @POST
+    @Operation(summary = "Create a render job", description = "Answers 202 at once; the job is rendered "
+            + "asynchronously. With Idempotency-Key, a repeated request within 24 h returns the original answer.")
+    public Uni<Response> create(@Valid @NotNull CreateJob request, @HeaderParam("Idempotency-Key") String key) {
+        return jobs.create(caller.projectId(), request, key)
+                .map(created -> Response.status(created.status())
+                        .location(URI.create("/v1/render-jobs/" + created.jobId()))
+                        .entity(created.body()).build());
+    }
+
+    @GET
+    @Path("/{jobId}")
+    @Operation(summary = "Get a render job with its output")
+    public Uni<JobDetail> get(@PathParam("jobId") String jobId) {
+        return jobs.find(caller.projectId(), jobId);
+    }
+
+    @POST
+    @Path("/{jobId}/output-download")
+    @Operation(summary = "A signed, expiring link that downloads the PDF (attachment)")
+    public Uni<AccessView> download(@PathParam("jobId") String jobId,
+            @QueryParam("expiresInSeconds") Integer expiresInSeconds, @Context UriInfo uri) {
+        return link(jobId, false, expiresInSeconds, uri);
+    }
+
+    @POST
+    @Path("/{jobId}/output-preview")
+    @Operation(summary = "A signed, expiring link that shows the PDF in a browser (inline)")
+    public Uni<AccessView> preview(@PathParam("jobId") String jobId,
+            @QueryParam("expiresInSeconds") Integer expiresInSeconds, @Context UriInfo uri) {
+        return link(jobId, true, expiresInSeconds, uri);
+    }
+
+    @DELETE
+    @Path("/{jobId}/output")
+    @Operation(summary = "Delete the job's PDF", description = "Links handed out before stop working.")
+    public Uni<Response> deleteOutput(@PathParam("jobId") String jobId) {
+        return outputs.delete(caller.projectId(), jobId).map(ignored -> Response.noContent().build());
+    }
+
+    private Uni<AccessView> link(String jobId, boolean inline, Integer expiresInSeconds, UriInfo uri) {
+        int seconds = expiresInSeconds == null ? config.downloads().defaultExpirySeconds() : expiresInSeconds;
+        if (seconds < 1 || seconds > MAX_LINK_SECONDS) {
+            return Uni.createFrom().failure(ApiProblem.badRequest("expiresInSeconds: must be between 1 and "
+                    + MAX_LINK_SECONDS));
+        }
+        Instant expiresAt = Instant.now().plusSeconds(seconds);
+        String base = config.downloads().publicUrl().orElse(uri.getBaseUri().toString()).replaceAll("/+$", "");
+        return outputs.link(caller.projectId(), jobId, inline, expiresAt)
+                .map(token -> new AccessView(new Access(base + "/v1/downloads/" + token, expiresAt.toEpochMilli())));
+    }
+}

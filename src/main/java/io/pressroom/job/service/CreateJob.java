@@ -1,0 +1,27 @@
+package io.pressroom.job.service;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import io.pressroom.contract.JobOptions;
+
+/** The body of {@code POST /v1/render-jobs}. */
+public record CreateJob(
+        @Size(min = 1, max = 100) String deployId,
+        @Size(min = 1, max = 100) String deployVersionId,
+        @Size(min = 1, max = 2_000_000) String html,
+        @Size(max = 200) String businessKey,
+        Map<String, Object> payload,
+        @Pattern(regexp = "managed|transient", message = "must be managed or transient") String outputMode,
+        @Size(min = 1, max = 2) List<@NotBlank @Pattern(regexp = "pdf", message = "must be pdf") String> formats,
+        @Pattern(regexp = "[a-z0-9-]{1,50}", message = "must be a queue name") String queue,
+        @Size(max = 2000) @Pattern(regexp = "https?://.+", message = "must be an http(s) URL") String webhookUrl,
+        @Valid JobOptions options,
+        @Size(max = 100) String sourceType,
+        @Size(max = 200) String sourceId) {
+}

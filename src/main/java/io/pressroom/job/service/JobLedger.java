@@ -1,0 +1,66 @@
+package io.pressroom.job.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pressroom.contract.RenderCommand;
+import io.pressroom.contract.Topics;
+import io.pressroom.deploy.service.BundleStorage;
+import io.pressroom.job.repository.JobEvent;
+import io.pressroom.job.repository.JobEventRepository;
+import io.pressroom.job.repository.OutboxMessage;
+import io.pressroom.job.repository.OutboxRepository;
+import io.pressroom.job.repository.RenderJob;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Writes what accompanies a job's state change inside the caller's transaction: its timeline event and, when the
+ * job must be (re)rendered, the render command as an outbox row. Never publishes anything itself.
+ */
+@ApplicationScoped
+public class JobLedger {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final JobEventRepository events;
+    private final OutboxRepository outbox;
+    private final ObjectMapper json;
+
+    public JobLedger(JobEventRepository events, OutboxRepository outbox, ObjectMapper json) {
+        this.events = events;
+        this.outbox = outbox;
+        this.json = json;
+    }
+
+    public Uni<JobEvent> record(RenderJob job, String type, Map<String, Object> details, Instant at) {
+        return events.persist(JobEvent.of(job.id, type, job.attempt, details, at));
+    }
+
+    /** Queues the command for {@code job.dispatchedAttempt}, published by the relay once {@code delay} passed. */
+    public Uni<OutboxMessage> dispatch(RenderJob job, Duration delay) {
+        OutboxMessage message = new OutboxMessage();
+        message.topic = Topics.commands(job.queue);
+        message.messageKey = job.id;
+        message.payload = json.convertValue(command(job), MAP);
+        message.headers = Map.of();
+        message.createdAt = Instant.now();
+        message.availableAt = message.createdAt.plus(delay);
+        return outbox.persist(message);
+    }
+
+    RenderCommand command(RenderJob job) {
+        String prefix = job.deployVersionId == null ? null
+                : BundleStorage.prefix(job.projectId, job.deployId, job.deployVersionId);
+        return new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, job.id, job.projectId,
+                job.dispatchedAttempt, prefix, job.deployVersionId, job.inlineHtml, job.payload, job.payloadRef,
+                job.options, List.of(job.formats), job.fileName, job.requestedAt.toEpochMilli());
+    }
+}

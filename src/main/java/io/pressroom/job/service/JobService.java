@@ -1,0 +1,221 @@
+package io.pressroom.job.service;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Hashes;
+import io.pressroom.common.Ids;
+import io.pressroom.config.PressroomConfig;
+import io.pressroom.contract.JobOptions;
+import io.pressroom.deploy.service.DeployService;
+import io.pressroom.job.repository.JobRepository;
+import io.pressroom.job.repository.OutputRepository;
+import io.pressroom.job.repository.RenderJob;
+import io.pressroom.job.service.JobViews.Accepted;
+import io.pressroom.job.service.JobViews.JobDetail;
+import io.pressroom.job.service.JobViews.JobView;
+import io.pressroom.storage.ObjectStorage;
+import io.pressroom.template.TemplateEngine;
+import io.pressroom.template.TemplateEngine.TemplateException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+/** Creating and reading render jobs. */
+@ApplicationScoped
+public class JobService {
+
+    /** The answer to a create: what to send back, and whether it replays an earlier request. */
+    public record Created(int status, Map<String, Object> body, String jobId) {
+    }
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+    /** Canonical JSON for request fingerprints: sorted keys, so field order does not matter. */
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY).build();
+
+    private final JobRepository jobs;
+    private final OutputRepository outputs;
+    private final DeployService deploys;
+    private final JobLedger ledger;
+    private final IdempotencyKeys idempotency;
+    private final ObjectStorage storage;
+    private final OutboxSignal outboxSignal;
+    private final TemplateEngine templates;
+    private final ObjectMapper json;
+    private final PressroomConfig.Jobs config;
+
+    public JobService(JobRepository jobs, OutputRepository outputs, DeployService deploys, JobLedger ledger,
+            IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal, TemplateEngine templates,
+            ObjectMapper json, PressroomConfig config) {
+        this.jobs = jobs;
+        this.outputs = outputs;
+        this.deploys = deploys;
+        this.ledger = ledger;
+        this.idempotency = idempotency;
+        this.storage = storage;
+        this.outboxSignal = outboxSignal;
+        this.templates = templates;
+        this.json = json;
+        this.config = config.jobs();
+    }
+
+    /**
+     * Validates the request, resolves the template version and, in one transaction, claims the idempotency key,
+     * inserts the job, its timeline and the outbox row of its first render command.
+     */
+    public Uni<Created> create(String projectId, CreateJob request, String idempotencyKey) {
+        validate(request);
+        byte[] payload = serialize(request.payload() == null ? Map.of() : request.payload());
+        if (payload.length > config.maxPayloadBytes()) {
+            return Uni.createFrom().failure(ApiProblem.tooLarge("payload: is larger than "
+                    + config.maxPayloadBytes() + " bytes"));
+        }
+        String fingerprint = idempotencyKey == null ? null : Hashes.sha256Hex(canonical(request));
+        String jobId = Ids.next(Ids.RENDER_JOB);
+        boolean claimCheck = payload.length > config.inlinePayloadMaxBytes();
+        String payloadRef = claimCheck ? "payloads/" + jobId + ".json" : null;
+
+        Uni<RenderJob> prepared = request.html() != null
+                ? Uni.createFrom().item(() -> newJob(projectId, jobId, request, null, null, payloadRef))
+                : deploys.resolve(projectId, request.deployId(),
+                        request.deployVersionId() == null ? DeployService.LATEST : request.deployVersionId())
+                        .map(found -> newJob(projectId, jobId, request, found.deploy().id, found.version().id,
+                                payloadRef));
+        return prepared
+                .chain(job -> {
+                    Uni<Void> stored = claimCheck
+                            ? ObjectStorage.blocking(() -> {
+                                storage.put(payloadRef, payload, "application/json");
+                                return null;
+                            })
+                            : Uni.createFrom().voidItem();
+                    return stored.chain(() -> persist(job, fingerprint, idempotencyKey))
+                            .call(created -> claimCheck && !created.jobId().equals(jobId)
+                                    ? discardPayload(payloadRef)
+                                    : Uni.createFrom().voidItem())
+                            .onFailure().call(() -> claimCheck ? discardPayload(payloadRef) : Uni.createFrom().voidItem());
+                })
+                .invoke(created -> outboxSignal.wake());
+    }
+
+    private Uni<Created> persist(RenderJob job, String fingerprint, String idempotencyKey) {
+        return Panache.withTransaction(() -> {
+            Uni<Created> earlier = idempotencyKey == null ? Uni.createFrom().nullItem()
+                    : idempotency.claim(job.projectId, idempotencyKey, fingerprint);
+            return earlier.chain(replay -> {
+                if (replay != null) {
+                    return Uni.createFrom().item(replay);
+                }
+                Map<String, Object> body = json.convertValue(new Accepted(true, job.queue, JobView.accepted(job)), MAP);
+                Uni<Void> remembered = idempotencyKey == null ? Uni.createFrom().voidItem()
+                        : idempotency.remember(job.projectId, idempotencyKey, job.id, 202, body);
+                return jobs.persist(job)
+                        .call(saved -> ledger.record(saved, "created", Map.of(), saved.requestedAt))
+                        .call(saved -> ledger.record(saved, "queued", Map.of("queue", saved.queue), saved.requestedAt))
+                        .call(saved -> ledger.dispatch(saved, java.time.Duration.ZERO))
+                        .call(() -> remembered)
+                        .replaceWith(new Created(202, body, job.id));
+            });
+        });
+    }
+
+    private Uni<Void> discardPayload(String key) {
+        return ObjectStorage.blocking(() -> {
+            storage.delete(key);
+            return (Void) null;
+        }).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    private RenderJob newJob(String projectId, String jobId, CreateJob request, String deployId, String versionId,
+            String payloadRef) {
+        RenderJob job = new RenderJob();
+        job.id = jobId;
+        job.projectId = projectId;
+        job.deployId = deployId;
+        job.deployVersionId = versionId;
+        job.inlineHtml = request.html();
+        job.businessKey = request.businessKey();
+        job.queue = request.queue() == null ? config.queues().get(0) : request.queue();
+        job.status = JobStatus.queued;
+        job.attempt = 0;
+        job.dispatchedAttempt = 1;
+        job.maxAttempts = config.maxAttempts();
+        job.outputMode = request.outputMode() == null ? "managed" : request.outputMode();
+        job.formats = request.formats() == null ? new String[] { "pdf" } : request.formats().toArray(String[]::new);
+        job.options = json.convertValue(request.options() == null ? JobOptions.none() : request.options(), MAP);
+        job.payload = payloadRef == null ? (request.payload() == null ? Map.of() : request.payload()) : null;
+        job.payloadRef = payloadRef;
+        job.webhookUrl = request.webhookUrl();
+        job.fileName = FileNames.fromBusinessKey(request.businessKey(), jobId);
+        job.sourceType = request.sourceType();
+        job.sourceId = request.sourceId();
+        job.requestedAt = Instant.now();
+        job.updatedAt = job.requestedAt;
+        job.deadlineAt = job.requestedAt.plus(config.queuedDeadline());
+        return job;
+    }
+
+    private void validate(CreateJob request) {
+        if ((request.deployId() == null) == (request.html() == null)) {
+            throw ApiProblem.badRequest("deployId: give either deployId or html (an inline template), not both");
+        }
+        if (request.html() != null && request.deployVersionId() != null) {
+            throw ApiProblem.badRequest("deployVersionId: only applies with deployId");
+        }
+        if (request.queue() != null && !config.queues().contains(request.queue())) {
+            throw ApiProblem.badRequest("queue: must be one of " + String.join(", ", config.queues()));
+        }
+        if (request.formats() != null && request.formats().stream().distinct().count() != request.formats().size()) {
+            throw ApiProblem.badRequest("formats: lists a format twice");
+        }
+        if (request.html() != null) {
+            try {
+                templates.compile(request.html());
+            } catch (TemplateException e) {
+                throw new ApiProblem(400, "template_error", "Template does not compile", "html: " + e.getMessage());
+            }
+        }
+    }
+
+    private byte[] serialize(Object payload) {
+        try {
+            return json.writeValueAsBytes(payload);
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.badRequest("payload: is not serializable JSON");
+        }
+    }
+
+    private static String canonical(CreateJob request) {
+        try {
+            return new String(CANONICAL.writeValueAsBytes(request), StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @WithSession
+    public Uni<JobDetail> find(String projectId, String jobId) {
+        return jobs.findInProject(projectId, jobId)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
+                .chain(job -> outputs.findPdf(job.id).map(output -> JobDetail.of(job, output)));
+    }
+
+    List<String> queues() {
+        return config.queues();
+    }
+}

@@ -1,0 +1,73 @@
+package io.pressroom.job.service;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.pressroom.job.repository.RenderJob;
+import io.pressroom.job.repository.RenderOutput;
+
+/** What the API shows of jobs and their outputs (seed 000's shapes). */
+public final class JobViews {
+
+    private JobViews() {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobView(String id, String deployId, String deployVersionId, String businessKey, String status,
+            int attempt, String outputMode, String queue, Long requestedAt, Long startedAt, Long finishedAt,
+            Long durationMs, String errorCode, String errorMessage, Boolean acknowledged) {
+
+        /** The job as the 202 of its creation shows it. */
+        public static JobView accepted(RenderJob job) {
+            return new JobView(job.id, job.deployId, job.deployVersionId, job.businessKey, job.status.name(),
+                    job.attempt, job.outputMode, null, millis(job.requestedAt), null, null, null, null, null, null);
+        }
+
+        public static JobView of(RenderJob job) {
+            Long duration = job.finishedAt == null || job.startedAt == null ? null
+                    : job.finishedAt.toEpochMilli() - job.startedAt.toEpochMilli();
+            return new JobView(job.id, job.deployId, job.deployVersionId, job.businessKey, job.status.name(),
+                    job.attempt, job.outputMode, job.queue, millis(job.requestedAt), millis(job.startedAt),
+                    millis(job.finishedAt), duration, job.errorCode, job.errorMessage, job.acknowledged);
+        }
+    }
+
+    public record Accepted(boolean accepted, String queue, JobView job) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OutputView(String id, long bytes, Integer pageCount, String sha256, String state, long createdAt,
+            Long expiresAt) {
+        static OutputView of(RenderOutput output) {
+            return new OutputView(output.id, output.bytes, output.pageCount, output.sha256, output.state,
+                    output.createdAt.toEpochMilli(), millis(output.expiresAt));
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PdfView(String id, String state, String fileName, long bytes, Integer pageCount, long createdAt) {
+        static PdfView of(RenderOutput output) {
+            return new PdfView(output.pdfId, output.state, output.fileName, output.bytes, output.pageCount,
+                    output.createdAt.toEpochMilli());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobDetail(JobView job, OutputView output, PdfView pdf) {
+        public static JobDetail of(RenderJob job, RenderOutput output) {
+            return new JobDetail(JobView.of(job), output == null ? null : OutputView.of(output),
+                    output == null ? null : PdfView.of(output));
+        }
+    }
+
+    public record Access(String url, long expiresAt) {
+    }
+
+    public record AccessView(Access access) {
+    }
+
+    static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+}

@@ -1,0 +1,100 @@
+package io.pressroom.job.service;
+
+import java.time.Instant;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.pressroom.common.ApiProblem;
+import io.pressroom.job.repository.JobRepository;
+import io.pressroom.job.repository.OutputRepository;
+import io.pressroom.job.repository.RenderJob;
+import io.pressroom.job.repository.RenderOutput;
+import io.pressroom.job.service.DownloadLinks.Grant;
+import io.pressroom.storage.ObjectStorage;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+/** A job's PDF: signed links to it, serving it, deleting it. */
+@ApplicationScoped
+public class OutputService {
+
+    /** A stored PDF ready to send. */
+    public record Download(RenderOutput output, byte[] content, boolean inline) {
+    }
+
+    private final JobRepository jobs;
+    private final OutputRepository outputs;
+    private final JobLedger ledger;
+    private final ObjectStorage storage;
+    private final DownloadLinks links;
+
+    public OutputService(JobRepository jobs, OutputRepository outputs, JobLedger ledger, ObjectStorage storage,
+            DownloadLinks links) {
+        this.jobs = jobs;
+        this.outputs = outputs;
+        this.ledger = ledger;
+        this.storage = storage;
+        this.links = links;
+    }
+
+    /** A signed token for the job's PDF: 404 when there is none (any more), 409 while the job has not finished. */
+    @WithSession
+    public Uni<String> link(String projectId, String jobId, boolean inline, Instant expiresAt) {
+        return availableOutput(projectId, jobId)
+                .map(output -> links.sign(new Grant(output.id, inline, expiresAt)));
+    }
+
+    /** The PDF a token grants, checked against the output's current state. */
+    @WithSession
+    public Uni<Download> open(Grant grant) {
+        return outputs.findById(grant.outputId())
+                .map(output -> {
+                    if (output == null || !RenderOutput.AVAILABLE.equals(output.state)) {
+                        throw new ApiProblem(404, "output_gone", "Not found", "this output was deleted or expired");
+                    }
+                    return output;
+                })
+                .chain(output -> ObjectStorage.blocking(() -> storage.get(output.storageKey))
+                        .map(content -> {
+                            if (content == null) {
+                                throw new ApiProblem(404, "output_gone", "Not found", "this output is no longer stored");
+                            }
+                            return new Download(output, content, grant.inline());
+                        }));
+    }
+
+    /** Deletes the job's PDF: its links stop working at once, the stored object goes after the commit. */
+    public Uni<Void> delete(String projectId, String jobId) {
+        return Panache.withTransaction(() -> availableOutput(projectId, jobId).call(output -> {
+            output.state = RenderOutput.DELETED;
+            output.deletedAt = Instant.now();
+            return jobs.findById(jobId).chain(job -> ledger.record(job, "output_deleted",
+                    Map.of("outputId", output.id), output.deletedAt));
+        })).chain(output -> ObjectStorage.blocking(() -> {
+            storage.delete(output.storageKey);
+            return (Void) null;
+        }).onFailure().recoverWithNull()).replaceWithVoid();
+    }
+
+    private Uni<RenderOutput> availableOutput(String projectId, String jobId) {
+        return jobs.findInProject(projectId, jobId)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
+                .chain(job -> outputs.findPdf(job.id).map(output -> check(job, output)));
+    }
+
+    private static RenderOutput check(RenderJob job, RenderOutput output) {
+        if (output == null) {
+            if (!job.status.terminal()) {
+                throw ApiProblem.conflict("output_not_ready", "the job is " + job.status + "; its output is not "
+                        + "available yet");
+            }
+            throw new ApiProblem(404, "output_not_found", "Not found", "the job has no output (it " + job.status + ")");
+        }
+        if (!RenderOutput.AVAILABLE.equals(output.state)) {
+            throw new ApiProblem(404, "output_gone", "Not found", "the output was " + output.state);
+        }
+        return output;
+    }
+}

@@ -1,0 +1,47 @@
+package io.pressroom.render.worker;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pressroom.contract.RenderEvent;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Renderer role: publishes render events (key = job id, so one job's events stay in order) and waits for the
+ * broker's acknowledgement. A renderer owns no database, so there is no outbox here: if publishing fails, the
+ * command is not acknowledged and the API's reaper re-drives the job.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MutinyEmitter<String> events;
+    private final ObjectMapper json;
+
+    public EventPublisher(@Channel("render-events") MutinyEmitter<String> events, ObjectMapper json) {
+        this.events = events;
+        this.json = json;
+    }
+
+    /** Blocks until the broker acknowledged the event. */
+    public void publish(RenderEvent event) {
+        String payload;
+        try {
+            payload = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Message<String> message = Message.of(payload).addMetadata(
+                OutgoingKafkaRecordMetadata.<String> builder().withKey(event.jobId()).build());
+        events.sendMessage(message).await().atMost(ACK_TIMEOUT);
+    }
+}

@@ -1,0 +1,141 @@
+package io.pressroom.render.worker;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pressroom.common.Hashes;
+import io.pressroom.contract.JobOptions;
+import io.pressroom.contract.RenderCommand;
+import io.pressroom.contract.RenderEvent;
+import io.pressroom.render.browser.BrowserPool;
+import io.pressroom.render.browser.RenderFailure;
+import io.pressroom.render.browser.RenderRequest;
+import io.pressroom.render.browser.RenderResult;
+import io.pressroom.storage.ObjectStorage;
+import io.pressroom.template.TemplateEngine;
+import io.pressroom.template.TemplateEngine.TemplateException;
+
+/**
+ * One render attempt, blocking, on a render worker thread: template and payload from storage, merge, Chromium,
+ * upload. Every failure leaves as a {@link RenderProblem} with its error code.
+ */
+@ApplicationScoped
+public class RenderExecutor {
+
+    private static final Logger LOG = Logger.getLogger(RenderExecutor.class);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final TemplateCache templates;
+    private final TemplateEngine engine;
+    private final BrowserPool browsers;
+    private final ObjectStorage storage;
+    private final ObjectMapper json;
+
+    public RenderExecutor(TemplateCache templates, TemplateEngine engine, BrowserPool browsers, ObjectStorage storage,
+            ObjectMapper json) {
+        this.templates = templates;
+        this.engine = engine;
+        this.browsers = browsers;
+        this.storage = storage;
+        this.json = json;
+    }
+
+    public static String outputKey(RenderCommand command) {
+        return "outputs/" + command.projectId() + "/" + command.jobId() + "/" + command.attempt() + "/"
+                + command.fileName() + ".pdf";
+    }
+
+    /** Renders the command's attempt and uploads the PDF; returns what the succeeded event reports. */
+    public RenderEvent.Output execute(RenderCommand command, Map<String, Long> timings) throws RenderProblem {
+        long start = System.nanoTime();
+        TemplateCache.Prepared prepared = prepare(command);
+        Map<String, Object> payload = payload(command);
+        String html;
+        try {
+            html = engine.merge(prepared.template(), payload);
+        } catch (TemplateException e) {
+            throw new RenderProblem("template_error", "template merge failed: " + e.getMessage(), false, e);
+        }
+        timings.put("merge", millisSince(start));
+
+        RenderResult result;
+        try {
+            result = browsers.render(new RenderRequest(command.jobId(), html, prepared.assets(),
+                    RenderOptionsMapper.toRenderOptions(options(command))));
+        } catch (RenderFailure e) {
+            throw new RenderProblem(e.code(), e.getMessage(), e.retryable(), e);
+        }
+        timings.put("load", result.loadMs());
+        timings.put("print", result.printMs());
+
+        int pages = pageCount(result.pdf());
+        long uploadStart = System.nanoTime();
+        String key = outputKey(command);
+        try {
+            storage.put(key, result.pdf(), "application/pdf");
+        } catch (RuntimeException e) {
+            throw new RenderProblem("storage_error", "could not store the PDF", true, e);
+        }
+        timings.put("upload", millisSince(uploadStart));
+        return new RenderEvent.Output(key, "pdf", "application/pdf", result.pdf().length, pages,
+                Hashes.sha256Hex(result.pdf()));
+    }
+
+    private TemplateCache.Prepared prepare(RenderCommand command) throws RenderProblem {
+        try {
+            return command.bundlePrefix() == null ? templates.inline(command.inlineHtml())
+                    : templates.get(command.bundlePrefix());
+        } catch (TemplateException e) {
+            throw new RenderProblem("template_error", "template does not compile: " + e.getMessage(), false, e);
+        } catch (RuntimeException e) {
+            throw new RenderProblem("storage_error", "could not load the template", true, e);
+        }
+    }
+
+    private Map<String, Object> payload(RenderCommand command) throws RenderProblem {
+        if (command.payloadRef() == null) {
+            return command.payload() == null ? Map.of() : command.payload();
+        }
+        try {
+            byte[] bytes = storage.get(command.payloadRef());
+            if (bytes == null) {
+                throw new RenderProblem("internal_error", "the job's payload is no longer stored", false, null);
+            }
+            return json.readValue(bytes, MAP);
+        } catch (IOException | RuntimeException e) {
+            throw new RenderProblem("storage_error", "could not load the payload", true, e);
+        }
+    }
+
+    private JobOptions options(RenderCommand command) {
+        return command.options() == null ? JobOptions.none() : json.convertValue(command.options(), JobOptions.class);
+    }
+
+    private static int pageCount(byte[] pdf) throws RenderProblem {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            return document.getNumberOfPages();
+        } catch (IOException e) {
+            LOG.warn("Chromium produced an unreadable PDF", e);
+            throw new RenderProblem("internal_error", "the PDF could not be read back", true, e);
+        }
+    }
+
+    static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    static Map<String, Long> newTimings() {
+        return new LinkedHashMap<>();
+    }
+}

@@ -1,0 +1,38 @@
+package io.pressroom.render.worker;
+
+import io.pressroom.contract.JobOptions;
+import io.pressroom.render.browser.Margin;
+import io.pressroom.render.browser.RenderOptions;
+
+/** A job's options (nulls meaning "default") as the browser's complete set of render options. */
+final class RenderOptionsMapper {
+
+    private RenderOptionsMapper() {
+    }
+
+    static RenderOptions toRenderOptions(JobOptions job) {
+        RenderOptions defaults = RenderOptions.defaults();
+        Margin margin = job.margin() == null ? defaults.margin()
+                : new Margin(job.margin().top(), job.margin().right(), job.margin().bottom(), job.margin().left());
+        return new RenderOptions(
+                or(job.format(), defaults.format()),
+                or(job.landscape(), defaults.landscape()),
+                margin,
+                or(job.printBackground(), defaults.printBackground()),
+                or(job.scale(), defaults.scale()),
+                or(job.pageRanges(), defaults.pageRanges()),
+                or(job.preferCssPageSize(), defaults.preferCssPageSize()),
+                or(job.headerTemplate(), defaults.headerTemplate()),
+                or(job.footerTemplate(), defaults.footerTemplate()),
+                or(job.emulateMedia(), defaults.emulateMedia()),
+                job.waitFor() == null ? defaults.waitForSelector() : job.waitFor().selector(),
+                or(job.waitForExpression(), defaults.waitForExpression()),
+                or(job.waitDelayMs(), defaults.waitDelayMs()),
+                or(job.renderTimeoutMs(), defaults.renderTimeoutMs()),
+                or(job.javascript(), defaults.javascript()));
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}

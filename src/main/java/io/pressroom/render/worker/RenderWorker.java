@@ -1,0 +1,77 @@
+package io.pressroom.render.worker;
+
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pressroom.contract.RenderCommand;
+import io.pressroom.contract.RenderEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+
+/**
+ * Renderer role: consumes render commands on the bounded {@code render-pool} (platform threads, sized by
+ * {@code pressroom.chromium.concurrency}); the Kafka consumer pauses while the pool is busy. For each command it
+ * reports {@code rendering}, renders, and reports {@code succeeded} or {@code failed}; the offset is committed
+ * after that. Unreadable commands go to the dead-letter topic.
+ */
+@ApplicationScoped
+public class RenderWorker {
+
+    private static final Logger LOG = Logger.getLogger(RenderWorker.class);
+
+    private final RenderExecutor executor;
+    private final EventPublisher events;
+    private final ObjectMapper json;
+
+    public RenderWorker(RenderExecutor executor, EventPublisher events, ObjectMapper json) {
+        this.executor = executor;
+        this.events = events;
+        this.json = json;
+    }
+
+    @Incoming("render-commands-in")
+    @Blocking(value = "render-pool", ordered = false)
+    public void onCommand(String message) {
+        RenderCommand command = parse(message);
+        long received = System.currentTimeMillis();
+        events.publish(RenderEvent.rendering(command, received));
+        Map<String, Long> timings = RenderExecutor.newTimings();
+        timings.put("queueWait", Math.max(0, received - command.requestedAt()));
+        long start = System.nanoTime();
+        RenderEvent outcome;
+        try {
+            RenderEvent.Output output = executor.execute(command, timings);
+            timings.put("total", RenderExecutor.millisSince(start));
+            outcome = RenderEvent.succeeded(command, System.currentTimeMillis(), output, timings);
+            LOG.debugf("Rendered %s attempt %d in %d ms", command.jobId(), command.attempt(), timings.get("total"));
+        } catch (RenderProblem problem) {
+            LOG.infof(problem.getCause(), "Render of %s attempt %d failed: %s (%s)", command.jobId(),
+                    command.attempt(), problem.code(), problem.getMessage());
+            outcome = RenderEvent.failed(command, System.currentTimeMillis(), problem.code(), problem.getMessage(),
+                    problem.retryable());
+        } catch (RuntimeException unexpected) {
+            LOG.errorf(unexpected, "Render of %s attempt %d failed unexpectedly", command.jobId(), command.attempt());
+            outcome = RenderEvent.failed(command, System.currentTimeMillis(), "internal_error",
+                    "the render failed unexpectedly", true);
+        }
+        events.publish(outcome);
+    }
+
+    private RenderCommand parse(String message) {
+        try {
+            RenderCommand command = json.readValue(message, RenderCommand.class);
+            if (command.jobId() == null || command.attempt() < 1 || command.fileName() == null) {
+                throw new IllegalArgumentException("render command without job id, attempt or file name");
+            }
+            return command;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unreadable render command", e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.pressroom.render.worker;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.jknack.handlebars.Template;
+
+import io.pressroom.deploy.service.BundleFile;
+import io.pressroom.deploy.service.BundleStorage;
+import io.pressroom.deploy.service.TemplateBundle;
+import io.pressroom.render.browser.BundleAsset;
+import io.pressroom.template.TemplateEngine;
+
+/**
+ * Template bundles by storage prefix, compiled once. Versions are immutable, so an entry never goes stale; the cache
+ * is bounded by bytes. Blocking (reads object storage on a miss).
+ */
+@ApplicationScoped
+public class TemplateCache {
+
+    /** A version ready to render: its compiled index.html and its assets by path. */
+    public record Prepared(Template template, Map<String, BundleAsset> assets, long bytes) {
+    }
+
+    private static final long MAX_BYTES = 256L * 1024 * 1024;
+
+    private final BundleStorage bundles;
+    private final TemplateEngine templates;
+    private final Cache<String, Prepared> cache = Caffeine.newBuilder()
+            .maximumWeight(MAX_BYTES)
+            .weigher((String prefix, Prepared prepared) -> (int) Math.min(Integer.MAX_VALUE, prepared.bytes()))
+            .build();
+
+    public TemplateCache(BundleStorage bundles, TemplateEngine templates) {
+        this.bundles = bundles;
+        this.templates = templates;
+    }
+
+    public Prepared get(String prefix) {
+        return cache.get(prefix, this::load);
+    }
+
+    /** A one-off template of an inline-html job: compiled each time, never cached. */
+    public Prepared inline(String html) {
+        return new Prepared(templates.compile(html), Map.of(), html.length());
+    }
+
+    private Prepared load(String prefix) {
+        List<BundleFile> manifest = bundles.manifest(prefix);
+        if (manifest == null) {
+            throw new IllegalStateException("template bundle " + prefix + " is missing from storage");
+        }
+        Map<String, BundleAsset> assets = new HashMap<>();
+        String html = null;
+        long bytes = 0;
+        for (BundleFile file : manifest) {
+            byte[] content = bundles.file(prefix, file.path());
+            if (content == null) {
+                throw new IllegalStateException("template bundle " + prefix + " lacks " + file.path());
+            }
+            bytes += content.length;
+            if (file.path().equals(TemplateBundle.INDEX)) {
+                html = new String(content, StandardCharsets.UTF_8);
+            } else {
+                assets.put(file.path(), new BundleAsset(file.contentType(), content));
+            }
+        }
+        if (html == null) {
+            throw new IllegalStateException("template bundle " + prefix + " has no index.html");
+        }
+        return new Prepared(templates.compile(html), Map.copyOf(assets), bytes);
+    }
+}
