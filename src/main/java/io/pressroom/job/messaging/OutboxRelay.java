@@ -3,7 +3,6 @@ package io.pressroom.job.messaging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.pressroom.common.Background;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.service.OutboxSignal;
 import io.quarkus.runtime.ShutdownEvent;
@@ -41,11 +41,7 @@ public class OutboxRelay {
     private final MutinyEmitter<String> commands;
     private final OutboxSignal signal;
     private final PressroomConfig config;
-    private final Vertx vertx;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean wakeAgain = new AtomicBoolean();
-    private volatile boolean stopped;
-    private long timer = -1;
+    private final Background relay;
 
     public OutboxRelay(Instance<Pool> database, @Channel("render-commands") MutinyEmitter<String> commands,
             OutboxSignal signal, PressroomConfig config, Vertx vertx) {
@@ -53,44 +49,19 @@ public class OutboxRelay {
         this.commands = commands;
         this.signal = signal;
         this.config = config;
-        this.vertx = vertx;
+        this.relay = new Background(vertx, "Outbox relay", () -> publishBatch().map(sent -> sent == BATCH));
     }
 
     void start(@Observes StartupEvent event) {
         if (!config.role().runsApi()) {
             return;
         }
-        signal.onWake(this::drain);
-        timer = vertx.setPeriodic(config.jobs().outboxPollInterval().toMillis(), id -> drain());
+        signal.onWake(relay::run);
+        relay.every(config.jobs().outboxPollInterval());
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopped = true;
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-    }
-
-    /** Publishes everything due; one drain at a time per pod, repeated while batches come back full or woken. */
-    public void drain() {
-        if (stopped) {
-            return;
-        }
-        if (!running.compareAndSet(false, true)) {
-            wakeAgain.set(true);
-            return;
-        }
-        wakeAgain.set(false);
-        vertx.runOnContext(() -> publishBatch()
-                .subscribe().with(sent -> {
-                    running.set(false);
-                    if (sent == BATCH || wakeAgain.getAndSet(false)) {
-                        drain();
-                    }
-                }, failure -> {
-                    running.set(false);
-                    LOG.warnf("Outbox relay: %s", failure.getMessage());
-                }));
+        relay.stop();
     }
 
     Uni<Integer> publishBatch() {

@@ -8,9 +8,9 @@ import org.jboss.logging.Logger;
 
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.service.JobTransitions;
+import io.pressroom.common.Background;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -30,41 +30,24 @@ public class Reaper {
     private final Instance<Pool> database;
     private final JobTransitions transitions;
     private final PressroomConfig config;
-    private final Vertx vertx;
-    private volatile boolean busy;
-    private long timer = -1;
+    private final Background sweeps;
 
     public Reaper(Instance<Pool> database, JobTransitions transitions, PressroomConfig config, Vertx vertx) {
         this.database = database;
         this.transitions = transitions;
         this.config = config;
-        this.vertx = vertx;
+        this.sweeps = new Background(vertx, "Reaper", () -> promoteDueRetries().chain(this::reapOverdue)
+                .replaceWith(false));
     }
 
     void start(@Observes StartupEvent event) {
         if (config.role().runsApi()) {
-            timer = vertx.setPeriodic(config.jobs().reaperInterval().toMillis(), id -> sweep());
+            sweeps.every(config.jobs().reaperInterval());
         }
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-    }
-
-    void sweep() {
-        if (busy) {
-            return;
-        }
-        busy = true;
-        // Hibernate Reactive needs a safe duplicated context, which a timer does not run on
-        VertxContextSupport.subscribe(() -> promoteDueRetries().chain(this::reapOverdue).toMulti(),
-                subscription -> subscription.with(ignored -> {
-                }, failure -> {
-                    busy = false;
-                    LOG.warnf("Reaper: %s", failure.getMessage());
-                }, () -> busy = false));
+        sweeps.stop();
     }
 
     /** retry_scheduled → queued once the retry is due, with its timeline event, in one statement. */
