@@ -1,0 +1,86 @@
+package io.pressroom.testing.stack;
+
+import java.lang.reflect.Field;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * PostgreSQL, Kafka and S3 for {@code @QuarkusTest}s: real servers on free ports, started in parallel, their
+ * addresses handed to Pressroom as configuration. A test can stop and restart PostgreSQL through a field annotated
+ * with {@link InjectPostgresControl}.
+ */
+public class PressroomTestStack implements QuarkusTestResourceLifecycleManager {
+
+    private PostgresServer postgres;
+    private KafkaServer kafka;
+    private S3Server s3;
+
+    @Override
+    public Map<String, String> start() {
+        long started = System.nanoTime();
+        postgres = new PostgresServer(0, null);
+        kafka = new KafkaServer(0, null);
+        s3 = new S3Server(0, null);
+        Stack.startAll(postgres, kafka, s3);
+        System.out.printf("Test stack up in %.1f s: PostgreSQL %s, Kafka %s, S3 %s%n", (System.nanoTime() - started) / 1e9,
+                postgres.jdbcUrl(), kafka.bootstrapServers(), s3.endpoint());
+        return config(postgres, kafka, s3);
+    }
+
+    @Override
+    public void stop() {
+        Stack.closeAll(s3, kafka, postgres);
+    }
+
+    /**
+     * Pressroom's configuration for these servers, as Quarkus property names. {@link LocalStack} turns the same map
+     * into environment variables, so tests and the local run configure Pressroom identically.
+     */
+    public static Map<String, String> config(PostgresServer postgres, KafkaServer kafka, S3Server s3) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+        config.put("quarkus.datasource.username", PostgresServer.USER);
+        config.put("quarkus.datasource.password", PostgresServer.PASSWORD);
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("quarkus.s3.endpoint-override", s3.endpoint());
+        config.put("quarkus.s3.aws.region", S3Server.REGION);
+        config.put("quarkus.s3.aws.credentials.type", "static");
+        config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", S3Server.ACCESS_KEY);
+        config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", S3Server.SECRET_KEY);
+        config.put("quarkus.s3.path-style-access", "true");
+        return config;
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        Consumer<Boolean> running = this::setPostgresRunning;
+        injector.injectIntoFields(running, PressroomTestStack::wantsPostgresControl);
+    }
+
+    private void setPostgresRunning(Boolean running) {
+        try {
+            if (running) {
+                postgres.start();
+            } else {
+                postgres.stop();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not " + (running ? "start" : "stop") + " PostgreSQL", e);
+        }
+    }
+
+    // Compared by name: the test class may see another copy of the annotation type (another class loader).
+    private static boolean wantsPostgresControl(Field field) {
+        boolean annotated = Arrays.stream(field.getAnnotations())
+                .anyMatch(a -> a.annotationType().getName().equals(InjectPostgresControl.class.getName()));
+        if (annotated && field.getType() != Consumer.class) {
+            throw new IllegalStateException("@InjectPostgresControl field " + field + " must be a Consumer<Boolean>");
+        }
+        return annotated;
+    }
+}
