@@ -2,6 +2,7 @@ package io.pressroom.common;
 
 import java.util.Locale;
 
+import com.github.f4b6a3.ulid.Ulid;
 import com.github.f4b6a3.ulid.UlidCreator;
 
 /**
@@ -24,6 +25,11 @@ public final class Ids {
 
     public static String next(String prefix) {
         return prefix + "_" + UlidCreator.getUlid().toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** The smallest id of this type that could have been made at {@code epochMillis}: for time-range filters. */
+    public static String lowestAt(String prefix, long epochMillis) {
+        return prefix + "_" + Ulid.min(epochMillis).toString().toLowerCase(Locale.ROOT);
     }
 
     public static boolean hasPrefix(String id, String prefix) {

@@ -9,6 +9,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,9 +25,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.pressroom.auth.Caller;
 import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Cursors;
+import io.pressroom.common.Page;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.service.CreateJob;
+import io.pressroom.job.service.JobFilter;
 import io.pressroom.job.service.JobService;
+import io.pressroom.job.service.JobTransitions;
+import io.pressroom.job.service.JobViews.EventView;
+import io.pressroom.job.service.JobViews.JobView;
 import io.pressroom.job.service.JobViews.Access;
 import io.pressroom.job.service.JobViews.AccessView;
 import io.pressroom.job.service.JobViews.JobDetail;
@@ -44,12 +51,15 @@ public class RenderJobResource {
 
     private final JobService jobs;
     private final OutputService outputs;
+    private final JobTransitions transitions;
     private final Caller caller;
     private final PressroomConfig config;
 
-    public RenderJobResource(JobService jobs, OutputService outputs, Caller caller, PressroomConfig config) {
+    public RenderJobResource(JobService jobs, OutputService outputs, JobTransitions transitions, Caller caller,
+            PressroomConfig config) {
         this.jobs = jobs;
         this.outputs = outputs;
+        this.transitions = transitions;
         this.caller = caller;
         this.config = config;
     }
@@ -69,6 +79,48 @@ public class RenderJobResource {
     @Operation(summary = "Get a render job with its output")
     public Uni<JobDetail> get(@PathParam("jobId") String jobId) {
         return jobs.find(caller.projectId(), jobId);
+    }
+
+    @GET
+    @Operation(summary = "List render jobs, newest first", description = "Filters combine with AND; createdAfter and "
+            + "createdBefore are epoch milliseconds. Pass nextCursor back as cursor for the next page.")
+    public Uni<Page<JobView>> list(@QueryParam("status") String status, @QueryParam("deployId") String deployId,
+            @QueryParam("businessKey") String businessKey, @QueryParam("queue") String queue,
+            @QueryParam("acknowledged") Boolean acknowledged, @QueryParam("createdAfter") Long createdAfter,
+            @QueryParam("createdBefore") Long createdBefore, @QueryParam("sourceType") String sourceType,
+            @QueryParam("sourceId") String sourceId, @QueryParam("limit") Integer limit,
+            @QueryParam("cursor") String cursor) {
+        int size = Cursors.checkLimit(limit, 20, 100);
+        JobFilter filter = new JobFilter(status, deployId, businessKey, queue, acknowledged, createdAfter,
+                createdBefore, sourceType, sourceId);
+        return jobs.list(caller.projectId(), filter, Cursors.decode(cursor), size + 1)
+                .map(rows -> Page.of(rows, size, JobView::of, job -> job.id));
+    }
+
+    public record Acknowledge(@NotNull Boolean acknowledged) {
+    }
+
+    @PATCH
+    @Path("/{jobId}")
+    @Operation(summary = "Mark a job acknowledged (or not)")
+    public Uni<JobDetail> acknowledge(@PathParam("jobId") String jobId, @Valid @NotNull Acknowledge request) {
+        return jobs.acknowledge(caller.projectId(), jobId, request.acknowledged());
+    }
+
+    @DELETE
+    @Path("/{jobId}")
+    @Operation(summary = "Cancel a job", description = "204 for queued, retry_scheduled and rendering jobs; 409 once "
+            + "terminal. An output that still arrives is discarded.")
+    public Uni<Response> cancel(@PathParam("jobId") String jobId) {
+        return transitions.cancel(caller.projectId(), jobId).map(ignored -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/{jobId}/events")
+    @Operation(summary = "The job's timeline, oldest first")
+    public Uni<Page<EventView>> events(@PathParam("jobId") String jobId) {
+        return jobs.timeline(caller.projectId(), jobId, 0).map(events -> new Page<>(
+                events.stream().map(EventView::of).toList(), null));
     }
 
     @POST

@@ -20,6 +20,8 @@ import io.pressroom.common.Ids;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.JobOptions;
 import io.pressroom.deploy.service.DeployService;
+import io.pressroom.job.repository.JobEvent;
+import io.pressroom.job.repository.JobEventRepository;
 import io.pressroom.job.repository.JobRepository;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
@@ -31,6 +33,8 @@ import io.pressroom.template.TemplateEngine;
 import io.pressroom.template.TemplateEngine.TemplateException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 /** Creating and reading render jobs. */
@@ -50,6 +54,7 @@ public class JobService {
 
     private final JobRepository jobs;
     private final OutputRepository outputs;
+    private final JobEventRepository events;
     private final DeployService deploys;
     private final JobLedger ledger;
     private final IdempotencyKeys idempotency;
@@ -59,11 +64,12 @@ public class JobService {
     private final ObjectMapper json;
     private final PressroomConfig.Jobs config;
 
-    public JobService(JobRepository jobs, OutputRepository outputs, DeployService deploys, JobLedger ledger,
+    public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys, JobLedger ledger,
             IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal, TemplateEngine templates,
             ObjectMapper json, PressroomConfig config) {
         this.jobs = jobs;
         this.outputs = outputs;
+        this.events = events;
         this.deploys = deploys;
         this.ledger = ledger;
         this.idempotency = idempotency;
@@ -215,7 +221,28 @@ public class JobService {
                 .chain(job -> outputs.findPdf(job.id).map(output -> JobDetail.of(job, output)));
     }
 
-    List<String> queues() {
-        return config.queues();
+    /** A page of the project's jobs, newest first; {@code limit + 1} rows tell whether another page exists. */
+    @WithSession
+    public Uni<List<RenderJob>> list(String projectId, JobFilter filter, String beforeId, int limit) {
+        return jobs.page(filter.toQuery(projectId, beforeId), limit);
+    }
+
+    @WithTransaction
+    public Uni<JobDetail> acknowledge(String projectId, String jobId, boolean acknowledged) {
+        return jobs.findInProject(projectId, jobId)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
+                .invoke(job -> {
+                    job.acknowledged = acknowledged;
+                    job.updatedAt = Instant.now();
+                })
+                .chain(job -> outputs.findPdf(job.id).map(output -> JobDetail.of(job, output)));
+    }
+
+    /** The job's timeline, oldest first, after the event with id {@code afterId} when given. */
+    @WithSession
+    public Uni<List<JobEvent>> timeline(String projectId, String jobId, long afterId) {
+        return jobs.findInProject(projectId, jobId)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
+                .chain(job -> events.find("jobId = ?1 and id > ?2", Sort.ascending("id"), jobId, afterId).list());
     }
 }

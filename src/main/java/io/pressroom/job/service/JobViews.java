@@ -61,6 +61,14 @@ public final class JobViews {
         }
     }
 
+    /** One timeline entry. */
+    public record EventView(long id, String type, int attempt, long at, java.util.Map<String, Object> details) {
+        public static EventView of(io.pressroom.job.repository.JobEvent event) {
+            return new EventView(event.id, event.type, event.attempt, event.at.toEpochMilli(),
+                    event.details == null ? java.util.Map.of() : event.details);
+        }
+    }
+
     public record Access(String url, long expiresAt) {
     }
 

@@ -1,0 +1,61 @@
+package io.pressroom.job.service;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Ids;
+import io.quarkus.panache.common.Parameters;
+
+/**
+ * The filters of {@code GET /v1/render-jobs} as a JPQL condition. Creation-time bounds become bounds on the id
+ * (ids start with their creation time), so every filter walks an index in the list order.
+ */
+public record JobFilter(String status, String deployId, String businessKey, String queue, Boolean acknowledged,
+        Long createdAfter, Long createdBefore, String sourceType, String sourceId) {
+
+    /** The condition and its parameters for a page strictly older than {@code beforeId} (null for the first). */
+    public Query toQuery(String projectId, String beforeId) {
+        List<String> conditions = new ArrayList<>();
+        Parameters parameters = Parameters.with("projectId", projectId);
+        conditions.add("projectId = :projectId");
+        if (status != null) {
+            try {
+                parameters.and("status", JobStatus.valueOf(status));
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.badRequest("status: must be one of queued, rendering, retry_scheduled, succeeded, "
+                        + "failed, cancelled");
+            }
+            conditions.add("status = :status");
+        }
+        add(conditions, parameters, "deployId", deployId);
+        add(conditions, parameters, "businessKey", businessKey);
+        add(conditions, parameters, "queue", queue);
+        add(conditions, parameters, "acknowledged", acknowledged);
+        add(conditions, parameters, "sourceType", sourceType);
+        add(conditions, parameters, "sourceId", sourceId);
+        if (createdAfter != null) {
+            conditions.add("id >= :lowest");
+            parameters.and("lowest", Ids.lowestAt(Ids.RENDER_JOB, createdAfter + 1));
+        }
+        String upper = createdBefore == null ? null : Ids.lowestAt(Ids.RENDER_JOB, createdBefore);
+        if (beforeId != null && (upper == null || beforeId.compareTo(upper) < 0)) {
+            upper = beforeId;
+        }
+        if (upper != null) {
+            conditions.add("id < :upper");
+            parameters.and("upper", upper);
+        }
+        return new Query(String.join(" and ", conditions), parameters);
+    }
+
+    public record Query(String condition, Parameters parameters) {
+    }
+
+    private static void add(List<String> conditions, Parameters parameters, String field, Object value) {
+        if (value != null) {
+            conditions.add(field + " = :" + field);
+            parameters.and(field, value);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.pressroom.job;
+
+import static io.pressroom.job.RenderFlowTest.awaitTerminal;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.f4b6a3.ulid.Ulid;
+
+import io.pressroom.testing.Api;
+import io.pressroom.testing.Api.TestProject;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Listing, acknowledging, cancelling and the timeline of jobs. */
+@QuarkusTest
+class JobQueriesTest {
+
+    private static final String[] STATUSES = { "queued", "rendering", "succeeded", "failed", "cancelled" };
+
+    @Inject
+    Pool database;
+
+    private TestProject project;
+
+    @BeforeEach
+    void newProject() {
+        project = Api.newProject();
+    }
+
+    /** Inserts a finished-looking job straight into the table: listing does not need renders. */
+    private String insertJob(Random random, long createdAt, String status) {
+        String id = "rj_" + new Ulid(createdAt, randomBytes(random)).toString().toLowerCase(Locale.ROOT);
+        database.preparedQuery("""
+                INSERT INTO render_jobs (id, project_id, status, inline_html, file_name, business_key, requested_at,
+                    acknowledged)
+                VALUES ($1, $2, $3, '<p>x</p>', 'x', $4, to_timestamp($5 / 1000.0), $6)""")
+                .execute(Tuple.of(id, project.id(), status, "bk-" + (createdAt % 3), createdAt,
+                        random.nextBoolean()))
+                .await().indefinitely();
+        return id;
+    }
+
+    private static byte[] randomBytes(Random random) {
+        byte[] bytes = new byte[10];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
+    void cursorPagingSeesEveryJobOnceInOrderWhileJobsArrive() {
+        long seed = Long.getLong("pressroom.test.seed", System.nanoTime());
+        Random random = new Random(seed);
+        String context = "seed " + seed + " (rerun with -Dpressroom.test.seed=" + seed + ")";
+        long now = System.currentTimeMillis();
+        List<String> existing = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            existing.add(insertJob(random, now - 1_000_000 + random.nextInt(1_000_000),
+                    STATUSES[random.nextInt(STATUSES.length)]));
+        }
+        existing.sort(Comparator.reverseOrder());
+
+        for (String statusFilter : new String[] { null, "succeeded" }) {
+            List<String> expected = statusFilter == null ? existing
+                    : existing.stream().filter(id -> statusOf(id).equals(statusFilter)).toList();
+            Set<String> seen = new LinkedHashSet<>();
+            String cursor = null;
+            do {
+                int limit = 1 + random.nextInt(40);
+                var request = project.call().queryParam("limit", limit);
+                if (cursor != null) {
+                    request.queryParam("cursor", cursor);
+                }
+                if (statusFilter != null) {
+                    request.queryParam("status", statusFilter);
+                }
+                JsonPath page = request.get("/v1/render-jobs").then().statusCode(200).extract().jsonPath();
+                List<String> ids = page.getList("data.id");
+                assertThat(ids.size()).as(context).isLessThanOrEqualTo(limit);
+                for (String id : ids) {
+                    assertThat(seen.add(id)).as(context + ": %s seen twice", id).isTrue();
+                }
+                cursor = page.getString("nextCursor");
+                // newer jobs arriving meanwhile must not disturb the pages still to come
+                insertJob(random, System.currentTimeMillis(), "queued");
+            } while (cursor != null);
+            List<String> seenExisting = seen.stream().filter(expected::contains).toList();
+            assertThat(seenExisting).as(context).containsExactlyElementsOf(expected);
+            assertThat(seen).as(context).containsExactlyElementsOf(seenExisting);
+        }
+    }
+
+    private String statusOf(String id) {
+        return database.preparedQuery("SELECT status FROM render_jobs WHERE id = $1").execute(Tuple.of(id))
+                .await().indefinitely().iterator().next().getString("status");
+    }
+
+    @Test
+    void filtersNarrowTheList() {
+        Random random = new Random(7);
+        long now = System.currentTimeMillis();
+        String old = insertJob(random, now - 60_000, "failed");
+        String recent = insertJob(random, now - 1_000, "succeeded");
+        project.call().queryParam("status", "failed").get("/v1/render-jobs").then().statusCode(200)
+                .body("data.id", equalTo(List.of(old)));
+        project.call().queryParam("createdAfter", now - 30_000).get("/v1/render-jobs").then()
+                .body("data.id", equalTo(List.of(recent)));
+        project.call().queryParam("createdBefore", now - 30_000).get("/v1/render-jobs").then()
+                .body("data.id", equalTo(List.of(old)));
+        project.call().queryParam("businessKey", "bk-" + ((now - 1_000) % 3)).get("/v1/render-jobs").then()
+                .body("data.id", hasItem(recent));
+        project.call().queryParam("status", "processing").get("/v1/render-jobs").then().statusCode(400)
+                .body("detail", startsWith("status"));
+        project.call().queryParam("limit", 101).get("/v1/render-jobs").then().statusCode(400)
+                .body("detail", startsWith("limit"));
+        project.call().queryParam("limit", 0).get("/v1/render-jobs").then().statusCode(400);
+        Api.newProject().call().get("/v1/render-jobs").then().statusCode(200).body("data.id", not(hasItem(old)));
+    }
+
+    @Test
+    void acknowledgeCancelAndTimeline() {
+        String done = project.call().body(Map.of("html", "<p>done</p>")).post("/v1/render-jobs").then()
+                .statusCode(202).extract().path("job.id");
+        assertThat(awaitTerminal(project, done).getBoolean("job.acknowledged")).isFalse();
+        project.call().body(Map.of("acknowledged", true)).patch("/v1/render-jobs/" + done).then().statusCode(200)
+                .body("job.acknowledged", equalTo(true));
+        project.call().queryParam("acknowledged", true).get("/v1/render-jobs").then()
+                .body("data.id", equalTo(List.of(done)));
+        project.call().body(Map.of()).patch("/v1/render-jobs/" + done).then().statusCode(400)
+                .body("detail", startsWith("acknowledged"));
+        project.call().delete("/v1/render-jobs/" + done).then().statusCode(409)
+                .contentType("application/problem+json");
+
+        List<String> types = project.call().get("/v1/render-jobs/" + done + "/events").then().statusCode(200)
+                .extract().jsonPath().getList("data.type");
+        assertThat(types).containsSubsequence("created", "queued", "rendering", "succeeded");
+
+        String slow = project.call().body(Map.of("html", "<p>slow</p>", "options", Map.of("waitDelayMs", 5000)))
+                .post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "rendering".equals(
+                project.call().get("/v1/render-jobs/" + slow).then().extract().path("job.status")));
+        project.call().delete("/v1/render-jobs/" + slow).then().statusCode(204);
+        project.call().delete("/v1/render-jobs/" + slow).then().statusCode(409);
+        // the render still finishes on the renderer, but its output is never attached
+        await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> project.call()
+                .get("/v1/render-jobs/" + slow).then().body("job.status", equalTo("cancelled"))
+                .body("output", equalTo(null)));
+        assertThat(project.call().get("/v1/render-jobs/" + slow + "/events").then().extract().jsonPath()
+                .<String> getList("data.type")).contains("cancelled");
+        Api.newProject().call().delete("/v1/render-jobs/" + slow).then().statusCode(404);
+        Api.newProject().call().get("/v1/render-jobs/" + slow + "/events").then().statusCode(404);
+    }
+}
