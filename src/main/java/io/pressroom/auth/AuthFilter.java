@@ -1,5 +1,6 @@
 package io.pressroom.auth;
 
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -32,7 +33,7 @@ public class AuthFilter {
         this.caller = caller;
     }
 
-    @ServerRequestFilter
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Response> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if ((!path.startsWith("/v1/") && !path.equals("/v1")) || path.startsWith(DOWNLOADS)) {

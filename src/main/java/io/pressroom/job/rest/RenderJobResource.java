@@ -1,7 +1,9 @@
 package io.pressroom.job.rest;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executor;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -19,12 +21,15 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.pressroom.auth.Caller;
 import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Contexts;
 import io.pressroom.common.Cursors;
 import io.pressroom.common.Page;
 import io.pressroom.config.PressroomConfig;
@@ -32,12 +37,14 @@ import io.pressroom.job.service.CreateJob;
 import io.pressroom.job.service.JobFilter;
 import io.pressroom.job.service.JobService;
 import io.pressroom.job.service.JobTransitions;
+import io.pressroom.job.service.JobWaits;
 import io.pressroom.job.service.JobViews.EventView;
 import io.pressroom.job.service.JobViews.JobView;
 import io.pressroom.job.service.JobViews.Access;
 import io.pressroom.job.service.JobViews.AccessView;
 import io.pressroom.job.service.JobViews.JobDetail;
 import io.pressroom.job.service.OutputService;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /** Render jobs: create, read, and reach their PDF. */
@@ -52,11 +59,13 @@ public class RenderJobResource {
     private final JobService jobs;
     private final OutputService outputs;
     private final JobTransitions transitions;
+    private final JobWaits waits;
     private final Caller caller;
     private final PressroomConfig config;
 
-    public RenderJobResource(JobService jobs, OutputService outputs, JobTransitions transitions, Caller caller,
-            PressroomConfig config) {
+    public RenderJobResource(JobService jobs, OutputService outputs, JobTransitions transitions, JobWaits waits,
+            Caller caller, PressroomConfig config) {
+        this.waits = waits;
         this.jobs = jobs;
         this.outputs = outputs;
         this.transitions = transitions;
@@ -66,12 +75,36 @@ public class RenderJobResource {
 
     @POST
     @Operation(summary = "Create a render job", description = "Answers 202 at once; the job is rendered "
-            + "asynchronously. With Idempotency-Key, a repeated request within 24 h returns the original answer.")
-    public Uni<Response> create(@Valid @NotNull CreateJob request, @HeaderParam("Idempotency-Key") String key) {
-        return jobs.create(caller.projectId(), request, key)
-                .map(created -> Response.status(created.status())
-                        .location(URI.create("/v1/render-jobs/" + created.jobId()))
-                        .entity(created.body()).build());
+            + "asynchronously. With Idempotency-Key, a repeated request within 24 h returns the original answer. "
+            + "With sync=true (or wait=SECONDS) the request waits up to 15 s (pressroom.jobs.sync-wait-max) for the "
+            + "job to end: 200 with the job, even a failed one, or 202 when it still runs.")
+    public Uni<Response> create(@Valid @NotNull CreateJob request, @HeaderParam("Idempotency-Key") String key,
+            @QueryParam("sync") boolean sync, @QueryParam("wait") Integer waitSeconds) {
+        Duration wait = waitFor(sync, waitSeconds);
+        String projectId = caller.projectId();
+        Executor here = Contexts.currentExecutor();
+        return jobs.create(projectId, request, key).chain(created -> {
+            Response accepted = Response.status(created.status())
+                    .location(URI.create("/v1/render-jobs/" + created.jobId())).entity(created.body()).build();
+            if (wait.isZero()) {
+                return Uni.createFrom().item(accepted);
+            }
+            return waits.untilTerminal(created.jobId(), wait).emitOn(here)
+                    .chain(done -> done ? jobs.find(projectId, created.jobId()).map(job -> Response.ok(job).build())
+                            : Uni.createFrom().item(accepted));
+        });
+    }
+
+    private Duration waitFor(boolean sync, Integer waitSeconds) {
+        Duration max = config.jobs().syncWaitMax();
+        if (waitSeconds != null) {
+            if (waitSeconds < 0) {
+                throw ApiProblem.badRequest("wait: must be 0 or more seconds");
+            }
+            Duration asked = Duration.ofSeconds(waitSeconds);
+            return asked.compareTo(max) > 0 ? max : asked;
+        }
+        return sync ? max : Duration.ZERO;
     }
 
     @GET
@@ -113,6 +146,31 @@ public class RenderJobResource {
             + "terminal. An output that still arrives is discarded.")
     public Uni<Response> cancel(@PathParam("jobId") String jobId) {
         return transitions.cancel(caller.projectId(), jobId).map(ignored -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/{jobId}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @StreamOwnerCheck.JobMustExist
+    @Operation(summary = "The job's timeline as a live stream (SSE)", description = "Past events first (after "
+            + "Last-Event-ID when given), then each new one as it happens on any API pod; the stream closes after "
+            + "the terminal event. Each SSE event has the timeline id as its id and the event type as its name.")
+    public Multi<OutboundSseEvent> stream(@PathParam("jobId") String jobId,
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        long after = parseEventId(lastEventId);
+        return waits.follow(jobId, after).map(event -> sse.newEventBuilder().id(Long.toString(event.id())).name(event.type())
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(EventView.class, event).build());
+    }
+
+    private static long parseEventId(String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(lastEventId.trim());
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("Last-Event-ID: must be an event id from this stream");
+        }
     }
 
     @GET

@@ -1,0 +1,50 @@
+package io.pressroom.job.rest;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import jakarta.ws.rs.NameBinding;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.pressroom.auth.Caller;
+import io.pressroom.common.ApiProblem;
+import io.pressroom.common.ProblemMapper;
+import io.pressroom.job.repository.JobRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A stream commits its 200 before its first event, so the job is looked up here, before the resource method: an
+ * unknown job, or another project's, answers 404 like everywhere else.
+ */
+public class StreamOwnerCheck {
+
+    @NameBinding
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ ElementType.METHOD, ElementType.TYPE })
+    public @interface JobMustExist {
+    }
+
+    private final JobRepository jobs;
+    private final Caller caller;
+
+    public StreamOwnerCheck(JobRepository jobs, Caller caller) {
+        this.jobs = jobs;
+        this.caller = caller;
+    }
+
+    @JobMustExist
+    @ServerRequestFilter(priority = Priorities.USER + 100)
+    public Uni<Response> check(ContainerRequestContext request) {
+        String jobId = request.getUriInfo().getPathParameters().getFirst("jobId");
+        return Panache.withSession(() -> jobs.findInProject(caller.projectId(), jobId))
+                .map(job -> job != null ? null
+                        : ProblemMapper.respond(ApiProblem.notFound("render job " + jobId), request.getUriInfo()));
+    }
+}

@@ -1,0 +1,122 @@
+package io.pressroom.job.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pressroom.job.service.JobViews.EventView;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Waiting for jobs without holding a thread: sync-wait requests and live timelines park on {@link JobWatcher}
+ * and look at the job again (one indexed read) only when PostgreSQL says it changed. Reads go through the plain
+ * reactive pool, which works from the notification connection's context.
+ */
+@ApplicationScoped
+public class JobWaits {
+
+    private static final Set<String> TERMINAL_EVENTS = Set.of("succeeded", "failed", "cancelled");
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final JobWatcher watcher;
+    private final Instance<Pool> database;
+    private final ObjectMapper json;
+
+    public JobWaits(JobWatcher watcher, Instance<Pool> database, ObjectMapper json) {
+        this.watcher = watcher;
+        this.database = database;
+        this.json = json;
+    }
+
+    /** Completes with {@code true} once the job is terminal, {@code false} when {@code timeout} passed first. */
+    public Uni<Boolean> untilTerminal(String jobId, Duration timeout) {
+        return Uni.createFrom().<Boolean> emitter(emitter -> {
+            Runnable check = () -> database.get().preparedQuery("SELECT status FROM render_jobs WHERE id = $1")
+                    .execute(Tuple.of(jobId))
+                    .subscribe().with(rows -> {
+                        if (rows.size() > 0 && JobStatus.valueOf(rows.iterator().next().getString("status"))
+                                .terminal()) {
+                            emitter.complete(true);
+                        }
+                    }, failure -> {
+                        // the next notification or the deadline decides
+                    });
+            AutoCloseable watch = watcher.watch(jobId, check);
+            emitter.onTermination(() -> close(watch));
+            check.run();
+        }).ifNoItem().after(timeout).recoverWithItem(false);
+    }
+
+    /**
+     * The job's timeline after event {@code afterId}, live: past events first, then each new one as it is
+     * committed on any pod; completes after the terminal event.
+     */
+    public Multi<EventView> follow(String jobId, long afterId) {
+        return Multi.createFrom().emitter(emitter -> {
+            AtomicLong last = new AtomicLong(afterId);
+            Runnable fetch = () -> eventsAfter(jobId, last.get()).subscribe().with(events -> {
+                synchronized (last) {
+                    for (EventView event : events) {
+                        if (event.id() > last.get() && !emitter.isCancelled()) {
+                            last.set(event.id());
+                            emitter.emit(event);
+                            if (TERMINAL_EVENTS.contains(event.type())) {
+                                emitter.complete();
+                                return;
+                            }
+                        }
+                    }
+                }
+            }, emitter::fail);
+            AutoCloseable watch = watcher.watch(jobId, fetch);
+            emitter.onTermination(() -> close(watch));
+            fetch.run();
+        });
+    }
+
+    private Uni<List<EventView>> eventsAfter(String jobId, long afterId) {
+        return database.get().preparedQuery("""
+                SELECT id, type, attempt, CAST(details AS text) AS details, at FROM job_events
+                WHERE job_id = $1 AND id > $2 ORDER BY id""").execute(Tuple.of(jobId, afterId))
+                .map(rows -> {
+                    List<EventView> events = new ArrayList<>();
+                    for (Row row : rows) {
+                        events.add(new EventView(row.getLong("id"), row.getString("type"), row.getInteger("attempt"),
+                                row.getOffsetDateTime("at").toInstant().toEpochMilli(), parse(row.getString("details"))));
+                    }
+                    return events;
+                });
+    }
+
+    private Map<String, Object> parse(String details) {
+        try {
+            return details == null ? Map.of() : json.readValue(details, MAP);
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+
+    private static void close(AutoCloseable watch) {
+        try {
+            watch.close();
+        } catch (Exception ignored) {
+            // removing a watcher cannot fail
+        }
+    }
+
+}

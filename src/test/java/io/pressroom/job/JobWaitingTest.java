@@ -1,0 +1,160 @@
+package io.pressroom.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.pressroom.testing.Api;
+import io.pressroom.testing.Api.TestProject;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Sync wait and the live timeline, woken through PostgreSQL LISTEN/NOTIFY. */
+@QuarkusTest
+class JobWaitingTest {
+
+    @Inject
+    Pool database;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    private TestProject project;
+
+    @BeforeEach
+    void newProject() {
+        project = Api.newProject();
+    }
+
+    @Test
+    void syncWaitAnswers200WithTheFinishedJob() {
+        long start = System.currentTimeMillis();
+        project.call().queryParam("sync", true).body(Map.of("html", "<p>{{x}}</p>", "payload", Map.of("x", "now")))
+                .post("/v1/render-jobs").then().statusCode(200)
+                .body("job.status", equalTo("succeeded"), "output.pageCount", equalTo(1), "pdf.id", notNullValue());
+        assertThat(System.currentTimeMillis() - start).isLessThan(15_000);
+    }
+
+    @Test
+    void syncWaitAnswers200EvenWhenTheJobFailed() {
+        project.call().queryParam("sync", true).body(Map.of("html", "<p>{{> missing}}</p>"))
+                .post("/v1/render-jobs").then().statusCode(200)
+                .body("job.status", equalTo("failed"), "job.errorCode", equalTo("template_error"));
+    }
+
+    @Test
+    void waitAnswers202WhenTheDeadlinePassesFirst() {
+        long start = System.currentTimeMillis();
+        project.call().queryParam("wait", 1).body(Map.of("html", "<p>slow</p>", "options", Map.of("waitDelayMs", 4000)))
+                .post("/v1/render-jobs").then().statusCode(202).body("job.status", equalTo("queued"));
+        assertThat(System.currentTimeMillis() - start).isBetween(900L, 6_000L);
+        project.call().queryParam("wait", -1).body(Map.of("html", "x")).post("/v1/render-jobs").then()
+                .statusCode(400);
+    }
+
+    private HttpResponse<Stream<String>> openStream(String jobId, String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/v1/render-jobs/" + jobId + "/events"))
+                .header("Authorization", "Bearer " + project.key()).header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
+    }
+
+    /** Reads the stream to its end (it must end by itself): the {@code id:} and {@code event:} of each event. */
+    private static List<String[]> readToEnd(HttpResponse<Stream<String>> response) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            List<String[]> events = new ArrayList<>();
+            String[] current = new String[2];
+            response.body().forEach(line -> {
+                if (line.startsWith("id:")) {
+                    current[0] = line.substring(3).trim();
+                } else if (line.startsWith("event:")) {
+                    current[1] = line.substring(6).trim();
+                } else if (line.startsWith("data:") && current[1] == null) {
+                    int type = line.indexOf("\"type\":\"");
+                    current[1] = line.substring(type + 8, line.indexOf('"', type + 8));
+                } else if (line.isEmpty() && current[1] != null) {
+                    events.add(current.clone());
+                    current[0] = null;
+                    current[1] = null;
+                }
+            });
+            return events;
+        }).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theTimelineStreamsLiveAndClosesAfterTheTerminalEvent() throws Exception {
+        String jobId = project.call().body(Map.of("html", "<p>live</p>", "options", Map.of("waitDelayMs", 1500)))
+                .post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");
+        HttpResponse<Stream<String>> response = openStream(jobId, null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        List<String[]> events = readToEnd(response);
+        assertThat(events).extracting(e -> e[1]).containsSubsequence("created", "queued", "rendering", "succeeded")
+                .last().isEqualTo("succeeded");
+
+        // resuming after "queued" replays only what came later
+        String queuedId = events.stream().filter(e -> e[1].equals("queued")).findFirst().orElseThrow()[0];
+        List<String[]> resumed = readToEnd(openStream(jobId, queuedId));
+        assertThat(resumed).extracting(e -> e[1]).doesNotContain("created", "queued").contains("succeeded");
+    }
+
+    @Test
+    void aChangeCommittedByAnotherPodReachesTheStream() throws Exception {
+        // a job no renderer will touch (no command), changed "elsewhere": plain SQL plus NOTIFY, as another pod does
+        String jobId = "rj_elsewhere" + System.nanoTime();
+        database.preparedQuery("""
+                INSERT INTO render_jobs (id, project_id, status, inline_html, file_name, deadline_at)
+                VALUES ($1, $2, 'queued', '<p>x</p>', 'x', now() + interval '1 hour')""")
+                .execute(Tuple.of(jobId, project.id())).await().indefinitely();
+        HttpResponse<Stream<String>> response = openStream(jobId, null);
+        CompletableFuture<List<String[]>> events = CompletableFuture.supplyAsync(() -> {
+            try {
+                return readToEnd(response);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(500);
+        assertThat(events).isNotDone();
+        database.withTransaction(connection -> connection.preparedQuery(
+                "UPDATE render_jobs SET status = 'cancelled' WHERE id = $1").execute(Tuple.of(jobId))
+                .chain(() -> connection.preparedQuery("INSERT INTO job_events (job_id, type) VALUES ($1, 'cancelled')")
+                        .execute(Tuple.of(jobId)))
+                .chain(() -> connection.preparedQuery("SELECT pg_notify('pressroom_jobs', $1)")
+                        .execute(Tuple.of(jobId))))
+                .await().indefinitely();
+        assertThat(events.get(10, TimeUnit.SECONDS)).extracting(e -> e[1]).containsExactly("cancelled");
+    }
+
+    @Test
+    void anotherProjectsStreamIs404() throws Exception {
+        String jobId = project.call().body(Map.of("html", "<p>mine</p>")).post("/v1/render-jobs").then()
+                .statusCode(202).extract().path("job.id");
+        project = Api.newProject();
+        assertThat(openStream(jobId, null).statusCode()).isEqualTo(404);
+    }
+
+}
