@@ -192,6 +192,9 @@ public class JobTransitions {
         output.sha256 = produced.sha256();
         output.state = RenderOutput.AVAILABLE;
         output.createdAt = now;
+        if ("transient".equals(job.outputMode)) {
+            output.expiresAt = now.plus(config.transientTtl());
+        }
         return outputs.persist(output);
     }
 

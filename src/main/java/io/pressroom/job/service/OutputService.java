@@ -67,15 +67,40 @@ public class OutputService {
 
     /** Deletes the job's PDF: its links stop working at once, the stored object goes after the commit. */
     public Uni<Void> delete(String projectId, String jobId) {
-        return Panache.withTransaction(() -> availableOutput(projectId, jobId).call(output -> {
-            output.state = RenderOutput.DELETED;
-            output.deletedAt = Instant.now();
-            return jobs.findById(jobId).chain(job -> ledger.record(job, "output_deleted",
-                    Map.of("outputId", output.id), output.deletedAt));
-        })).chain(output -> ObjectStorage.blocking(() -> {
+        return Panache.withTransaction(() -> availableOutput(projectId, jobId)
+                .call(output -> retire(output, RenderOutput.DELETED, "output_deleted")))
+                .chain(this::removeStored);
+    }
+
+    /**
+     * Expires up to {@code limit} transient outputs past their time; completes with how many. Each in its own
+     * transaction, re-checked under a row lock, so several API pods can sweep at once.
+     */
+    public Uni<Integer> expireDue(int limit) {
+        return Panache.withSession(() -> outputs.find("state = ?1 and expiresAt < ?2", RenderOutput.AVAILABLE,
+                Instant.now()).page(0, limit).list())
+                .onItem().transformToMulti(due -> io.smallrye.mutiny.Multi.createFrom().iterable(due))
+                .onItem().transformToUniAndConcatenate(candidate -> Panache.withTransaction(() -> outputs
+                        .findById(candidate.id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                        .chain(output -> RenderOutput.AVAILABLE.equals(output.state)
+                                ? retire(output, RenderOutput.EXPIRED, "output_expired").replaceWith(output)
+                                : Uni.createFrom().<RenderOutput> nullItem()))
+                        .call(output -> output == null ? Uni.createFrom().voidItem() : removeStored(output)))
+                .collect().asList().map(java.util.List::size);
+    }
+
+    private Uni<?> retire(RenderOutput output, String state, String timelineEvent) {
+        output.state = state;
+        output.deletedAt = Instant.now();
+        return jobs.findById(output.jobId).chain(job -> ledger.record(job, timelineEvent,
+                Map.of("outputId", output.id), output.deletedAt));
+    }
+
+    private Uni<Void> removeStored(RenderOutput output) {
+        return ObjectStorage.blocking(() -> {
             storage.delete(output.storageKey);
             return (Void) null;
-        }).onFailure().recoverWithNull()).replaceWithVoid();
+        }).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private Uni<RenderOutput> availableOutput(String projectId, String jobId) {
