@@ -29,8 +29,9 @@ public record RenderEvent(
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
 
+    /** The stored PDF, and the stored render report of the attempt (null when it could not be written). */
     public record Output(String storageKey, String format, String contentType, long bytes, int pageCount,
-            String sha256) {
+            String sha256, String reportKey) {
     }
 
     public static RenderEvent rendering(RenderCommand command, long at) {

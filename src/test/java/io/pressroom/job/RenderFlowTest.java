@@ -90,6 +90,13 @@ class RenderFlowTest {
         project.call().header("Idempotency-Key", "render-2026-04-28-001").body(seedRequest()).post("/v1/render-jobs")
                 .then().statusCode(202).body("job.id", equalTo(jobId), "job.status", equalTo("queued"));
 
+        JsonPath report = project.call().get("/v1/render-jobs/" + jobId + "/report").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(report.getInt("pages")).isEqualTo(1);
+        assertThat(report.getString("sha256")).isEqualTo(done.getString("output.sha256"));
+        assertThat(report.getMap("timings")).containsKeys("queueWait", "merge", "load", "print", "upload");
+        assertThat(report.getList("blockedRequests")).isEmpty();
+
         String download = project.call().post("/v1/render-jobs/" + jobId + "/output-download")
                 .then().statusCode(200).body("access.url", containsString("/v1/downloads/"),
                         "access.expiresAt", notNullValue())

@@ -50,6 +50,9 @@ public class RenderOutput {
 
     public String state;
 
+    @Column(name = "report_key")
+    public String reportKey;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

@@ -181,6 +181,15 @@ public class RenderJobResource {
                 events.stream().map(EventView::of).toList(), null));
     }
 
+    @GET
+    @Path("/{jobId}/report")
+    @Operation(summary = "The render report of a succeeded job", description = "Pages, bytes, sha256, timings in ms "
+            + "(queueWait, merge, load, print, upload), console errors and blocked requests.")
+    public Uni<Response> report(@PathParam("jobId") String jobId) {
+        return outputs.report(caller.projectId(), jobId)
+                .map(report -> Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build());
+    }
+
     @POST
     @Path("/{jobId}/output-download")
     @Operation(summary = "A signed, expiring link that downloads the PDF (attachment)")

@@ -190,6 +190,7 @@ public class JobTransitions {
         output.bytes = produced.bytes();
         output.pageCount = produced.pageCount();
         output.sha256 = produced.sha256();
+        output.reportKey = produced.reportKey();
         output.state = RenderOutput.AVAILABLE;
         output.createdAt = now;
         if ("transient".equals(job.outputMode)) {

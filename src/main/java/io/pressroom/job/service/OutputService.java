@@ -65,6 +65,26 @@ public class OutputService {
                         }));
     }
 
+    /** The render report (JSON) of the attempt that produced the job's output. */
+    @WithSession
+    public Uni<byte[]> report(String projectId, String jobId) {
+        return jobs.findInProject(projectId, jobId)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
+                .chain(job -> outputs.findPdf(job.id).map(output -> {
+                    if (output == null && !job.status.terminal()) {
+                        throw ApiProblem.conflict("output_not_ready", "the job is " + job.status
+                                + "; its report is not available yet");
+                    }
+                    if (output == null || output.reportKey == null) {
+                        throw new ApiProblem(404, "report_not_found", "Not found", "the job has no render report");
+                    }
+                    return output.reportKey;
+                }))
+                .chain(key -> ObjectStorage.blocking(() -> storage.get(key)))
+                .onItem().ifNull().failWith(() -> new ApiProblem(404, "report_not_found", "Not found",
+                        "the render report is no longer stored"));
+    }
+
     /** Deletes the job's PDF: its links stop working at once, the stored object goes after the commit. */
     public Uni<Void> delete(String projectId, String jobId) {
         return Panache.withTransaction(() -> availableOutput(projectId, jobId)

@@ -88,8 +88,35 @@ public class RenderExecutor {
             throw new RenderProblem("storage_error", "could not store the PDF", true, e);
         }
         timings.put("upload", millisSince(uploadStart));
-        return new RenderEvent.Output(key, "pdf", "application/pdf", result.pdf().length, pages,
-                Hashes.sha256Hex(result.pdf()));
+        String sha256 = Hashes.sha256Hex(result.pdf());
+        String reportKey = storeReport(command, result, pages, sha256, timings);
+        return new RenderEvent.Output(key, "pdf", "application/pdf", result.pdf().length, pages, sha256, reportKey);
+    }
+
+    public static String reportKey(RenderCommand command) {
+        return "outputs/" + command.projectId() + "/" + command.jobId() + "/" + command.attempt() + "/report.json";
+    }
+
+    /** The render report beside the PDF; a report that cannot be written does not fail the render. */
+    private String storeReport(RenderCommand command, RenderResult result, int pages, String sha256,
+            Map<String, Long> timings) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("jobId", command.jobId());
+        report.put("attempt", command.attempt());
+        report.put("pages", pages);
+        report.put("bytes", result.pdf().length);
+        report.put("sha256", sha256);
+        report.put("timings", new LinkedHashMap<>(timings));
+        report.put("consoleErrors", result.consoleErrors());
+        report.put("blockedRequests", result.blocked());
+        try {
+            String key = reportKey(command);
+            storage.put(key, json.writeValueAsBytes(report), "application/json");
+            return key;
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf(e, "Could not store the render report of %s", command.jobId());
+            return null;
+        }
     }
 
     private TemplateCache.Prepared prepare(RenderCommand command) throws RenderProblem {
