@@ -36,6 +36,85 @@ public interface PressroomConfig {
     /** Kafka topics and administration. */
     Kafka kafka();
 
+    /** Render jobs: retries, deadlines, payloads. */
+    Jobs jobs();
+
+    /** Signed download and preview links. */
+    Downloads downloads();
+
+    interface Jobs {
+        /** Queues clients may name; each has its topic {@code pressroom.render.commands.<queue>}. */
+        @WithDefault("default,priority")
+        List<String> queues();
+
+        /** Most render attempts per job (the first included). */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Delay before the 2nd, 3rd, … attempt after a retryable failure; the last one repeats. */
+        @WithDefault("2s,8s,30s")
+        List<Duration> retryBackoff();
+
+        /** Payloads larger than this (serialized JSON bytes) go to object storage as a claim check. */
+        @WithDefault("65536")
+        int inlinePayloadMaxBytes();
+
+        /** Largest payload accepted (serialized JSON bytes); larger requests get 413. */
+        @WithDefault("5242880")
+        int maxPayloadBytes();
+
+        /** A job still queued this long after its command was sent is sent again. */
+        @WithDefault("2m")
+        Duration queuedDeadline();
+
+        /** Grace on top of the render budget before a rendering job counts as crashed. */
+        @WithDefault("60s")
+        Duration renderingGrace();
+
+        /** Render budget when the job sets none. */
+        @WithDefault("30s")
+        Duration defaultRenderTimeout();
+
+        /** How often the reaper looks for overdue jobs and due retries. */
+        @WithDefault("2s")
+        Duration reaperInterval();
+
+        /** How long an Idempotency-Key is remembered. */
+        @WithDefault("24h")
+        Duration idempotencyTtl();
+
+        /** How long the output of an {@code outputMode: transient} job is kept. */
+        @WithDefault("1h")
+        Duration transientTtl();
+
+        /** How often expired transient outputs are deleted. */
+        @WithDefault("30s")
+        Duration expirySweepInterval();
+
+        /** Longest a create request waits for the job with {@code ?sync=true} or {@code ?wait=SECONDS}. */
+        @WithDefault("15s")
+        Duration syncWaitMax();
+
+        /** How often the outbox relay looks for unsent messages (it is also woken after each commit). */
+        @WithDefault("500ms")
+        Duration outboxPollInterval();
+    }
+
+    interface Downloads {
+        /**
+         * Secret that signs download links; every API pod must share it. When unset, a random one is made per
+         * process (links then work only on the pod that made them, until it restarts).
+         */
+        Optional<String> signingKey();
+
+        /** Base URL clients reach the API at, for links; defaults to the base URL of the request. */
+        Optional<String> publicUrl();
+
+        /** Link lifetime when the request names none, in seconds. */
+        @WithDefault("600")
+        int defaultExpirySeconds();
+    }
+
     interface Bootstrap {
         /** Plain {@code prk_…} key of the bootstrap project; nothing is created when unset. */
         Optional<String> projectKey();
@@ -76,12 +155,64 @@ public interface PressroomConfig {
 
         /** Extra command-line flags for Chromium, added to Pressroom's own. */
         Optional<List<String>> extraArgs();
+
+        /** Pages rendering at once in the one browser of this process; more callers wait for a free page. */
+        @WithDefault("2")
+        int concurrency();
+
+        /** The browser is replaced after this many renders, which bounds what a long-lived Chromium accumulates. */
+        @WithDefault("200")
+        int restartAfterRenders();
+
+        /** How long Chromium may take to start and announce its DevTools endpoint. */
+        @WithDefault("20s")
+        Duration launchTimeout();
+
+        /** Longest wait for a DevTools call outside a render's budget (opening pages); longer counts as hung. */
+        @WithDefault("30s")
+        Duration protocolTimeout();
+
+        /** Upper bound on a job's {@code renderTimeoutMs} (whole render: load, waits and printing). */
+        @WithDefault("120s")
+        Duration maxRenderTimeout();
+
+        /** Longest page load (until the load event); exceeding it fails the job with {@code navigation_timeout}. */
+        @WithDefault("20s")
+        Duration navigationTimeout();
+
+        /** Longest wait for closing or resetting a page; a browser that takes longer counts as hung and is killed. */
+        @WithDefault("5s")
+        Duration cleanupTimeout();
+
+        /** Largest PDF a render may produce, in bytes; larger output fails with {@code output_too_large}. */
+        @WithDefault("52428800")
+        long maxOutputBytes();
+
+        /** How long the readiness probe waits for the browser to answer (starting it first if needed). */
+        @WithDefault("10s")
+        Duration healthTimeout();
+
+        /** Keep Chromium's own OS sandbox; it needs a non-root user with user namespaces, so it is off by default. */
+        @WithDefault("false")
+        boolean osSandbox();
     }
 
     interface Kafka {
         /** How long a Kafka health probe may take before the check reports DOWN. */
         @WithDefault("3s")
         Duration healthTimeout();
+
+        /** Create Pressroom's topics at start-up when they do not exist (API role). */
+        @WithDefault("true")
+        boolean createTopics();
+
+        /** Partitions of topics Pressroom creates: the most renderer (or API) pods that share one queue. */
+        @WithDefault("6")
+        int partitions();
+
+        /** Replication factor of topics Pressroom creates. */
+        @WithDefault("1")
+        short replicationFactor();
     }
 
     enum Role {

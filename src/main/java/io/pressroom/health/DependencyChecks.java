@@ -58,7 +58,8 @@ public class DependencyChecks {
             return null;
         })));
         if (config.role().runsRenderer()) {
-            readiness.register("chromium", () -> check("chromium", timeout, () -> blocking(chromium::version)));
+            readiness.register("chromium",
+                    () -> check("chromium", config.chromium().healthTimeout(), () -> blocking(chromium::version)));
         }
     }
 

@@ -1,50 +1,21 @@
 package io.pressroom.render.browser;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.pressroom.config.PressroomConfig;
-
 /**
- * Checks that the configured Chromium binary exists and starts: {@code chromium --version}, remembered once it
- * succeeded (the binary does not change under a running process).
+ * The readiness probe's view of Chromium: the pool's browser answers (it is started first when needed). Asked only
+ * in roles that render, so an API-only process never starts Chromium.
  */
 @ApplicationScoped
 public class ChromiumProbe {
 
-    private final Path executable;
-    private volatile String version;
+    private final BrowserPool pool;
 
-    public ChromiumProbe(PressroomConfig config) {
-        this.executable = Path.of(config.chromium().executablePath());
+    public ChromiumProbe(BrowserPool pool) {
+        this.pool = pool;
     }
 
-    public String version() throws IOException, InterruptedException {
-        String known = version;
-        if (known != null) {
-            return known;
-        }
-        if (!Files.isExecutable(executable)) {
-            throw new IOException("Chromium is not installed at " + executable);
-        }
-        Process process = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true).start();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                throw new IOException("Chromium --version did not answer within 10 s");
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (process.exitValue() != 0) {
-                throw new IOException("Chromium --version exited with " + process.exitValue() + ": " + output);
-            }
-            version = output;
-            return output;
-        } finally {
-            process.destroyForcibly();
-        }
+    public String version() throws RenderFailure {
+        return pool.version();
     }
 }

@@ -27,12 +27,14 @@ import io.pressroom.template.TemplateEngine.TemplateException;
 
 /**
  * One render attempt, blocking, on a render worker thread: template and payload from storage, merge, Chromium,
- * upload. Every failure leaves as a {@link RenderProblem} with its error code.
+ * upload. Every failure leaves as a {@link RenderFailure} with its error code.
  */
 @ApplicationScoped
 public class RenderExecutor {
 
     private static final Logger LOG = Logger.getLogger(RenderExecutor.class);
+    /** Object storage failed (SPEC §3); retried. */
+    static final String STORAGE_ERROR = "storage_error";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -57,7 +59,7 @@ public class RenderExecutor {
     }
 
     /** Renders the command's attempt and uploads the PDF; returns what the succeeded event reports. */
-    public RenderEvent.Output execute(RenderCommand command, Map<String, Long> timings) throws RenderProblem {
+    public RenderEvent.Output execute(RenderCommand command, Map<String, Long> timings) throws RenderFailure {
         long start = System.nanoTime();
         TemplateCache.Prepared prepared = prepare(command);
         Map<String, Object> payload = payload(command);
@@ -65,17 +67,12 @@ public class RenderExecutor {
         try {
             html = engine.merge(prepared.template(), payload);
         } catch (TemplateException e) {
-            throw new RenderProblem("template_error", "template merge failed: " + e.getMessage(), false, e);
+            throw new RenderFailure(RenderFailure.TEMPLATE_ERROR, false, "template merge failed: " + e.getMessage(), e);
         }
         timings.put("merge", millisSince(start));
 
-        RenderResult result;
-        try {
-            result = browsers.render(new RenderRequest(command.jobId(), html, prepared.assets(),
-                    RenderOptionsMapper.toRenderOptions(options(command))));
-        } catch (RenderFailure e) {
-            throw new RenderProblem(e.code(), e.getMessage(), e.retryable(), e);
-        }
+        RenderResult result = browsers.render(new RenderRequest(command.jobId(), html, prepared.assets(),
+                RenderOptionsMapper.toRenderOptions(options(command))));
         timings.put("load", result.loadMs());
         timings.put("print", result.printMs());
 
@@ -85,7 +82,7 @@ public class RenderExecutor {
         try {
             storage.put(key, result.pdf(), "application/pdf");
         } catch (RuntimeException e) {
-            throw new RenderProblem("storage_error", "could not store the PDF", true, e);
+            throw new RenderFailure(STORAGE_ERROR, true, "could not store the PDF", e);
         }
         timings.put("upload", millisSince(uploadStart));
         String sha256 = Hashes.sha256Hex(result.pdf());
@@ -119,29 +116,29 @@ public class RenderExecutor {
         }
     }
 
-    private TemplateCache.Prepared prepare(RenderCommand command) throws RenderProblem {
+    private TemplateCache.Prepared prepare(RenderCommand command) throws RenderFailure {
         try {
             return command.bundlePrefix() == null ? templates.inline(command.inlineHtml())
                     : templates.get(command.bundlePrefix());
         } catch (TemplateException e) {
-            throw new RenderProblem("template_error", "template does not compile: " + e.getMessage(), false, e);
+            throw new RenderFailure(RenderFailure.TEMPLATE_ERROR, false, "template does not compile: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new RenderProblem("storage_error", "could not load the template", true, e);
+            throw new RenderFailure(STORAGE_ERROR, true, "could not load the template", e);
         }
     }
 
-    private Map<String, Object> payload(RenderCommand command) throws RenderProblem {
+    private Map<String, Object> payload(RenderCommand command) throws RenderFailure {
         if (command.payloadRef() == null) {
             return command.payload() == null ? Map.of() : command.payload();
         }
         try {
             byte[] bytes = storage.get(command.payloadRef());
             if (bytes == null) {
-                throw new RenderProblem("internal_error", "the job's payload is no longer stored", false, null);
+                throw new RenderFailure(RenderFailure.INTERNAL_ERROR, false, "the job's payload is no longer stored", null);
             }
             return json.readValue(bytes, MAP);
         } catch (IOException | RuntimeException e) {
-            throw new RenderProblem("storage_error", "could not load the payload", true, e);
+            throw new RenderFailure(STORAGE_ERROR, true, "could not load the payload", e);
         }
     }
 
@@ -149,12 +146,12 @@ public class RenderExecutor {
         return command.options() == null ? JobOptions.none() : json.convertValue(command.options(), JobOptions.class);
     }
 
-    private static int pageCount(byte[] pdf) throws RenderProblem {
+    private static int pageCount(byte[] pdf) throws RenderFailure {
         try (PDDocument document = Loader.loadPDF(pdf)) {
             return document.getNumberOfPages();
         } catch (IOException e) {
             LOG.warn("Chromium produced an unreadable PDF", e);
-            throw new RenderProblem("internal_error", "the PDF could not be read back", true, e);
+            throw new RenderFailure(RenderFailure.INTERNAL_ERROR, true, "the PDF could not be read back", e);
         }
     }
 

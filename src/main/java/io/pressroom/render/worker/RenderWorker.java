@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderEvent;
+import io.pressroom.render.browser.RenderFailure;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -50,14 +51,14 @@ public class RenderWorker {
             timings.put("total", RenderExecutor.millisSince(start));
             outcome = RenderEvent.succeeded(command, System.currentTimeMillis(), output, timings);
             LOG.debugf("Rendered %s attempt %d in %d ms", command.jobId(), command.attempt(), timings.get("total"));
-        } catch (RenderProblem problem) {
+        } catch (RenderFailure problem) {
             LOG.infof(problem.getCause(), "Render of %s attempt %d failed: %s (%s)", command.jobId(),
                     command.attempt(), problem.code(), problem.getMessage());
             outcome = RenderEvent.failed(command, System.currentTimeMillis(), problem.code(), problem.getMessage(),
                     problem.retryable());
         } catch (RuntimeException unexpected) {
             LOG.errorf(unexpected, "Render of %s attempt %d failed unexpectedly", command.jobId(), command.attempt());
-            outcome = RenderEvent.failed(command, System.currentTimeMillis(), "internal_error",
+            outcome = RenderEvent.failed(command, System.currentTimeMillis(), RenderFailure.INTERNAL_ERROR,
                     "the render failed unexpectedly", true);
         }
         events.publish(outcome);

@@ -1,0 +1,313 @@
+package io.pressroom.render.browser;
+
+import java.io.IOException;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pressroom.config.PressroomConfig;
+
+/**
+ * A supervised, bounded Chromium render engine, after Gotenberg's supervisor: one browser per process, started on
+ * first use and replaced after {@code restart-after-renders} renders or as soon as it is found dead or hung;
+ * {@code concurrency} pages render at once and further callers wait (the Kafka consumer upstream bounds how many).
+ * Blocking: call it from worker threads, never from an event loop.
+ * <p>
+ * A read/write lock separates renders (readers) from browser replacement (the writer), so a browser is recycled
+ * only once its renders are done. A watchdog closes the page of a render that runs out of budget; a browser that
+ * cannot do that, or any other housekeeping, within {@code cleanup-timeout} is hung and killed. Every DevTools call
+ * has a timeout, so no caller waits on a dead or hung browser for longer than its budget.
+ */
+@ApplicationScoped
+public class BrowserPool {
+
+    private static final Logger LOG = Logger.getLogger(BrowserPool.class);
+    /** How long a failed render waits for its page's crash event before calling the failure internal. */
+    private static final long CRASH_NEWS_MS = 1000;
+
+    private final PressroomConfig.Chromium config;
+    private final Semaphore permits;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock(true);
+    private final ConcurrentLinkedDeque<PageSlot> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final ScheduledThreadPoolExecutor watchdog;
+    private final MeterRegistry metrics;
+    private volatile ChromiumProcess chromium;
+    private volatile boolean closed;
+
+    @Inject
+    public BrowserPool(PressroomConfig config, MeterRegistry metrics) {
+        this(config.chromium(), metrics);
+    }
+
+    BrowserPool(PressroomConfig.Chromium config, MeterRegistry metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.permits = new Semaphore(this.config.concurrency(), true);
+        this.watchdog = new ScheduledThreadPoolExecutor(2, runnable -> {
+            Thread thread = new Thread(runnable, "pressroom-chromium-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.watchdog.setRemoveOnCancelPolicy(true); // most deadlines are cancelled long before they are due
+        Gauge.builder("pressroom.chromium.pool.capacity", this, BrowserPool::capacity)
+                .description("Pages that may render at once").register(metrics);
+        Gauge.builder("pressroom.chromium.pool.busy", this, BrowserPool::busy)
+                .description("Pages rendering now").register(metrics);
+        Gauge.builder("pressroom.chromium.pool.waiting", permits, Semaphore::getQueueLength)
+                .description("Callers waiting for a free page").register(metrics);
+    }
+
+    /** Renders one PDF; blocks while all pages are busy, then for at most the request's budget and some grace. */
+    public RenderResult render(RenderRequest request) throws RenderFailure {
+        long budget = budgetMs(request.options());
+        try {
+            PrintParameters.check(request.options()); // before taking a page that bad options would only waste
+        } catch (IllegalArgumentException e) {
+            throw RenderFailure.badOptions(e.getMessage());
+        }
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RenderFailure.internal("interrupted while waiting for a free page", e);
+        }
+        busy.incrementAndGet();
+        try {
+            PageSlot slot = lease();
+            try {
+                return renderOn(slot, request, budget);
+            } finally {
+                lifecycle.readLock().unlock();
+            }
+        } finally {
+            busy.decrementAndGet();
+            permits.release();
+        }
+    }
+
+    /** Pages that may render at once. */
+    public int capacity() {
+        return config.concurrency();
+    }
+
+    /** Pages rendering now. */
+    public int busy() {
+        return busy.get();
+    }
+
+    /**
+     * Chromium's product string, starting the browser if needed; throws when it cannot start or does not answer
+     * within {@code health-timeout} (then it is killed and replaced on next use).
+     */
+    public String version() throws RenderFailure {
+        long timeout = config.healthTimeout().toMillis();
+        ChromiumProcess current = chromium;
+        if (current == null || !current.healthy()) {
+            replace(current, timeout); // bounded: a recycle may be waiting for long renders
+            current = chromium;
+        }
+        if (current == null) {
+            throw RenderFailure.internal("Chromium is being replaced", null);
+        }
+        try {
+            return current.version(timeout);
+        } catch (RuntimeException e) {
+            current.kill("hang");
+            throw RenderFailure.crashed(e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        closed = true;
+        watchdog.shutdownNow();
+        ChromiumProcess current = chromium;
+        if (current != null) {
+            current.close("shutdown");
+        }
+    }
+
+    /** Pid and profile of the running browser, for tests that kill it. */
+    ChromiumProcess chromium() {
+        return chromium;
+    }
+
+    /** Returns a page of a healthy browser with the read lock held; the caller unlocks it. */
+    private PageSlot lease() throws RenderFailure {
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            ChromiumProcess current = chromium;
+            if (current == null || !current.healthy() || current.renders() >= config.restartAfterRenders()) {
+                replace(current, -1);
+                current = chromium;
+            }
+            lifecycle.readLock().lock();
+            if (current == null || current != chromium || !current.healthy()) {
+                lifecycle.readLock().unlock(); // replaced or died meanwhile
+                continue;
+            }
+            current.countRender();
+            PageSlot slot;
+            while ((slot = idle.poll()) != null) {
+                if (!slot.broken()) {
+                    return slot;
+                }
+                discard(slot); // its renderer crashed while it was idle
+            }
+            try {
+                return PageSlot.open(current);
+            } catch (RuntimeException e) {
+                lifecycle.readLock().unlock();
+                LOG.warnf(e, "Could not open a page in Chromium (pid %d)", current.pid());
+                current.kill("hang"); // creating a context and a page only fails in a browser that is in trouble
+            }
+        }
+        throw RenderFailure.crashed(new IllegalStateException("no healthy Chromium after 3 attempts"));
+    }
+
+    /**
+     * Replaces {@code expected} (null: none yet) unless another thread already did, once its renders are done.
+     * Waits at most {@code waitMs} for them (negative: as long as it takes).
+     */
+    private void replace(ChromiumProcess expected, long waitMs) throws RenderFailure {
+        try {
+            if (waitMs < 0) {
+                lifecycle.writeLock().lock();
+            } else if (!lifecycle.writeLock().tryLock(waitMs, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RenderFailure.internal("interrupted while replacing Chromium", e);
+        }
+        try {
+            if (closed) {
+                throw RenderFailure.internal("the browser pool is closed", null);
+            }
+            if (chromium != expected) {
+                return;
+            }
+            if (expected != null) {
+                String reason = expected.healthy() ? "recycle" : expected.brokenBecause();
+                idle.clear();
+                expected.close(reason);
+                metrics.counter("pressroom.chromium.restarts", "reason", reason).increment();
+                LOG.infof("Replacing Chromium (pid %d) after %d renders: %s", expected.pid(), expected.renders(),
+                        reason);
+                chromium = null;
+            }
+            ChromiumProcess launched = ChromiumProcess.launch(config);
+            chromium = launched;
+            if (closed) { // close() ran during the launch and may not have seen this browser
+                launched.close("shutdown");
+            }
+        } catch (IOException e) {
+            throw RenderFailure.internal("Chromium could not be started", e);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private RenderResult renderOn(PageSlot slot, RenderRequest request, long budget) throws RenderFailure {
+        String host = "bundle-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
+                + ".pressroom.invalid";
+        RenderRun run = new RenderRun(slot, request, host, budget, config.navigationTimeout().toMillis(),
+                config.maxOutputBytes());
+        var deadline = watchdog.schedule(() -> expire(run, slot), budget, TimeUnit.MILLISECONDS);
+        try {
+            RenderResult result = run.execute();
+            release(slot, "https://" + host);
+            return result;
+        } catch (Exception e) {
+            RenderFailure failure = classify(e, run, slot);
+            discard(slot);
+            if (failure.code().equals(RenderFailure.INTERNAL_ERROR)) {
+                LOG.warnf(e, "Render of job %s failed", request.jobId());
+            } else if (failure.code().equals(RenderFailure.RENDER_CRASHED)) {
+                LOG.warnf("Render of job %s failed: Chromium crashed (%s)", request.jobId(), e.getMessage());
+            }
+            throw failure;
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private RenderFailure classify(Exception e, RenderRun run, PageSlot slot) {
+        if (run.expired()) {
+            return RenderFailure.renderTimeout(run.budgetMs());
+        }
+        if (e instanceof RenderFailure failure) {
+            return failure;
+        }
+        try {
+            if (!slot.chromium().answers(config.cleanupTimeout().toMillis()) || slot.brokenWithin(CRASH_NEWS_MS)) {
+                return RenderFailure.crashed(e); // the whole browser or the page died under the render
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return RenderFailure.internal("the render failed", e);
+    }
+
+    /**
+     * Budget spent: close the page under the render, which stops its renderer (a {@code while(true)} included) and
+     * fails the render's pending call; a browser that cannot even do that within {@code cleanup-timeout} is hung.
+     */
+    private void expire(RenderRun run, PageSlot slot) {
+        if (!run.expire()) {
+            return; // it finished just in time
+        }
+        LOG.infof("A render exceeded its budget of %d ms; closing its page", run.budgetMs());
+        run.abort();
+        try {
+            slot.dispose(config.cleanupTimeout().toMillis());
+        } catch (RuntimeException e) {
+            LOG.warnf("Chromium (pid %d) did not close a timed-out page (%s); killing it", slot.chromium().pid(),
+                    e.getMessage());
+            slot.chromium().kill("hang");
+        }
+    }
+
+    /** Back to the idle pages, or thrown away when it cannot be cleaned. */
+    private void release(PageSlot slot, String origin) {
+        try {
+            slot.reset(origin, config.cleanupTimeout().toMillis());
+            idle.push(slot);
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Could not reset a page; discarding it");
+            discard(slot);
+        }
+    }
+
+    private void discard(PageSlot slot) {
+        ChromiumProcess owner = slot.chromium();
+        if (!owner.healthy()) {
+            return; // its browser is replaced on next use, pages and all
+        }
+        try {
+            slot.dispose(config.cleanupTimeout().toMillis());
+        } catch (RuntimeException e) {
+            LOG.warnf("Chromium (pid %d) did not close a page (%s); killing it", owner.pid(), e.getMessage());
+            owner.kill("hang");
+        }
+    }
+
+    private long budgetMs(RenderOptions options) {
+        long requested = options.renderTimeoutMs() > 0 ? options.renderTimeoutMs()
+                : RenderOptions.DEFAULT_RENDER_TIMEOUT_MS;
+        return Math.min(requested, config.maxRenderTimeout().toMillis());
+    }
+}

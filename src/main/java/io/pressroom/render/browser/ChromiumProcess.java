@@ -1,0 +1,242 @@
+package io.pressroom.render.browser;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+import com.ruiyun.jvppeteer.api.core.Browser;
+import com.ruiyun.jvppeteer.api.core.CDPSession;
+import com.ruiyun.jvppeteer.cdp.core.Puppeteer;
+import com.ruiyun.jvppeteer.cdp.entities.LaunchOptions;
+
+import io.pressroom.config.PressroomConfig;
+
+/**
+ * One Chromium process started by jvppeteer ({@code launch()}, never {@code connect()}: a connected browser that
+ * dies goes unnoticed), with its own profile directory under {@code java.io.tmpdir}. Stopping it ends the whole
+ * process tree (renderers, zygotes, utilities) and removes the profile.
+ */
+final class ChromiumProcess {
+
+    private static final Logger LOG = Logger.getLogger(ChromiumProcess.class);
+    private static final long GRACEFUL_EXIT_MS = 2000;
+
+    /**
+     * Our flags replace jvppeteer's defaults entirely: those include {@code --disable-popup-blocking}, and we want
+     * popups blocked. The host resolver rule fails every DNS lookup and IP literal inside Chromium, which also stops
+     * what CDP interception cannot see (WebSockets, preconnects, service workers); WebRTC may not send UDP.
+     */
+    private static final List<String> FLAGS = List.of(
+            "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-default-apps", "--disable-extensions", "--disable-breakpad",
+            "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--disable-hang-monitor",
+            "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
+            "--disable-backgrounding-occluded-windows", "--disable-ipc-flooding-protection",
+            "--disable-features=Translate,MediaRouter,OptimizationHints,AcceptCHFrame,"
+                    + "ProcessPerSiteUpToMainFrameThreshold,IsolateSandboxedIframes",
+            "--force-color-profile=srgb", "--hide-scrollbars", "--mute-audio", "--metrics-recording-only",
+            "--password-store=basic", "--use-mock-keychain", "--no-pings", "--block-new-web-contents",
+            "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+            "--host-resolver-rules=MAP * ~NOTFOUND");
+
+    private final Browser browser;
+    private final CDPSession session;
+    private final ProcessHandle process;
+    private final Path profile;
+    private final AtomicInteger renders = new AtomicInteger();
+    private volatile String brokenBecause;
+    private boolean stopped;
+
+    private ChromiumProcess(Browser browser, CDPSession session, Path profile) {
+        this.browser = browser;
+        this.session = session;
+        this.process = browser.process().toHandle();
+        this.profile = profile;
+    }
+
+    static ChromiumProcess launch(PressroomConfig.Chromium config) throws IOException {
+        Path profile = Files.createTempDirectory("pressroom-chromium-");
+        List<String> args = new ArrayList<>(FLAGS);
+        if (!config.osSandbox()) {
+            args.add("--no-sandbox");
+        }
+        args.add("--user-data-dir=" + profile); // ours, so we know what to delete; jvppeteer forgets its own
+        config.extraArgs().ifPresent(args::addAll);
+        LaunchOptions options = LaunchOptions.builder()
+                .executablePath(config.executablePath())
+                .ignoreAllDefaultArgs(true)
+                .headless(false) // --headless=new is in FLAGS
+                .args(args)
+                .timeout((int) config.launchTimeout().toMillis())
+                .protocolTimeout((int) config.protocolTimeout().toMillis())
+                .build();
+        Browser browser = null;
+        try {
+            browser = Puppeteer.launch(options);
+            CDPSession session = browser.target().createCDPSession();
+            session.send("Browser.setDownloadBehavior", Cdp.params("behavior", "deny"));
+            ChromiumProcess started = new ChromiumProcess(browser, session, profile);
+            LOG.infof("Started Chromium (pid %d, profile %s)", started.process.pid(), profile);
+            return started;
+        } catch (RuntimeException e) {
+            if (browser != null) {
+                new ChromiumProcess(browser, null, profile).kill("launch_failed");
+            } else {
+                deleteTree(profile);
+            }
+            throw new IOException("Chromium did not start: " + e.getMessage(), e);
+        }
+    }
+
+    Browser browser() {
+        return browser;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path profile() {
+        return profile;
+    }
+
+    /** Counts a render against {@code restart-after-renders}; returns how many this browser has started. */
+    int countRender() {
+        return renders.incrementAndGet();
+    }
+
+    int renders() {
+        return renders.get();
+    }
+
+    /** Alive, connected, and not given up on. */
+    boolean healthy() {
+        return brokenBecause == null && process.isAlive() && browser.connected();
+    }
+
+    /** Why this browser is being replaced: {@code crash} when it died by itself, else what we decided. */
+    String brokenBecause() {
+        return brokenBecause != null ? brokenBecause : "crash";
+    }
+
+    /** The product string; a browser that does not answer within the timeout is hung. */
+    String version(long timeoutMs) {
+        return session.send("Browser.getVersion", null, (int) timeoutMs, true).get("product").asText();
+    }
+
+    /**
+     * Whether the browser still answers; one that does not is killed. Right after a kill -9 the process may not be
+     * reaped yet and jvppeteer may not have noticed the closed socket, so {@link #healthy()} alone can still say yes.
+     */
+    boolean answers(long timeoutMs) {
+        try {
+            if (healthy()) {
+                version(timeoutMs);
+                return true;
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Chromium (pid %d) did not answer", process.pid());
+        }
+        kill(process.isAlive() ? "hang" : "crash");
+        return false;
+    }
+
+    /** Disposes an incognito context with a bounded wait. */
+    void disposeContext(String contextId, long timeoutMs) {
+        session.send("Target.disposeBrowserContext", Cdp.params("browserContextId", contextId), (int) timeoutMs, true);
+    }
+
+    /** Kills the process tree at once (a hung or crashed browser) and deletes the profile. */
+    void kill(String reason) {
+        stop(reason, false);
+    }
+
+    /**
+     * Asks Chromium to exit, which lets it end and reap its own children, then kills whatever is left. Killing the
+     * browser first would orphan its children; whoever is PID 1 must then reap them, and a JVM as PID 1 never does.
+     */
+    void close(String reason) {
+        stop(reason, true);
+    }
+
+    /** Safe to call more than once and from any thread; only the first call does anything. */
+    private synchronized void stop(String reason, boolean graceful) {
+        if (brokenBecause == null) {
+            brokenBecause = reason;
+        }
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        // snapshot first: once the browser is gone its children are re-parented and no longer its descendants
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process);
+        if (graceful && process.isAlive() && browser.connected()) {
+            try {
+                session.send("Browser.close", null, null, false);
+                process.onExit().get(GRACEFUL_EXIT_MS, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.debugf("Chromium (pid %d) did not exit when asked; killing it", process.pid());
+            }
+        }
+        // jvppeteer's close() marks its runner closed, else its shutdown hook would kill -9 this PID again at exit,
+        // by then maybe another process's; disconnecting first keeps close() from failing on a dead socket before that
+        try {
+            browser.disconnect();
+            browser.close();
+        } catch (Exception e) {
+            LOG.debugf(e, "jvppeteer could not close the browser cleanly");
+        }
+        tree.forEach(ProcessHandle::destroyForcibly);
+        awaitExit(tree);
+        deleteTree(profile);
+    }
+
+    /** Polls: {@code onExit()} of a process that is not our child only notices its end after a second or more. */
+    private static void awaitExit(List<ProcessHandle> processes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (processes.stream().anyMatch(ChromiumProcess::running) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        processes.stream().filter(ChromiumProcess::running)
+                .forEach(p -> LOG.warnf("Chromium process %d did not exit after SIGKILL", p.pid()));
+    }
+
+    /** Alive and not a zombie: an orphan stays a zombie until PID 1 reaps it, which holds nothing but its PID. */
+    private static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 1).trim().startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return process.isAlive();
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("Could not delete Chromium profile %s: %s", root, e.getMessage());
+        }
+    }
+}

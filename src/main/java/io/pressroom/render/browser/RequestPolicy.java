@@ -1,0 +1,136 @@
+package io.pressroom.render.browser;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Decides from a URL alone what the sandbox does with a request the page makes: serve it from the bundle, let
+ * Chromium handle it locally ({@code data:}, {@code blob:}, {@code about:blank}), or refuse it with a reason. The
+ * reasons tell an operator what a template tried; a host name never resolves here (no DNS from the renderer).
+ */
+final class RequestPolicy {
+
+    static final String LOOPBACK = "loopback";
+    static final String LINK_LOCAL = "link_local";
+    static final String PRIVATE_NETWORK = "private_network";
+    static final String HOST_NOT_ALLOWED = "host_not_allowed";
+    static final String FILE_SCHEME = "file_scheme";
+    static final String SCHEME_NOT_ALLOWED = "scheme_not_allowed";
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    sealed interface Decision {
+    }
+
+    /** Answer from the bundle: {@code path} is relative to its root, without query or fragment. */
+    record Serve(String path) implements Decision {
+    }
+
+    /** Leave it to Chromium: nothing leaves the browser for these. */
+    record Local() implements Decision {
+    }
+
+    record Refuse(String reason) implements Decision {
+    }
+
+    private final String bundleHost;
+
+    /** @param bundleHost the fake host the page is loaded from; only {@code https://bundleHost/…} is served */
+    RequestPolicy(String bundleHost) {
+        this.bundleHost = bundleHost;
+    }
+
+    Decision decide(String url) {
+        int colon = url.indexOf(':');
+        String scheme = colon < 0 ? "" : url.substring(0, colon).toLowerCase(Locale.ROOT);
+        switch (scheme) {
+            case "data", "blob":
+                return new Local();
+            case "about":
+                String what = url.substring(colon + 1);
+                return what.equals("blank") || what.equals("srcdoc") ? new Local() : new Refuse(SCHEME_NOT_ALLOWED);
+            case "file":
+                return new Refuse(FILE_SCHEME);
+            case "http", "https", "ws", "wss":
+                break;
+            default:
+                return new Refuse(SCHEME_NOT_ALLOWED);
+        }
+        String rest = url.substring(colon + 1);
+        if (!rest.startsWith("//")) {
+            return new Refuse(HOST_NOT_ALLOWED);
+        }
+        int end = indexOfAny(rest, 2, "/?#");
+        String authority = rest.substring(2, end);
+        String host = host(authority);
+        if (scheme.equals("https") && authority.equalsIgnoreCase(bundleHost)) {
+            return new Serve(path(rest.substring(end)));
+        }
+        return new Refuse(classify(host));
+    }
+
+    /** Why a host outside the bundle is refused; addresses inside the machine or its network get their own reason. */
+    static String classify(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            return LOOPBACK;
+        }
+        if (!IPV4.matcher(name).matches() && !name.contains(":")) {
+            return HOST_NOT_ALLOWED;
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(name); // a literal: parsed, never looked up
+        } catch (UnknownHostException e) {
+            return HOST_NOT_ALLOWED;
+        }
+        if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
+            return LOOPBACK; // 0.0.0.0 and :: reach this machine too
+        }
+        if (address.isLinkLocalAddress()) {
+            return LINK_LOCAL;
+        }
+        byte[] b = address.getAddress();
+        boolean privateRange = address.isSiteLocalAddress()
+                || (address instanceof Inet4Address && ((b[0] == 100 && (b[1] & 0xC0) == 64) || b[0] == 0))
+                || (address instanceof Inet6Address && (b[0] & 0xFE) == 0xFC);
+        return privateRange ? PRIVATE_NETWORK : HOST_NOT_ALLOWED;
+    }
+
+    private static String host(String authority) {
+        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            return close < 0 ? hostPort : hostPort.substring(1, close);
+        }
+        int port = hostPort.indexOf(':');
+        return port < 0 ? hostPort : hostPort.substring(0, port);
+    }
+
+    private static String path(String pathQueryFragment) {
+        String path = pathQueryFragment.substring(0, indexOfAny(pathQueryFragment, 0, "?#"));
+        while (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        try {
+            return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return path; // a stray '%': look it up as written
+        }
+    }
+
+    private static int indexOfAny(String s, int from, String chars) {
+        for (int i = from; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return s.length();
+    }
+}

@@ -1,0 +1,239 @@
+package io.pressroom.render.browser;
+
+import static io.pressroom.render.browser.Options.options;
+import static io.pressroom.render.browser.TestChromium.bench;
+import static io.pressroom.render.browser.TestChromium.html;
+import static io.pressroom.render.browser.TestChromium.pages;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.imageio.ImageIO;
+
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Renders real documents through one shared pool and reads the PDFs back. */
+class BrowserPoolTest {
+
+    private static BrowserPool pool;
+
+    @BeforeAll
+    static void start() {
+        pool = TestChromium.pool(TestChromium.Config.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.close();
+    }
+
+    @Test
+    void invoiceIsOneA4Page() throws Exception {
+        RenderResult result = pool.render(bench("invoice.html", RenderOptions.defaults()));
+
+        List<String> pages = pages(result.pdf());
+        assertThat(pages).hasSize(1);
+        assertThat(pages.get(0)).contains("INVOICE", "INV-2025-00417");
+        assertThat(result.blocked()).isEmpty();
+        PDPage page = TestChromium.firstPage(result.pdf());
+        assertThat(page.getMediaBox().getWidth()).isCloseTo(595f, org.assertj.core.data.Offset.offset(2f));
+        assertThat(page.getMediaBox().getHeight()).isCloseTo(842f, org.assertj.core.data.Offset.offset(2f));
+    }
+
+    @Test
+    void reportIsTwentyOnePages() throws Exception {
+        RenderResult result = pool.render(bench("report.html", RenderOptions.defaults()));
+
+        List<String> pages = pages(result.pdf());
+        assertThat(pages).hasSize(21);
+        assertThat(pages.get(0)).contains("Quarterly Operations Report");
+    }
+
+    @Test
+    void bundleAssetsAreServedFromMemory() throws Exception {
+        String html = """
+                <link rel="stylesheet" href="css/site.css?v=2">
+                <h1>Title</h1>
+                <img src="img/dot.png" onload="document.getElementById('img').textContent =
+                    'IMG-LOADED-' + this.naturalWidth + 'x' + this.naturalHeight"
+                    onerror="document.getElementById('img').textContent = 'IMG-FAILED'">
+                <p id="img">IMG-PENDING</p>
+                <script src="js/missing.js"></script>
+                """;
+        Map<String, BundleAsset> assets = Map.of(
+                "css/site.css", new BundleAsset("text/css", "h1::after { content: \"FROM-CSS\"; }".getBytes()),
+                "img/dot.png", new BundleAsset("image/png", png(3, 2)));
+
+        RenderResult result = pool.render(new RenderRequest("job-assets", html, assets, RenderOptions.defaults()));
+
+        String text = pages(result.pdf()).get(0);
+        assertThat(text).contains("FROM-CSS", "IMG-LOADED-3x2");
+        assertThat(result.blocked()).isEmpty();
+        // a missing asset is a 404, reported among the console errors rather than as a block
+        assertThat(result.consoleErrors()).anyMatch(e -> e.contains("404"));
+    }
+
+    @Test
+    void printOptionsAreApplied() throws Exception {
+        // a document's own @page size wins over the requested format, so this one has none
+        RenderResult landscape = pool.render(
+                new RenderRequest("job-wide", "<h1>Wide</h1>", Map.of(), options().landscape().build()));
+        PDPage page = TestChromium.firstPage(landscape.pdf());
+        assertThat(page.getMediaBox().getWidth()).isGreaterThan(page.getMediaBox().getHeight());
+
+        String threePages = "<p style='page-break-after: always'>one</p><p style='page-break-after: always'>two</p>"
+                + "<p>three</p>";
+        RenderResult framed = pool.render(new RenderRequest("job-framed", threePages, Map.of(), options()
+                .margin(new Margin("25mm", "10mm", "25mm", "10mm"))
+                .header("<div style='font-size:10px'>HEADER-MARK</div>")
+                .footer("<div style='font-size:10px'>Page <span class='pageNumber'></span> of "
+                        + "<span class='totalPages'></span></div>")
+                .build()));
+        List<String> pages = pages(framed.pdf());
+        assertThat(pages).hasSize(3);
+        for (int i = 0; i < pages.size(); i++) {
+            assertThat(pages.get(i)).contains("HEADER-MARK", "Page " + (i + 1) + " of " + pages.size());
+        }
+
+        RenderResult firstTwo = pool.render(bench("report.html", options().pageRanges("1-2").build()));
+        assertThat(pages(firstTwo.pdf())).hasSize(2);
+
+        assertThatThrownBy(() -> pool.render(bench("invoice.html", options().format("B7").build())))
+                .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo("template_error"));
+        assertThatThrownBy(() -> pool.render(bench("invoice.html", options().pageRanges("5-6").build())))
+                .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo("template_error"));
+    }
+
+    @Test
+    void javascriptCanBeTurnedOff() throws Exception {
+        String html = "<p id='x'>JS-OFF</p><script>document.getElementById('x').textContent = 'JS-ON'</script>";
+
+        assertThat(pages(pool.render(html(html)).pdf()).get(0)).contains("JS-ON");
+        RenderRequest off = new RenderRequest("job-nojs", html, Map.of(),
+                options().noJavascript().waitForSelector("#x").build());
+        assertThat(pages(pool.render(off).pdf()).get(0)).contains("JS-OFF");
+    }
+
+    @Test
+    void waitsForSelectorExpressionAndDelay() throws Exception {
+        String html = """
+                <script>
+                  setTimeout(() => document.body.insertAdjacentHTML('beforeend', '<p id="late">LATE-NODE</p>'), 300);
+                  setTimeout(() => { window.ready = true; document.title = 'x'; }, 600);
+                </script>
+                <p>start</p>
+                """;
+        RenderResult bySelector = pool.render(
+                new RenderRequest("job-wait", html, Map.of(), options().waitForSelector("#late").build()));
+        assertThat(pages(bySelector.pdf()).get(0)).contains("LATE-NODE");
+        assertThat(bySelector.loadMs()).isGreaterThanOrEqualTo(300);
+
+        RenderResult byExpression = pool.render(new RenderRequest("job-wait", html, Map.of(),
+                options().waitForExpression("window.ready === true").waitDelayMs(100).build()));
+        assertThat(byExpression.loadMs()).isGreaterThanOrEqualTo(700);
+    }
+
+    @Test
+    void endlessScriptRunsIntoTheBudgetAndThePoolRecovers() throws Exception {
+        RenderRequest hostile = new RenderRequest("job-loop", "<p>before</p><script>while (true) {}</script>",
+                Map.of(), options().timeoutMs(3000).build());
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> pool.render(hostile)).isInstanceOfSatisfying(RenderFailure.class, f -> {
+            assertThat(f.code()).isEqualTo("render_timeout_exceeded");
+            assertThat(f.retryable()).isFalse();
+        });
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000 + 5000);
+        assertThat(busiestProcessCpuMillisPerSecond()).as("the spinning renderer is gone").isLessThan(500);
+
+        assertThat(pages(pool.render(bench("invoice.html", RenderOptions.defaults())).pdf())).hasSize(1);
+    }
+
+    @Test
+    void callersBeyondCapacityWaitForAPage() throws Exception {
+        RenderRequest invoice = bench("invoice.html", RenderOptions.defaults());
+        AtomicInteger mostBusy = new AtomicInteger();
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<RenderResult>> renders = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                renders.add(callers.submit(() -> {
+                    RenderResult result = pool.render(invoice);
+                    mostBusy.accumulateAndGet(pool.busy(), Math::max);
+                    return result;
+                }));
+            }
+            for (Future<RenderResult> render : renders) {
+                assertThat(pages(render.get(60, TimeUnit.SECONDS).pdf())).hasSize(1);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(mostBusy.get()).isLessThanOrEqualTo(pool.capacity());
+        // one page per slot, plus the blank tab Chromium starts with
+        assertThat(pool.chromium().browser().pages()).hasSizeLessThanOrEqualTo(pool.capacity() + 1);
+    }
+
+    @Test
+    void aConsoleErrorIsReported() throws Exception {
+        RenderResult result = pool.render(html("<script>console.error('OOPS-1'); undefinedFunction();</script>"));
+
+        assertThat(result.consoleErrors()).anyMatch(e -> e.contains("OOPS-1"))
+                .anyMatch(e -> e.contains("undefinedFunction"));
+    }
+
+    @Test
+    void warmInvoiceTimings() throws Exception {
+        RenderRequest invoice = bench("invoice.html", RenderOptions.defaults());
+        pool.render(invoice);
+        List<Long> total = new ArrayList<>();
+        List<Long> load = new ArrayList<>();
+        List<Long> print = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            RenderResult result = pool.render(invoice);
+            total.add((System.nanoTime() - start) / 1_000_000);
+            load.add(result.loadMs());
+            print.add(result.printMs());
+        }
+        List.of(total, load, print).forEach(list -> list.sort(null));
+        System.out.printf("warm invoice render (20): median %d ms (load %d, print %d), p90 %d ms, min %d, max %d%n",
+                total.get(10), load.get(10), print.get(10), total.get(18), total.get(0), total.get(19));
+        assertThat(total.get(10)).isLessThan(2000);
+    }
+
+    /** CPU time the busiest process of the pool's browser uses over one second. */
+    private static long busiestProcessCpuMillisPerSecond() throws InterruptedException {
+        List<ProcessHandle> processes = TestChromium.processesUsing(pool.chromium().profile());
+        Map<Long, Long> before = new java.util.HashMap<>();
+        processes.forEach(p -> before.put(p.pid(), cpuMillis(p)));
+        Thread.sleep(1000);
+        return processes.stream().mapToLong(p -> cpuMillis(p) - before.get(p.pid())).max().orElse(0);
+    }
+
+    private static long cpuMillis(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
+    }
+
+    private static byte[] png(int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, 0xFF0000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+}

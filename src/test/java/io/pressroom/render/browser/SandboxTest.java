@@ -1,0 +1,207 @@
+package io.pressroom.render.browser;
+
+import static io.pressroom.render.browser.TestChromium.pages;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hostile template against canaries on loopback: a TCP server that counts every connection (not only HTTP
+ * requests, so preconnects and WebSocket handshakes count too) and a UDP socket that counts any packet (WebRTC).
+ */
+class SandboxTest {
+
+    private static BrowserPool pool;
+    private static ServerSocket tcp;
+    private static DatagramSocket udp;
+    private static final AtomicInteger connections = new AtomicInteger();
+    private static final AtomicInteger datagrams = new AtomicInteger();
+    private static final List<String> requestLines = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        tcp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        daemon(SandboxTest::acceptLoop);
+        udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        daemon(SandboxTest::receiveLoop);
+        pool = TestChromium.pool(TestChromium.Config.defaults());
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        pool.close();
+        tcp.close();
+        udp.close();
+    }
+
+    @Test
+    void nothingLeavesTheBrowserAndEveryAttemptIsRecorded() throws Exception {
+        String canary = "http://127.0.0.1:" + tcp.getLocalPort();
+        String html = """
+                <!DOCTYPE html>
+                <html><head>
+                <link rel="prefetch" href="%1$s/prefetch">
+                <link rel="preconnect" href="%1$s">
+                <link rel="stylesheet" href="%1$s/style.css">
+                <style>
+                  @import url("%1$s/import.css");
+                  @font-face { font-family: Evil; src: url("%1$s/font.woff2"); }
+                  body { background: url("%1$s/css-background.png"); font-family: Evil, sans-serif; }
+                </style>
+                <meta http-equiv="refresh" content="0; url=%1$s/refresh">
+                </head><body>
+                <p>SANDBOX-OK</p>
+                <img src="%1$s/img.png">
+                <img src="file:///etc/passwd">
+                <img src="http://169.254.169.254/latest/meta-data/">
+                <img src="http://10.0.0.1/internal">
+                <img src="http://localhost:%2$d/by-name">
+                <iframe src="%1$s/iframe"></iframe>
+                <iframe src="data:text/html,<img src='%1$s/data-iframe.png'>"></iframe>
+                <iframe srcdoc="<img src='%1$s/srcdoc.png'>"></iframe>
+                <form id="form" method="post" action="%1$s/form"><input name="a" value="b"></form>
+                <script>
+                  fetch('%1$s/fetch').catch(() => {});
+                  const xhr = new XMLHttpRequest(); xhr.open('GET', '%1$s/xhr'); xhr.send();
+                  try { new WebSocket('ws://127.0.0.1:%2$d/ws'); } catch (e) {}
+                  try { navigator.sendBeacon('%1$s/beacon', 'x'); } catch (e) {}
+                  new Worker(URL.createObjectURL(new Blob(["fetch('%1$s/worker').catch(() => {})"])));
+                  try {
+                    const rtc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:%3$d' }] });
+                    rtc.createDataChannel('x');
+                    rtc.createOffer().then(o => rtc.setLocalDescription(o));
+                  } catch (e) {}
+                  window.open('%1$s/popup');
+                  // after load, so that each one gets its turn (see the next test for a navigation during load)
+                  window.addEventListener('load', () => {
+                    setTimeout(() => document.getElementById('form').submit(), 250);
+                    setTimeout(() => { location.href = '%1$s/navigation'; }, 500);
+                  });
+                </script>
+                </body></html>
+                """.formatted(canary, tcp.getLocalPort(), udp.getLocalPort());
+
+        RenderResult result = pool.render(new RenderRequest("job-hostile", html, Map.of(),
+                Options.options().waitDelayMs(1500).build()));
+
+        assertThat(pages(result.pdf()).get(0)).contains("SANDBOX-OK");
+        assertThat(connections.get()).as("connections to the canary: %s", requestLines).isZero();
+        assertThat(datagrams.get()).as("UDP packets to the canary").isZero();
+        assertThat(result.blocked()).extracting(BlockedRequest::url).contains(
+                canary + "/prefetch", canary + "/style.css", canary + "/css-background.png", canary + "/img.png",
+                canary + "/iframe", canary + "/fetch", canary + "/xhr", canary + "/beacon", canary + "/worker",
+                canary + "/import.css", canary + "/font.woff2", canary + "/data-iframe.png", canary + "/srcdoc.png",
+                canary + "/refresh", canary + "/form", canary + "/navigation");
+        assertThat(result.blocked()).contains(
+                new BlockedRequest(canary + "/img.png", "loopback"),
+                new BlockedRequest("http://169.254.169.254/latest/meta-data/", "link_local"),
+                new BlockedRequest("http://10.0.0.1/internal", "private_network"),
+                new BlockedRequest("http://localhost:" + tcp.getLocalPort() + "/by-name", "loopback"));
+        // Chromium refuses these before any request exists, so interception never sees them
+        assertThat(result.consoleErrors()).contains("Not allowed to load local resource: file:///etc/passwd")
+                .anyMatch(e -> e.contains("WebSocket connection to 'ws://127.0.0.1:" + tcp.getLocalPort() + "/ws' failed")
+                        && e.contains("ERR_NAME_NOT_RESOLVED"));
+    }
+
+    @Test
+    void aNavigationDuringLoadIsRefusedAndThePagePrintsAsFarAsItGot() throws Exception {
+        String html = "<p>BEFORE</p><script>location.href = 'http://127.0.0.1:" + tcp.getLocalPort()
+                + "/away'</script><p>AFTER</p>";
+
+        RenderResult result = pool.render(TestChromium.html(html));
+
+        assertThat(pages(result.pdf()).get(0)).contains("BEFORE");
+        assertThat(result.blocked()).containsExactly(
+                new BlockedRequest("http://127.0.0.1:" + tcp.getLocalPort() + "/away", "loopback"));
+    }
+
+    @Test
+    void theNextRenderSeesNothingOfThePreviousOne() throws Exception {
+        String writer = """
+                <script>
+                  document.cookie = 'secret=1; domain=pressroom.invalid; path=/';
+                  document.cookie = 'own=1; path=/';
+                  localStorage.setItem('secret', '1');
+                </script><p>written</p>
+                """;
+        String reader = """
+                <p id="out">pending</p>
+                <script>
+                  document.getElementById('out').textContent =
+                      'COOKIES[' + document.cookie + '] STORAGE[' + localStorage.length + ']';
+                </script>
+                """;
+        // one after the other (same page), then side by side (the other page)
+        pool.render(TestChromium.html(writer));
+        assertThat(pages(pool.render(TestChromium.html(reader)).pdf()).get(0)).contains("COOKIES[] STORAGE[0]");
+
+        RenderRequest slowWriter = new RenderRequest("job-writer", writer, Map.of(),
+                Options.options().waitDelayMs(1500).build());
+        RenderRequest lateReader = new RenderRequest("job-reader", "<script>setTimeout(() => {}, 0)</script>" + reader,
+                Map.of(), Options.options().waitDelayMs(100).build());
+        CompletableFuture<RenderResult> writing = CompletableFuture.supplyAsync(() -> render(slowWriter));
+        Thread.sleep(700);
+        String concurrent = pages(pool.render(lateReader).pdf()).get(0);
+        writing.join();
+        assertThat(concurrent).contains("COOKIES[] STORAGE[0]");
+    }
+
+    private static RenderResult render(RenderRequest request) {
+        try {
+            return pool.render(request);
+        } catch (RenderFailure e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void daemon(Runnable loop) {
+        Thread thread = new Thread(loop, "canary");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void acceptLoop() {
+        while (!tcp.isClosed()) {
+            try (Socket socket = tcp.accept()) {
+                connections.incrementAndGet();
+                socket.setSoTimeout(1000);
+                InputStream in = socket.getInputStream();
+                byte[] head = in.readNBytes(Math.min(200, Math.max(1, in.available())));
+                requestLines.add(new String(head, StandardCharsets.ISO_8859_1).lines().findFirst().orElse(""));
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
+                // closed at the end of the test, or a client that went away
+            }
+        }
+    }
+
+    private static void receiveLoop() {
+        byte[] buffer = new byte[2048];
+        while (!udp.isClosed()) {
+            try {
+                udp.receive(new DatagramPacket(buffer, buffer.length));
+                datagrams.incrementAndGet();
+            } catch (IOException e) {
+                // closed at the end of the test
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.pressroom.render.browser;
+
+import static io.pressroom.render.browser.TestChromium.bench;
+import static io.pressroom.render.browser.TestChromium.pages;
+import static io.pressroom.render.browser.TestChromium.processesUsing;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.junit.jupiter.api.Test;
+
+import com.ruiyun.jvppeteer.cdp.core.CdpPage;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** Each test owns its pool: they kill browsers and check what is left behind. */
+class SupervisionTest {
+
+    @Test
+    void aKilledBrowserFailsItsRenderAsCrashedAndIsReplaced() throws Exception {
+        BrowserPool pool = TestChromium.pool(TestChromium.Config.defaults().concurrency(1));
+        Path firstProfile;
+        Path secondProfile;
+        try {
+            assertThat(pool.version()).contains("Chrome");
+            pool.render(TestChromium.html("<p>warm</p>")); // the page exists: the kill lands in the wait below
+            ChromiumProcess first = pool.chromium();
+            firstProfile = first.profile();
+            RenderRequest waiting = new RenderRequest("job-wait", "<p>never ready</p>", Map.of(),
+                    Options.options().waitForExpression("window.ready === true").timeoutMs(20_000).build());
+            CompletableFuture<RenderResult> render = renderAsync(pool, waiting);
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.busy() == 1);
+            Thread.sleep(500); // into the wait
+
+            long killedAt = System.nanoTime();
+            ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
+
+            assertThatThrownBy(render::join).cause().isInstanceOfSatisfying(RenderFailure.class, f -> {
+                assertThat(f.code()).isEqualTo("render_crashed");
+                assertThat(f.retryable()).isTrue();
+            });
+            assertThat((System.nanoTime() - killedAt) / 1_000_000).isLessThan(5000);
+
+            assertThat(pages(pool.render(bench("invoice.html", RenderOptions.defaults())).pdf())).hasSize(1);
+            assertThat(pool.chromium().pid()).isNotEqualTo(first.pid());
+            secondProfile = pool.chromium().profile();
+            assertThat(processesUsing(firstProfile)).isEmpty();
+            assertThat(firstProfile).doesNotExist();
+        } finally {
+            pool.close();
+        }
+        assertThat(processesUsing(secondProfile)).isEmpty();
+        assertThat(secondProfile).doesNotExist();
+    }
+
+    @Test
+    void aCrashedPageFailsItsRenderAsCrashedAndTheBrowserStays() throws Exception {
+        BrowserPool pool = TestChromium.pool(TestChromium.Config.defaults().concurrency(1));
+        try {
+            pool.render(TestChromium.html("<p>warm</p>"));
+            long pid = pool.chromium().pid();
+            CompletableFuture<RenderResult> render = renderAsync(pool, new RenderRequest("job-wait",
+                    "<p>never ready</p>", Map.of(), Options.options().waitForExpression("window.ready").build()));
+            CdpPage page = await().atMost(Duration.ofSeconds(10)).until(() -> bundlePage(pool), p -> p != null);
+            Thread.sleep(300);
+
+            long crashedAt = System.nanoTime();
+            // what the OOM killer does; Page.crash would also work but waits for crashpad to write a minidump
+            page.client().send("Page.navigate", Cdp.params("url", "chrome://kill"), null, false);
+
+            assertThatThrownBy(render::join).cause().isInstanceOfSatisfying(RenderFailure.class,
+                    f -> assertThat(f.code()).isEqualTo("render_crashed"));
+            assertThat((System.nanoTime() - crashedAt) / 1_000_000).isLessThan(5000);
+            assertThat(pages(pool.render(TestChromium.html("<p>after</p>")).pdf()).get(0)).contains("after");
+            assertThat(pool.chromium().pid()).isEqualTo(pid);
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Test
+    void theBrowserIsRecycledAfterItsRenders() throws Exception {
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        BrowserPool pool = new BrowserPool(TestChromium.Config.defaults().restartAfterRenders(2), metrics);
+        try {
+            RenderRequest small = TestChromium.html("<p>hello</p>");
+            pool.render(small);
+            ChromiumProcess first = pool.chromium();
+            pool.render(small);
+            assertThat(pool.chromium()).isSameAs(first);
+
+            pool.render(small);
+
+            assertThat(pool.chromium()).isNotSameAs(first);
+            assertThat(processesUsing(first.profile())).isEmpty();
+            assertThat(first.profile()).doesNotExist();
+            assertThat(metrics.counter("pressroom.chromium.restarts", "reason", "recycle").count()).isEqualTo(1);
+            assertThat(metrics.get("pressroom.chromium.pool.capacity").gauge().value()).isEqualTo(2);
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Test
+    void limitsEndRendersWithTheirOwnCodes() throws Exception {
+        BrowserPool pool = TestChromium.pool(TestChromium.Config.defaults().concurrency(1).maxOutputBytes(20_000)
+                .navigationTimeout(Duration.ofSeconds(2)));
+        try {
+            assertThatThrownBy(() -> pool.render(bench("report.html", RenderOptions.defaults())))
+                    .isInstanceOfSatisfying(RenderFailure.class, f -> {
+                        assertThat(f.code()).isEqualTo("output_too_large");
+                        assertThat(f.retryable()).isFalse();
+                    });
+
+            RenderRequest neverLoads = new RenderRequest("job-loop", "<script>while (true) {}</script>", Map.of(),
+                    Options.options().timeoutMs(10_000).build());
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> pool.render(neverLoads)).isInstanceOfSatisfying(RenderFailure.class, f -> {
+                assertThat(f.code()).isEqualTo("navigation_timeout");
+                assertThat(f.retryable()).isFalse();
+            });
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(6000);
+
+            assertThat(pages(pool.render(TestChromium.html("<p>small</p>")).pdf())).hasSize(1);
+        } finally {
+            pool.close();
+        }
+    }
+
+    private static CompletableFuture<RenderResult> renderAsync(BrowserPool pool, RenderRequest request) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.render(request);
+            } catch (RenderFailure e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /** The page showing a bundle right now, if any. */
+    private static CdpPage bundlePage(BrowserPool pool) {
+        return pool.chromium().browser().pages().stream().filter(p -> p.url().contains(".pressroom.invalid"))
+                .map(CdpPage.class::cast).findFirst().orElse(null);
+    }
+
+    @Test
+    void closingAnUnusedPoolStartsNothing() {
+        BrowserPool pool = TestChromium.pool(TestChromium.Config.defaults());
+        pool.close();
+        assertThat(pool.chromium()).isNull();
+        assertThat(Files.exists(Path.of(System.getProperty("java.io.tmpdir")))).isTrue();
+    }
+}

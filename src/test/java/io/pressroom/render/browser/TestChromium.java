@@ -1,0 +1,135 @@
+package io.pressroom.render.browser;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.text.PDFTextStripper;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pressroom.config.PressroomConfig;
+
+/** Pools over the real Chromium with test-sized limits, and helpers to read the PDFs they make. */
+final class TestChromium {
+
+    static final Path BENCH = Path.of("/work/shared/bench");
+
+    private TestChromium() {
+    }
+
+    /** Chromium settings as in production, except the ones a test changes. */
+    record Config(int concurrency, int restartAfterRenders, long maxOutputBytes, Duration navigationTimeout)
+            implements
+                PressroomConfig.Chromium {
+
+        static Config defaults() {
+            return new Config(2, 200, 50L << 20, Duration.ofSeconds(20));
+        }
+
+        Config concurrency(int value) {
+            return new Config(value, restartAfterRenders, maxOutputBytes, navigationTimeout);
+        }
+
+        Config restartAfterRenders(int value) {
+            return new Config(concurrency, value, maxOutputBytes, navigationTimeout);
+        }
+
+        Config maxOutputBytes(long value) {
+            return new Config(concurrency, restartAfterRenders, value, navigationTimeout);
+        }
+
+        Config navigationTimeout(Duration value) {
+            return new Config(concurrency, restartAfterRenders, maxOutputBytes, value);
+        }
+
+        @Override
+        public String executablePath() {
+            return "/usr/lib/chromium/chromium";
+        }
+
+        @Override
+        public Optional<List<String>> extraArgs() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration launchTimeout() {
+            return Duration.ofSeconds(20);
+        }
+
+        @Override
+        public Duration protocolTimeout() {
+            return Duration.ofSeconds(30);
+        }
+
+        @Override
+        public Duration maxRenderTimeout() {
+            return Duration.ofSeconds(120);
+        }
+
+        @Override
+        public Duration cleanupTimeout() {
+            return Duration.ofSeconds(5);
+        }
+
+        @Override
+        public Duration healthTimeout() {
+            return Duration.ofSeconds(10);
+        }
+
+        @Override
+        public boolean osSandbox() {
+            return false;
+        }
+    }
+
+    static BrowserPool pool(Config config) {
+        return new BrowserPool(config, new SimpleMeterRegistry());
+    }
+
+    static RenderRequest html(String html) {
+        return new RenderRequest("job-test", html, Map.of(), RenderOptions.defaults());
+    }
+
+    static RenderRequest bench(String file, RenderOptions options) throws IOException {
+        return new RenderRequest("job-" + file, Files.readString(BENCH.resolve(file), StandardCharsets.UTF_8),
+                Map.of(), options);
+    }
+
+    /** Text of each page. */
+    static List<String> pages(byte[] pdf) throws IOException {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            List<String> pages = new ArrayList<>();
+            PDFTextStripper stripper = new PDFTextStripper();
+            for (int i = 1; i <= document.getNumberOfPages(); i++) {
+                stripper.setStartPage(i);
+                stripper.setEndPage(i);
+                pages.add(stripper.getText(document));
+            }
+            return pages;
+        }
+    }
+
+    static PDPage firstPage(byte[] pdf) throws IOException {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            return document.getPage(0);
+        }
+    }
+
+    /** Chromium processes whose command line names this profile directory. */
+    static List<ProcessHandle> processesUsing(Path profile) {
+        String flag = "--user-data-dir=" + profile;
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(flag)).orElse(false))
+                .toList();
+    }
+}
