@@ -47,6 +47,7 @@ create_once() { # file prefix
 }
 create_once "$DATA_DIR/admin-key" pra_
 create_once "$DATA_DIR/local-token" prk_
+create_once "$DATA_DIR/signing-key" sig_ # signs download links: kept, so links survive a restart
 TOKEN=$(cat "$DATA_DIR/local-token")
 
 # --- stop whatever we started, Pressroom first, whichever way this script ends ---
@@ -96,6 +97,7 @@ done
 log "Starting Pressroom on port $HTTP_PORT"
 PRESSROOM_ROLE=all QUARKUS_HTTP_PORT=$HTTP_PORT \
   PRESSROOM_ADMIN_KEY=$(cat "$DATA_DIR/admin-key") PRESSROOM_BOOTSTRAP_PROJECT_KEY=$TOKEN \
+  PRESSROOM_DOWNLOADS_SIGNING_KEY=$(cat "$DATA_DIR/signing-key") \
   java -jar "$APP_JAR" &
 APP_PID=$!
 
