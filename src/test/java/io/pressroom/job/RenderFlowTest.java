@@ -114,6 +114,12 @@ class RenderFlowTest {
         assertThat(content.pages()).isEqualTo(1);
         assertThat(content.text()).contains("Invoice for Acme Corp", "Widget", "Gadget", "Total: 42.99");
 
+        // the private download through the API serves the same bytes
+        byte[] direct = project.call().get("/v1/render-jobs/" + jobId + "/output").then().statusCode(200)
+                .contentType("application/pdf").extract().asByteArray();
+        assertThat(direct).isEqualTo(pdf.asByteArray());
+        Api.newProject().call().get("/v1/render-jobs/" + jobId + "/output").then().statusCode(404);
+
         String preview = project.call().post("/v1/render-jobs/" + jobId + "/output-preview")
                 .then().statusCode(200).extract().path("access.url");
         given().get(preview).then().statusCode(200)
@@ -135,6 +141,7 @@ class RenderFlowTest {
         given().get(download).then().statusCode(404);
         project.call().delete("/v1/render-jobs/" + jobId + "/output").then().statusCode(404);
         project.call().post("/v1/render-jobs/" + jobId + "/output-download").then().statusCode(404);
+        project.call().get("/v1/render-jobs/" + jobId + "/output").then().statusCode(404);
         project.call().get("/v1/render-jobs/" + jobId).then().statusCode(200)
                 .body("output.state", equalTo("deleted"), "pdf.state", equalTo("deleted"));
     }

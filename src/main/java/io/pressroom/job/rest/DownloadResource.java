@@ -43,11 +43,16 @@ public class DownloadResource {
                     ? new ApiProblem(410, "link_expired", "Gone", "this link has expired")
                     : new ApiProblem(403, "link_invalid", "Forbidden", "this link is not valid"));
         }
-        return outputs.open(grant).map(download -> Response.ok(download.content(), download.output().contentType)
+        return outputs.open(grant).map(DownloadResource::send);
+    }
+
+    /** The PDF with its file name; never cached by shared caches. */
+    static Response send(OutputService.Download download) {
+        return Response.ok(download.content(), download.output().contentType)
                 .header(HttpHeaders.CONTENT_DISPOSITION, (download.inline() ? "inline" : "attachment")
                         + "; filename=\"" + download.output().fileName + "\"")
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
                 .header("X-Content-Type-Options", "nosniff")
-                .build());
+                .build();
     }
 }

@@ -206,6 +206,15 @@ public class RenderJobResource {
         return link(jobId, true, expiresInSeconds, uri);
     }
 
+    @GET
+    @Path("/{jobId}/output")
+    @Produces({ "application/pdf", MediaType.APPLICATION_JSON })
+    @Operation(summary = "Download the PDF through the API", description = "A private download with the project "
+            + "key; no storage URL is exposed.")
+    public Uni<Response> output(@PathParam("jobId") String jobId) {
+        return outputs.openForProject(caller.projectId(), jobId).map(DownloadResource::send);
+    }
+
     @DELETE
     @Path("/{jobId}/output")
     @Operation(summary = "Delete the job's PDF", description = "Links handed out before stop working.")

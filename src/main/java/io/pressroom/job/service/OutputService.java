@@ -65,6 +65,18 @@ public class OutputService {
                         }));
     }
 
+    /** The job's PDF for its own project, streamed through the API (no storage URL involved). */
+    @WithSession
+    public Uni<Download> openForProject(String projectId, String jobId) {
+        return availableOutput(projectId, jobId).chain(output -> ObjectStorage.blocking(() -> storage.get(output.storageKey))
+                .map(content -> {
+                    if (content == null) {
+                        throw new ApiProblem(404, "output_gone", "Not found", "this output is no longer stored");
+                    }
+                    return new Download(output, content, false);
+                }));
+    }
+
     /** The render report (JSON) of the attempt that produced the job's output. */
     @WithSession
     public Uni<byte[]> report(String projectId, String jobId) {
