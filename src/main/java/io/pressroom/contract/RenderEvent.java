@@ -31,7 +31,7 @@ public record RenderEvent(
 
     /** The stored PDF, and the stored render report of the attempt (null when it could not be written). */
     public record Output(String storageKey, String format, String contentType, long bytes, int pageCount,
-            String sha256, String reportKey) {
+            String sha256, String reportKey, int previewPages, long previewBytes) {
     }
 
     public static RenderEvent rendering(RenderCommand command, long at) {

@@ -50,6 +50,12 @@ public class RenderOutput {
 
     public String state;
 
+    @Column(name = "preview_pages")
+    public int previewPages;
+
+    @Column(name = "preview_bytes")
+    public long previewBytes;
+
     @Column(name = "report_key")
     public String reportKey;
 

@@ -215,6 +215,15 @@ public class RenderJobResource {
         return outputs.openForProject(caller.projectId(), jobId).map(DownloadResource::send);
     }
 
+    @GET
+    @Path("/{jobId}/output/pages/{page}.png")
+    @Produces({ "image/png", MediaType.APPLICATION_JSON })
+    @Operation(summary = "A PNG preview of one page (jobs created with formats [\"pdf\", \"png\"])")
+    public Uni<Response> page(@PathParam("jobId") String jobId, @PathParam("page") int page) {
+        return outputs.preview(caller.projectId(), jobId, page).map(png -> Response.ok(png, "image/png")
+                .header("Cache-Control", "private, no-store").build());
+    }
+
     @DELETE
     @Path("/{jobId}/output")
     @Operation(summary = "Delete the job's PDF", description = "Links handed out before stop working.")

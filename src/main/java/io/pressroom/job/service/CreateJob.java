@@ -18,7 +18,7 @@ public record CreateJob(
         @Size(max = 200) String businessKey,
         Map<String, Object> payload,
         @Pattern(regexp = "managed|transient", message = "must be managed or transient") String outputMode,
-        @Size(min = 1, max = 2) List<@NotBlank @Pattern(regexp = "pdf", message = "must be pdf") String> formats,
+        @Size(min = 1, max = 2) List<@NotBlank @Pattern(regexp = "pdf|png", message = "must be pdf or png") String> formats,
         @Pattern(regexp = "[a-z0-9-]{1,50}", message = "must be a queue name") String queue,
         @Size(max = 2000) @Pattern(regexp = "https?://.+", message = "must be an http(s) URL") String webhookUrl,
         @Valid JobOptions options,

@@ -191,6 +191,8 @@ public class JobTransitions {
         output.pageCount = produced.pageCount();
         output.sha256 = produced.sha256();
         output.reportKey = produced.reportKey();
+        output.previewPages = produced.previewPages();
+        output.previewBytes = produced.previewBytes();
         output.state = RenderOutput.AVAILABLE;
         output.createdAt = now;
         if ("transient".equals(job.outputMode)) {

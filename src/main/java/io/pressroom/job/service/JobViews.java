@@ -53,11 +53,30 @@ public final class JobViews {
         }
     }
 
+    /** One produced format: the PDF, and PNG page previews when asked for. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record JobDetail(JobView job, OutputView output, PdfView pdf) {
+    public record FormatView(String format, long bytes, Integer pages, String sha256, String state) {
+    }
+
+    /** PNG previews: GET /v1/render-jobs/{id}/output/pages/{n}.png for n = 1…pages. */
+    public record PreviewsView(String format, int pages, long bytes, String state) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobDetail(JobView job, OutputView output, PdfView pdf, PreviewsView previews,
+            java.util.List<FormatView> outputs) {
         public static JobDetail of(RenderJob job, RenderOutput output) {
-            return new JobDetail(JobView.of(job), output == null ? null : OutputView.of(output),
-                    output == null ? null : PdfView.of(output));
+            if (output == null) {
+                return new JobDetail(JobView.of(job), null, null, null, null);
+            }
+            java.util.List<FormatView> formats = new java.util.ArrayList<>();
+            formats.add(new FormatView("pdf", output.bytes, output.pageCount, output.sha256, output.state));
+            PreviewsView previews = null;
+            if (output.previewPages > 0) {
+                previews = new PreviewsView("png", output.previewPages, output.previewBytes, output.state);
+                formats.add(new FormatView("png", output.previewBytes, output.previewPages, null, output.state));
+            }
+            return new JobDetail(JobView.of(job), OutputView.of(output), PdfView.of(output), previews, formats);
         }
     }
 

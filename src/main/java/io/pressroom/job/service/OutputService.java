@@ -77,6 +77,20 @@ public class OutputService {
                 }));
     }
 
+    /** Page {@code page} (1-based) of the PNG previews; 404 when the job has no such preview. */
+    @WithSession
+    public Uni<byte[]> preview(String projectId, String jobId, int page) {
+        return availableOutput(projectId, jobId).chain(output -> {
+            if (page < 1 || page > output.previewPages) {
+                return Uni.createFrom().failure(new ApiProblem(404, "preview_not_found", "Not found",
+                        "the job has " + output.previewPages + " preview pages"));
+            }
+            String key = io.pressroom.render.worker.RenderExecutor.previewKey(output.storageKey, page);
+            return ObjectStorage.blocking(() -> storage.get(key));
+        }).onItem().ifNull().failWith(() -> new ApiProblem(404, "preview_not_found", "Not found",
+                "the preview is no longer stored"));
+    }
+
     /** The render report (JSON) of the attempt that produced the job's output. */
     @WithSession
     public Uni<byte[]> report(String projectId, String jobId) {
@@ -131,6 +145,9 @@ public class OutputService {
     private Uni<Void> removeStored(RenderOutput output) {
         return ObjectStorage.blocking(() -> {
             storage.delete(output.storageKey);
+            for (int page = 1; page <= output.previewPages; page++) {
+                storage.delete(io.pressroom.render.worker.RenderExecutor.previewKey(output.storageKey, page));
+            }
             return (Void) null;
         }).onFailure().recoverWithNull().replaceWithVoid();
     }

@@ -2,6 +2,7 @@ package io.pressroom.render.worker;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,10 +85,32 @@ public class RenderExecutor {
         } catch (RuntimeException e) {
             throw new RenderFailure(STORAGE_ERROR, true, "could not store the PDF", e);
         }
+        long previewBytes = 0;
+        int previewPages = 0;
+        if (command.formats() != null && command.formats().contains("png")) {
+            try {
+                List<byte[]> previews = PagePreviews.render(result.pdf());
+                for (int page = 0; page < previews.size(); page++) {
+                    storage.put(previewKey(key, page + 1), previews.get(page), "image/png");
+                    previewBytes += previews.get(page).length;
+                }
+                previewPages = previews.size();
+            } catch (IOException e) {
+                throw new RenderFailure(RenderFailure.INTERNAL_ERROR, true, "could not make the page previews", e);
+            } catch (RuntimeException e) {
+                throw new RenderFailure(STORAGE_ERROR, true, "could not store the page previews", e);
+            }
+        }
         timings.put("upload", millisSince(uploadStart));
         String sha256 = Hashes.sha256Hex(result.pdf());
         String reportKey = storeReport(command, result, pages, sha256, timings);
-        return new RenderEvent.Output(key, "pdf", "application/pdf", result.pdf().length, pages, sha256, reportKey);
+        return new RenderEvent.Output(key, "pdf", "application/pdf", result.pdf().length, pages, sha256, reportKey,
+                previewPages, previewBytes);
+    }
+
+    /** {@code …/{fileName}.pdf} → {@code …/page-{n}.png}, beside it. */
+    public static String previewKey(String pdfKey, int page) {
+        return pdfKey.substring(0, pdfKey.lastIndexOf('/') + 1) + "page-" + page + ".png";
     }
 
     public static String reportKey(RenderCommand command) {

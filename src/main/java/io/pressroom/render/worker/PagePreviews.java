@@ -1,0 +1,43 @@
+package io.pressroom.render.worker;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.rendering.ImageType;
+import org.apache.pdfbox.rendering.PDFRenderer;
+
+/**
+ * PNG previews of a PDF's pages, rasterized by PDFBox from the PDF itself, so a preview shows exactly what the PDF
+ * holds. 96 DPI: an A4 page is 794 × 1123 pixels.
+ */
+final class PagePreviews {
+
+    static final float DPI = 96;
+    /** Previews are made for the first pages only: enough to show a document, bounded in time and storage. */
+    static final int MAX_PAGES = 50;
+
+    private PagePreviews() {
+    }
+
+    static List<byte[]> render(byte[] pdf) throws IOException {
+        List<byte[]> pages = new ArrayList<>();
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            PDFRenderer renderer = new PDFRenderer(document);
+            int count = Math.min(document.getNumberOfPages(), MAX_PAGES);
+            for (int page = 0; page < count; page++) {
+                BufferedImage image = renderer.renderImageWithDPI(page, DPI, ImageType.RGB);
+                ByteArrayOutputStream png = new ByteArrayOutputStream();
+                ImageIO.write(image, "png", png);
+                pages.add(png.toByteArray());
+            }
+        }
+        return pages;
+    }
+}

@@ -1,0 +1,59 @@
+package io.pressroom.job;
+
+import static io.pressroom.job.RenderFlowTest.awaitTerminal;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+
+import io.pressroom.testing.Api;
+import io.pressroom.testing.Api.TestProject;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+class PreviewTest {
+
+    @Test
+    void pngPreviewsOfEveryPage() throws Exception {
+        TestProject project = Api.newProject();
+        String twoPages = "<h1>Page one</h1><div style=\"page-break-after: always\"></div><h1>Page two</h1>";
+        String jobId = project.call().body(Map.of("html", twoPages, "formats", List.of("pdf", "png")))
+                .post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");
+        JsonPath done = awaitTerminal(project, jobId);
+        assertThat(done.getString("job.status")).isEqualTo("succeeded");
+        assertThat(done.getInt("previews.pages")).isEqualTo(2);
+        assertThat(done.getList("outputs.format")).containsExactly("pdf", "png");
+
+        byte[] png = project.call().get("/v1/render-jobs/" + jobId + "/output/pages/2.png").then().statusCode(200)
+                .contentType("image/png").extract().asByteArray();
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        // A4 at 96 DPI
+        assertThat(image.getWidth()).isBetween(792, 796);
+        assertThat(image.getHeight()).isBetween(1121, 1125);
+        project.call().get("/v1/render-jobs/" + jobId + "/output/pages/3.png").then().statusCode(404);
+        project.call().get("/v1/render-jobs/" + jobId + "/output/pages/0.png").then().statusCode(404);
+        Api.newProject().call().get("/v1/render-jobs/" + jobId + "/output/pages/1.png").then().statusCode(404);
+
+        project.call().delete("/v1/render-jobs/" + jobId + "/output").then().statusCode(204);
+        project.call().get("/v1/render-jobs/" + jobId + "/output/pages/1.png").then().statusCode(404);
+    }
+
+    @Test
+    void pdfOnlyJobsHaveNoPreviewsAndUnknownFormatsAre400() {
+        TestProject project = Api.newProject();
+        String jobId = project.call().body(Map.of("html", "<p>pdf only</p>")).post("/v1/render-jobs").then()
+                .statusCode(202).extract().path("job.id");
+        assertThat(awaitTerminal(project, jobId).getString("previews")).isNull();
+        project.call().get("/v1/render-jobs/" + jobId + "/output/pages/1.png").then().statusCode(404);
+        project.call().body(Map.of("html", "x", "formats", List.of("docx"))).post("/v1/render-jobs").then()
+                .statusCode(400).body("detail", startsWith("formats"));
+    }
+}
