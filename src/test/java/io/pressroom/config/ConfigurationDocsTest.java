@@ -19,6 +19,7 @@ class ConfigurationDocsTest {
         String docs = Files.readString(Path.of("docs/configuration.md"));
         List<String> keys = new ArrayList<>();
         collect(PressroomConfig.class, "pressroom.", keys);
+        collect(io.pressroom.deploy.service.ZipLimits.class, "pressroom.templates.zip.", keys);
         assertThat(keys).hasSizeGreaterThan(30);
         assertThat(keys).allSatisfy(key -> assertThat(docs).as("docs/configuration.md").contains("`" + key + "`"));
     }
@@ -30,7 +31,7 @@ class ConfigurationDocsTest {
             }
             String key = prefix + method.getName().replaceAll("([A-Z])", "-$1").toLowerCase();
             Class<?> returned = method.getReturnType();
-            if (returned.isInterface() && returned.getEnclosingClass() == PressroomConfig.class) {
+            if (returned.isInterface() && returned.getEnclosingClass() == type) {
                 collect(returned, key + ".", keys);
             } else {
                 keys.add(key);

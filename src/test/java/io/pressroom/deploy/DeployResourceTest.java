@@ -27,6 +27,7 @@ import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 
 @QuarkusTest
 class DeployResourceTest {
@@ -104,6 +105,71 @@ class DeployResourceTest {
         project.call().queryParam("limit", 2).queryParam("cursor", first.getString("nextCursor"))
                 .get("/v1/deploys/" + deployId + "/versions")
                 .then().statusCode(200).body("data.number", equalTo(List.of(1)), "nextCursor", nullValue());
+    }
+
+    private String publish(String deployId, String html) {
+        return project.call().body(Map.of("html", html)).post("/v1/deploys/" + deployId + "/versions")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    private ValidatableResponse moveLatest(TestProject as, String deployId, Object body) {
+        return as.call().body(body).put("/v1/deploys/" + deployId + "/latest").then();
+    }
+
+    @Test
+    void latestCanBeMovedBackAndJobsCreatedAfterwardsUseThatVersion() {
+        String deployId = project.call().body(Map.of("name", "Rollback", "slug", "rollback")).post("/v1/deploys")
+                .then().statusCode(201).extract().path("id");
+        String v1 = publish(deployId, "<p>one {{customer}}</p>");
+        String v2 = publish(deployId, "<p>two {{customer}}</p>");
+        long publishedAt = project.call().get("/v1/deploys/" + deployId).then().body("latestVersionId", equalTo(v2))
+                .extract().jsonPath().getLong("updatedAt");
+
+        long movedAt = moveLatest(project, deployId, Map.of("versionId", v1)).statusCode(200)
+                .contentType("application/json")
+                .body("id", equalTo(deployId), "latestVersionId", equalTo(v1), "versionCount", equalTo(2))
+                .extract().jsonPath().getLong("updatedAt");
+        assertThat(movedAt).isGreaterThan(publishedAt);
+        project.call().get("/v1/deploys/" + deployId + "/versions/latest").then().statusCode(200)
+                .body("id", equalTo(v1), "number", equalTo(1));
+
+        project.call().body(Map.of("deployId", deployId, "payload", Map.of("customer", "Acme")))
+                .post("/v1/render-jobs").then().statusCode(202)
+                .body("job.deployId", equalTo(deployId), "job.deployVersionId", equalTo(v1));
+        project.call().body(Map.of("deployId", "rollback", "deployVersionId", "latest", "payload", Map.of()))
+                .post("/v1/render-jobs").then().statusCode(202).body("job.deployVersionId", equalTo(v1));
+
+        // forward again, by slug; a new version becomes latest as always
+        moveLatest(project, "rollback", Map.of("versionId", v2)).statusCode(200).body("latestVersionId", equalTo(v2));
+        String v3 = publish(deployId, "<p>three {{customer}}</p>");
+        project.call().get("/v1/deploys/" + deployId).then().body("latestVersionId", equalTo(v3),
+                "versionCount", equalTo(3));
+    }
+
+    @Test
+    void latestMovesOnlyToAVersionOfTheSameDeploy() {
+        String deployId = createDeploy("Pinned");
+        String own = publish(deployId, "<p>own {{x}}</p>");
+        String sibling = publish(createDeploy("Sibling"), "<p>sibling {{x}}</p>");
+        TestProject stranger = Api.newProject();
+        String strangersDeploy = Api.deployWith(stranger, "<p>stranger {{x}}</p>");
+        String strangersVersion = stranger.call().get("/v1/deploys/" + strangersDeploy + "/versions/latest").then()
+                .extract().path("id");
+
+        moveLatest(project, deployId, Map.of("versionId", sibling)).statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("not_found"));
+        moveLatest(project, deployId, Map.of("versionId", strangersVersion)).statusCode(404);
+        moveLatest(project, deployId, Map.of("versionId", "dv_01hzzzzzzzzzzzzzzzzzzzzzzz")).statusCode(404);
+        moveLatest(project, deployId, Map.of("versionId", "latest")).statusCode(404);
+        moveLatest(stranger, deployId, Map.of("versionId", own)).statusCode(404);
+        moveLatest(project, "dpl_01hzzzzzzzzzzzzzzzzzzzzzzz", Map.of("versionId", own)).statusCode(404);
+        moveLatest(project, deployId, Map.of()).statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("invalid_request"), "detail", startsWith("versionId"));
+        moveLatest(project, deployId, Map.of("versionId", " ")).statusCode(400).body("detail", startsWith("versionId"));
+        project.call().put("/v1/deploys/" + deployId + "/latest").then().statusCode(400);
+
+        project.call().get("/v1/deploys/" + deployId).then().body("latestVersionId", equalTo(own));
+        stranger.call().get("/v1/deploys/" + strangersDeploy).then().body("latestVersionId", equalTo(strangersVersion));
     }
 
     @Test

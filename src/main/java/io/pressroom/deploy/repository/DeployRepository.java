@@ -19,9 +19,13 @@ public class DeployRepository implements PanacheRepositoryBase<Deploy, String> {
         return find(field + " = ?1 and projectId = ?2", idOrSlug, projectId).firstResult();
     }
 
-    /** Locks the deploy row so that version numbers are handed out one at a time. */
-    public Uni<Deploy> lockInProject(String projectId, String deployId) {
-        return find("id = ?1 and projectId = ?2", deployId, projectId)
+    /**
+     * Locks the deploy row (by id or slug) so that version numbers are handed out, and {@code latest} moved, one at a
+     * time.
+     */
+    public Uni<Deploy> lockInProject(String projectId, String idOrSlug) {
+        String field = Ids.hasPrefix(idOrSlug, Ids.DEPLOY) ? "id" : "slug";
+        return find(field + " = ?1 and projectId = ?2", idOrSlug, projectId)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 

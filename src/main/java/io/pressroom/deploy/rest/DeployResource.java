@@ -12,6 +12,7 @@ import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -20,6 +21,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.pressroom.auth.Caller;
@@ -27,10 +32,14 @@ import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Cursors;
 import io.pressroom.common.Page;
 import io.pressroom.config.PressroomConfig;
+import io.pressroom.deploy.repository.DeployVersion;
 import io.pressroom.deploy.rest.DeployViews.DeployView;
 import io.pressroom.deploy.rest.DeployViews.VersionView;
 import io.pressroom.deploy.service.DeployService;
 import io.pressroom.deploy.service.TemplateBundle;
+import io.pressroom.deploy.service.ZipBundleReader;
+import io.pressroom.deploy.service.ZipLimits;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
 /** Deploys (named templates) and their immutable versions. */
@@ -40,6 +49,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Deploys")
 public class DeployResource {
 
+    private static final String ZIP = "application/zip";
     private static final String SLUG = "[a-z0-9][a-z0-9-]{0,62}";
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
@@ -53,14 +63,19 @@ public class DeployResource {
     public record PublishVersion(@NotNull String html, List<@Valid @NotNull Asset> assets) {
     }
 
+    public record MoveLatest(@NotBlank String versionId) {
+    }
+
     private final DeployService deploys;
     private final Caller caller;
     private final PressroomConfig config;
+    private final ZipLimits zipLimits;
 
-    public DeployResource(DeployService deploys, Caller caller, PressroomConfig config) {
+    public DeployResource(DeployService deploys, Caller caller, PressroomConfig config, ZipLimits zipLimits) {
         this.deploys = deploys;
         this.caller = caller;
         this.config = config;
+        this.zipLimits = zipLimits;
     }
 
     @POST
@@ -91,10 +106,31 @@ public class DeployResource {
     @Operation(summary = "Publish a new version", description = "The template must compile; the new version becomes latest.")
     public Uni<Response> publish(@PathParam("deployId") String deployId, @Valid @NotNull PublishVersion request) {
         TemplateBundle bundle = toBundle(request);
-        return deploys.publish(caller.projectId(), deployId, bundle)
-                .map(version -> Response
-                        .created(URI.create("/v1/deploys/" + version.deployId + "/versions/" + version.id))
-                        .entity(VersionView.of(version)).build());
+        return deploys.publish(caller.projectId(), deployId, bundle).map(DeployResource::created);
+    }
+
+    @POST
+    @Path("/{deployId}/versions")
+    @Consumes({ ZIP, "application/x-zip-compressed" })
+    @Operation(summary = "Publish a new version from a zip bundle", description = "index.html at the zip's root, "
+            + "assets beside it in folders; content types follow the file extensions. The new version becomes latest.")
+    @RequestBody(content = @Content(mediaType = ZIP, schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    public Uni<Response> publishZip(@PathParam("deployId") String deployId, byte[] zip) {
+        String projectId = caller.projectId();
+        ZipBundleReader.Limits limits = new ZipBundleReader.Limits(config.templates().maxBundleBytes(),
+                config.templates().maxAssets(), zipLimits.maxEntries(), zipLimits.maxCompressionRatio(),
+                zipLimits.ratioThresholdBytes());
+        // inflating and hashing up to max-bundle-bytes is CPU work: keep it off the event loop
+        return VertxContextSupport.executeBlocking(() -> ZipBundleReader.read(zip, limits))
+                .chain(bundle -> deploys.publish(projectId, deployId, bundle))
+                .map(DeployResource::created);
+    }
+
+    @PUT
+    @Path("/{deployId}/latest")
+    @Operation(summary = "Move latest to one of the deploy's versions (rollback)", description = "Jobs created afterwards with deployVersionId 'latest' use that version.")
+    public Uni<DeployView> moveLatest(@PathParam("deployId") String deployId, @Valid @NotNull MoveLatest request) {
+        return deploys.moveLatest(caller.projectId(), deployId, request.versionId()).map(DeployView::of);
     }
 
     @GET
@@ -134,6 +170,11 @@ public class DeployResource {
             builder.add(field, asset.path(), asset.contentType(), content);
         }
         return builder.build();
+    }
+
+    private static Response created(DeployVersion version) {
+        return Response.created(URI.create("/v1/deploys/" + version.deployId + "/versions/" + version.id))
+                .entity(VersionView.of(version)).build();
     }
 
     private static Integer parseNumber(String position) {

@@ -119,6 +119,23 @@ public class DeployService {
                 }));
     }
 
+    /**
+     * Moves {@code latest} to one of the deploy's versions (a rollback, or forward again) and records the move in
+     * {@code updatedAt}. Jobs created afterwards with {@code latest} resolve to that version; publishing a new
+     * version moves {@code latest} to the new one as always. 404 when the version is not one of this deploy's.
+     */
+    public Uni<Deploy> moveLatest(String projectId, String idOrSlug, String versionId) {
+        return Panache.withTransaction(() -> deploys.lockInProject(projectId, idOrSlug)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + idOrSlug))
+                .chain(deploy -> versions.findInDeploy(deploy.id, versionId)
+                        .onItem().ifNull().failWith(() -> ApiProblem.notFound("version " + versionId + " of this deploy"))
+                        .map(version -> {
+                            deploy.latestVersionId = version.id;
+                            deploy.updatedAt = Instant.now();
+                            return deploy;
+                        })));
+    }
+
     @WithSession
     public Uni<List<DeployVersion>> versions(String projectId, String idOrSlug, Integer beforeNumber, int limit) {
         return deploys.findInProject(projectId, idOrSlug)

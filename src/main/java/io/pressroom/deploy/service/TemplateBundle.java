@@ -25,6 +25,10 @@ public final class TemplateBundle {
             .compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*(; ?[a-z0-9_-]+=[A-Za-z0-9_.-]+)?");
     private static final int MAX_PATH_LENGTH = 200;
 
+    /** What {@link #isSafePath} accepts, as error messages say it. */
+    public static final String PATH_RULE = "must be a relative path of letters, digits, '.', '_', '-' and '/' "
+            + "without '..' (at most " + MAX_PATH_LENGTH + " characters)";
+
     /** One file of the bundle with its content. */
     public record Entry(String path, String contentType, byte[] content) {
         BundleFile describe() {
@@ -41,6 +45,12 @@ public final class TemplateBundle {
                 .sorted(Comparator.comparing(BundleFile::path)).toList();
     }
 
+    /** Whether {@code path} is a plain relative file name that cannot escape the bundle. */
+    public static boolean isSafePath(String path) {
+        return path != null && path.length() <= MAX_PATH_LENGTH && SAFE_PATH.matcher(path).matches()
+                && !path.contains("..");
+    }
+
     /** Collects entries and enforces the limits; every refusal is a 400 or 413 naming the offending file. */
     public static final class Builder {
         private final Map<String, Entry> entries = new TreeMap<>();
@@ -54,10 +64,8 @@ public final class TemplateBundle {
         }
 
         public Builder add(String field, String path, String contentType, byte[] content) {
-            if (path == null || path.length() > MAX_PATH_LENGTH || !SAFE_PATH.matcher(path).matches()
-                    || path.contains("..")) {
-                throw ApiProblem.badRequest(field + ".path: must be a relative path of letters, digits, '.', '_', '-' "
-                        + "and '/' without '..' (at most " + MAX_PATH_LENGTH + " characters)");
+            if (!isSafePath(path)) {
+                throw ApiProblem.badRequest(field + ".path: " + PATH_RULE);
             }
             if (contentType == null || !CONTENT_TYPE.matcher(contentType.toLowerCase()).matches()) {
                 throw ApiProblem.badRequest(field + ".contentType: must be a media type such as text/css");

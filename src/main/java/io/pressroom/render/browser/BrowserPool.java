@@ -249,17 +249,20 @@ public class BrowserPool {
         if (run.expired()) {
             return RenderFailure.renderTimeout(run.budgetMs());
         }
-        if (e instanceof RenderFailure failure) {
-            return failure;
-        }
-        try {
-            if (!slot.chromium().answers(config.cleanupTimeout().toMillis()) || slot.brokenWithin(CRASH_NEWS_MS)) {
-                return RenderFailure.crashed(e); // the whole browser or the page died under the render
+        // a page that never loads may be a browser that died under it: that is a crash, and worth a retry
+        boolean maybeCrash = !(e instanceof RenderFailure failure)
+                || failure.code().equals(RenderFailure.NAVIGATION_TIMEOUT);
+        if (maybeCrash) {
+            try {
+                if (!slot.chromium().answers(config.cleanupTimeout().toMillis())
+                        || slot.brokenWithin(CRASH_NEWS_MS)) {
+                    return RenderFailure.crashed(e); // the whole browser or the page died under the render
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
         }
-        return RenderFailure.internal("the render failed", e);
+        return e instanceof RenderFailure failure ? failure : RenderFailure.internal("the render failed", e);
     }
 
     /**

@@ -1,0 +1,215 @@
+package io.pressroom.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pressroom.testing.Api;
+import io.pressroom.testing.Api.TestProject;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Bodies above {@code quarkus.http.limits.max-body-size} (20M) are refused with 413: problem+json when their
+ * {@code Content-Length} says so, an empty 413 from Quarkus when they come chunked. Raw sockets, so that no client
+ * library rewrites the request (the JDK 17 HttpClient, for one, hangs on a final answer to
+ * {@code Expect: 100-continue}).
+ */
+@QuarkusTest
+class BodyLimitTest {
+
+    private static final long LIMIT = 20L * 1024 * 1024;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    /** A response read off the wire. */
+    record Raw(int status, Map<String, String> headers, byte[] body) {
+        JsonNode json() throws IOException {
+            return new ObjectMapper().readTree(body);
+        }
+    }
+
+    @Test
+    void declaredLengthOverTheLimitIsRefusedBeforeTheBodyIsSent() throws Exception {
+        Raw response = exchange("POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + (LIMIT + 1) + "\r\n\r\n", null);
+        assertProblem(response, "/v1/render-jobs");
+    }
+
+    @Test
+    void aClientThatWaitsForContinueGetsTheProblemInsteadOfSendingTheBody() throws Exception {
+        TestProject project = Api.newProject();
+        Raw response = exchange("POST /v1/deploys/any/versions HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + project.key() + "\r\nContent-Type: application/zip\r\n"
+                + "Expect: 100-continue\r\nContent-Length: " + (LIMIT + 1) + "\r\n\r\n", null);
+        assertProblem(response, "/v1/deploys/any/versions");
+    }
+
+    @Test
+    void declaredLengthAtTheLimitIsReadAsUsual() throws Exception {
+        TestProject project = Api.newProject();
+        byte[] body = new byte[(int) LIMIT];
+        Raw response = exchange("POST /v1/deploys/nope/versions HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + project.key() + "\r\nContent-Type: application/zip\r\n"
+                + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n", out -> out.write(body));
+        // read to the end and handed to the endpoint, which finds it is not a zip
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("detail").asText()).contains("not a zip archive");
+    }
+
+    /**
+     * Chunked bodies have no length to check up front: Quarkus's REST layer counts them while reading and stops at
+     * the limit with an empty 413 and a closed connection. Authentication runs first, so anonymous chunked uploads
+     * are refused before any of their body is read.
+     */
+    @Test
+    void chunkedBodyOverTheLimitIsRefusedWhileReading() throws Exception {
+        BodyWriter tooMuch = out -> {
+            byte[] chunk = new byte[1024 * 1024];
+            byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 25; i++) {
+                out.write(size);
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        };
+        TestProject project = Api.newProject();
+        Raw response = exchange("POST /v1/deploys/any/versions HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + project.key() + "\r\nContent-Type: application/zip\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n", tooMuch);
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.headers()).containsEntry("connection", "close");
+
+        Raw anonymous = exchange("POST /v1/deploys/any/versions HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/zip\r\nTransfer-Encoding: chunked\r\n\r\n", tooMuch);
+        assertThat(anonymous.status()).isEqualTo(401);
+    }
+
+    @Test
+    void chunkedBodiesWithinTheLimitReachTheApi() throws Exception {
+        TestProject project = Api.newProject();
+        byte[] body = "{\"name\": \"Chunked\"}".getBytes(StandardCharsets.UTF_8);
+        Raw response = exchange("POST /v1/deploys HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + project.key() + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+                out -> {
+                    out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                });
+        assertThat(response.status()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+        assertThat(response.json().get("name").asText()).isEqualTo("Chunked");
+    }
+
+    private void assertProblem(Raw response, String path) throws IOException {
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.headers()).containsEntry("content-type", "application/problem+json")
+                .containsEntry("connection", "close");
+        JsonNode problem = response.json();
+        assertThat(problem.get("code").asText()).isEqualTo("payload_too_large");
+        assertThat(problem.get("status").asInt()).isEqualTo(413);
+        assertThat(problem.get("detail").asText()).contains(Long.toString(LIMIT));
+        assertThat(problem.get("instance").asText()).isEqualTo(path);
+    }
+
+    interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Sends the head, then the body from another thread, and reads the response until the server closes. */
+    private Raw exchange(String head, BodyWriter body) throws Exception {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            CompletableFuture<Void> sending = body == null ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.runAsync(() -> {
+                        try {
+                            body.write(out);
+                            out.flush();
+                        } catch (IOException e) {
+                            // the server may close while the rest of a refused body is still being sent
+                        }
+                    });
+            Raw response = read(socket.getInputStream());
+            sending.get();
+            return response;
+        }
+    }
+
+    private static Raw read(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        int headEnd = -1;
+        Map<String, String> headers = new TreeMap<>();
+        int status = 0;
+        long contentLength = -1;
+        while (true) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                break;
+            }
+            all.write(buffer, 0, n);
+            byte[] bytes = all.toByteArray();
+            if (headEnd < 0) {
+                String text = new String(bytes, StandardCharsets.ISO_8859_1);
+                int end = text.indexOf("\r\n\r\n");
+                if (end < 0) {
+                    continue;
+                }
+                headEnd = end + 4;
+                String[] lines = text.substring(0, end).split("\r\n");
+                status = Integer.parseInt(lines[0].split(" ")[1]);
+                for (int i = 1; i < lines.length; i++) {
+                    int colon = lines[i].indexOf(':');
+                    headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            lines[i].substring(colon + 1).trim());
+                }
+                contentLength = Long.parseLong(headers.getOrDefault("content-length", "-1"));
+            }
+            if (contentLength >= 0 && bytes.length - headEnd >= contentLength) {
+                break;
+            }
+        }
+        byte[] bytes = all.toByteArray();
+        byte[] bodyBytes = headEnd < 0 ? new byte[0]
+                : Arrays.copyOfRange(bytes, headEnd, (int) (contentLength >= 0 ? headEnd + contentLength : bytes.length));
+        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            bodyBytes = dechunk(bodyBytes);
+        }
+        return new Raw(status, headers, bodyBytes);
+    }
+
+    private static byte[] dechunk(byte[] chunked) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        String text = new String(chunked, StandardCharsets.ISO_8859_1);
+        int at = 0;
+        while (true) {
+            int lineEnd = text.indexOf("\r\n", at);
+            int size = Integer.parseInt(text.substring(at, lineEnd).split(";")[0].trim(), 16);
+            if (size == 0) {
+                return body.toByteArray();
+            }
+            body.write(chunked, lineEnd + 2, size);
+            at = lineEnd + 2 + size + 2;
+        }
+    }
+}
