@@ -6,9 +6,9 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import io.pressroom.common.Background;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.service.JobTransitions;
-import io.pressroom.common.Background;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;

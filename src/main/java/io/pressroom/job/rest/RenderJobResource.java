@@ -37,12 +37,12 @@ import io.pressroom.job.service.CreateJob;
 import io.pressroom.job.service.JobFilter;
 import io.pressroom.job.service.JobService;
 import io.pressroom.job.service.JobTransitions;
-import io.pressroom.job.service.JobWaits;
-import io.pressroom.job.service.JobViews.EventView;
-import io.pressroom.job.service.JobViews.JobView;
 import io.pressroom.job.service.JobViews.Access;
 import io.pressroom.job.service.JobViews.AccessView;
+import io.pressroom.job.service.JobViews.EventView;
 import io.pressroom.job.service.JobViews.JobDetail;
+import io.pressroom.job.service.JobViews.JobView;
+import io.pressroom.job.service.JobWaits;
 import io.pressroom.job.service.OutputService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -159,7 +159,7 @@ public class RenderJobResource {
             @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
         long after = parseEventId(lastEventId);
         return waits.follow(jobId, after).map(event -> sse.newEventBuilder().id(Long.toString(event.id())).name(event.type())
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(EventView.class, event).build());
+                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(EventView.class, event).build());
     }
 
     private static long parseEventId(String lastEventId) {

@@ -75,12 +75,15 @@ public class IdempotencyKeys {
 
     /** Stores the answer given under the key, in the transaction that created the job. */
     public Uni<Void> remember(String projectId, String key, String jobId, int status, Map<String, Object> body) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                UPDATE idempotency_records SET job_id = ?3, response_status = ?4, response_body = CAST(CAST(?5 AS text) AS jsonb)
-                WHERE project_id = ?1 AND idempotency_key = ?2""")
-                .setParameter(1, projectId).setParameter(2, key).setParameter(3, jobId).setParameter(4, status)
-                .setParameter(5, write(body))
-                .executeUpdate())
+        return Panache.getSession()
+                .chain(session -> session
+                        .createNativeQuery(
+                                """
+                                        UPDATE idempotency_records SET job_id = ?3, response_status = ?4, response_body = CAST(CAST(?5 AS text) AS jsonb)
+                                        WHERE project_id = ?1 AND idempotency_key = ?2""")
+                        .setParameter(1, projectId).setParameter(2, key).setParameter(3, jobId).setParameter(4, status)
+                        .setParameter(5, write(body))
+                        .executeUpdate())
                 .replaceWithVoid();
     }
 

@@ -64,7 +64,8 @@ public class JobService {
     private final ObjectMapper json;
     private final PressroomConfig.Jobs config;
 
-    public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys, JobLedger ledger,
+    public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys,
+            JobLedger ledger,
             IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal, TemplateEngine templates,
             ObjectMapper json, PressroomConfig config) {
         this.jobs = jobs;
