@@ -19,6 +19,7 @@ public class RoleChannels implements ConfigSourceInterceptor {
     /** Channel → the role that consumes it. */
     private static final Map<String, String> CONSUMERS = Map.of(
             "mp.messaging.incoming.render-commands-in.enabled", "renderer",
+            "mp.messaging.incoming.render-control-in.enabled", "renderer",
             "mp.messaging.incoming.render-events-in.enabled", "api");
 
     @Override

@@ -61,6 +61,19 @@ public class JobLedger {
         return outbox.persist(message);
     }
 
+    /** Tells every renderer to stop the job's render in progress (it may run on any of them). */
+    public Uni<OutboxMessage> stopRender(RenderJob job) {
+        OutboxMessage message = new OutboxMessage();
+        message.topic = Topics.CONTROL;
+        message.messageKey = job.id;
+        message.payload = Map.of("type", "cancel", "schemaVersion", RenderCommand.SCHEMA_VERSION, "jobId", job.id,
+                "attempt", job.dispatchedAttempt);
+        message.headers = Map.of();
+        message.createdAt = Instant.now();
+        message.availableAt = message.createdAt;
+        return outbox.persist(message);
+    }
+
     RenderCommand command(RenderJob job) {
         String prefix = job.deployVersionId == null ? null
                 : BundleStorage.prefix(job.projectId, job.deployId, job.deployVersionId);

@@ -125,6 +125,7 @@ public class JobTransitions {
             return ledger.dispatch(job, Duration.ZERO).replaceWith(new Outcome(job, decision, List.of()));
         }
         var next = decision.next();
+        boolean wasRendering = job.status == JobStatus.rendering;
         job.status = next.status();
         job.attempt = next.attempt();
         job.dispatchedAttempt = next.dispatchedAttempt();
@@ -154,6 +155,11 @@ public class JobTransitions {
                 job.errorMessage = null;
                 extra = attach(job, event, now);
                 details.put("outputBytes", event.output().bytes());
+            }
+            case cancelled -> {
+                if (wasRendering) {
+                    extra = ledger.stopRender(job);
+                }
             }
             case failed -> {
                 JobStateMachine.Failed failed = (JobStateMachine.Failed) signal;
@@ -222,7 +228,7 @@ public class JobTransitions {
                     outcome.job().status);
             keys.add(event.output().storageKey());
         }
-        if (outcome.decision().effect() == Effect.DISPATCH || outcome.decision().effect() == Effect.REDISPATCH) {
+        if (outcome.decision().effect() != Effect.NONE) {
             outboxSignal.wake();
         }
         if (keys.isEmpty()) {

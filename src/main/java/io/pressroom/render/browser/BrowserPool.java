@@ -44,6 +44,8 @@ public class BrowserPool {
     private final ConcurrentLinkedDeque<PageSlot> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger busy = new AtomicInteger();
     private final ScheduledThreadPoolExecutor watchdog;
+    /** Renders in progress by job id, with how to stop each. */
+    private final java.util.Map<String, Runnable> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private final MeterRegistry metrics;
     private volatile ChromiumProcess chromium;
     private volatile boolean closed;
@@ -227,6 +229,7 @@ public class BrowserPool {
         RenderRun run = new RenderRun(slot, request, host, budget, config.navigationTimeout().toMillis(),
                 config.maxOutputBytes());
         var deadline = watchdog.schedule(() -> expire(run, slot), budget, TimeUnit.MILLISECONDS);
+        inFlight.put(request.jobId(), () -> stop(run, slot));
         try {
             RenderResult result = run.execute();
             release(slot, "https://" + host);
@@ -242,10 +245,40 @@ public class BrowserPool {
             throw failure;
         } finally {
             deadline.cancel(false);
+            inFlight.remove(request.jobId());
+        }
+    }
+
+    /**
+     * Stops the render of a cancelled job, if it runs in this process; returns at once (the page is closed on the
+     * watchdog thread). The render then fails with {@link RenderFailure#CANCELLED}.
+     */
+    public boolean cancel(String jobId) {
+        Runnable stop = inFlight.get(jobId);
+        if (stop == null) {
+            return false;
+        }
+        watchdog.execute(stop);
+        return true;
+    }
+
+    private void stop(RenderRun run, PageSlot slot) {
+        if (!run.cancel()) {
+            return; // finished or timed out first
+        }
+        LOG.infof("Stopping the render of a cancelled job");
+        run.abort();
+        try {
+            slot.dispose(config.cleanupTimeout().toMillis());
+        } catch (RuntimeException e) {
+            slot.chromium().kill("hang");
         }
     }
 
     private RenderFailure classify(Exception e, RenderRun run, PageSlot slot) {
+        if (run.cancelled()) {
+            return new RenderFailure(RenderFailure.CANCELLED, false, "the job was cancelled", null);
+        }
         if (run.expired()) {
             return RenderFailure.renderTimeout(run.budgetMs());
         }

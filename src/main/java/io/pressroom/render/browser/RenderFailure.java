@@ -16,6 +16,8 @@ public class RenderFailure extends Exception {
     public static final String OUTPUT_TOO_LARGE = "output_too_large";
     /** The print options cannot be honoured (unknown format, bad margin, page range outside the document). */
     public static final String TEMPLATE_ERROR = "template_error";
+    /** The job was cancelled while it rendered; the render was stopped. */
+    public static final String CANCELLED = "cancelled";
     /** Anything else, e.g. Chromium could not be started. */
     public static final String INTERNAL_ERROR = "internal_error";
 

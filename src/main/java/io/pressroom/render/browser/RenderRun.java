@@ -26,7 +26,8 @@ final class RenderRun {
     enum State {
         RUNNING,
         FINISHED,
-        EXPIRED
+        EXPIRED,
+        CANCELLED
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,6 +72,15 @@ final class RenderRun {
 
     boolean expired() {
         return state.get() == State.EXPIRED;
+    }
+
+    /** The job was cancelled: like the watchdog, exactly one of this and the end of the render wins. */
+    boolean cancel() {
+        return state.compareAndSet(State.RUNNING, State.CANCELLED);
+    }
+
+    boolean cancelled() {
+        return state.get() == State.CANCELLED;
     }
 
     synchronized void consoleError(String text) {

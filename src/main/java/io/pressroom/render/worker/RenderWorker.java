@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderEvent;
+import io.pressroom.render.browser.BrowserPool;
 import io.pressroom.render.browser.RenderFailure;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -28,10 +29,12 @@ public class RenderWorker {
 
     private final RenderExecutor executor;
     private final EventPublisher events;
+    private final BrowserPool browsers;
     private final ObjectMapper json;
 
-    public RenderWorker(RenderExecutor executor, EventPublisher events, ObjectMapper json) {
+    public RenderWorker(RenderExecutor executor, EventPublisher events, BrowserPool browsers, ObjectMapper json) {
         this.executor = executor;
+        this.browsers = browsers;
         this.events = events;
         this.json = json;
     }
@@ -62,6 +65,19 @@ public class RenderWorker {
                     "the render failed unexpectedly", true);
         }
         events.publish(outcome);
+    }
+
+    /** Control messages reach every renderer; a cancel stops the job's render if it runs here. */
+    @Incoming("render-control-in")
+    public void onControl(String message) {
+        try {
+            var control = json.readTree(message);
+            if ("cancel".equals(control.path("type").asText()) && browsers.cancel(control.path("jobId").asText())) {
+                LOG.infof("Stopped the render of cancelled job %s", control.path("jobId").asText());
+            }
+        } catch (JsonProcessingException e) {
+            LOG.warnf("Ignoring an unreadable control message: %s", e.getOriginalMessage());
+        }
     }
 
     private RenderCommand parse(String message) {
