@@ -125,7 +125,6 @@ public class JobTransitions {
             return ledger.dispatch(job, Duration.ZERO).replaceWith(new Outcome(job, decision, List.of()));
         }
         var next = decision.next();
-        boolean wasRendering = job.status == JobStatus.rendering;
         job.status = next.status();
         job.attempt = next.attempt();
         job.dispatchedAttempt = next.dispatchedAttempt();
@@ -156,11 +155,8 @@ public class JobTransitions {
                 extra = attach(job, event, now);
                 details.put("outputBytes", event.output().bytes());
             }
-            case cancelled -> {
-                if (wasRendering) {
-                    extra = ledger.stopRender(job);
-                }
-            }
+            // a renderer stops the render if it runs, or skips the command if it has not started
+            case cancelled -> extra = ledger.stopRender(job);
             case failed -> {
                 JobStateMachine.Failed failed = (JobStateMachine.Failed) signal;
                 job.errorCode = failed.code();

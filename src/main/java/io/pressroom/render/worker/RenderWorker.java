@@ -1,5 +1,6 @@
 package io.pressroom.render.worker;
 
+import java.time.Duration;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +10,8 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderEvent;
@@ -31,6 +34,9 @@ public class RenderWorker {
     private final EventPublisher events;
     private final BrowserPool browsers;
     private final ObjectMapper json;
+    /** Recently cancelled jobs, so that a command still queued for one is skipped rather than rendered. */
+    private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofHours(1)).build();
 
     public RenderWorker(RenderExecutor executor, EventPublisher events, BrowserPool browsers, ObjectMapper json) {
         this.executor = executor;
@@ -44,6 +50,12 @@ public class RenderWorker {
     public void onCommand(String message) {
         RenderCommand command = parse(message);
         long received = System.currentTimeMillis();
+        if (cancelled.getIfPresent(command.jobId()) != null) {
+            // cancelled before its turn came: no render at all
+            events.publish(RenderEvent.failed(command, received, RenderFailure.CANCELLED, "the job was cancelled",
+                    false));
+            return;
+        }
         events.publish(RenderEvent.rendering(command, received));
         Map<String, Long> timings = RenderExecutor.newTimings();
         timings.put("queueWait", Math.max(0, received - command.requestedAt()));
@@ -72,8 +84,12 @@ public class RenderWorker {
     public void onControl(String message) {
         try {
             var control = json.readTree(message);
-            if ("cancel".equals(control.path("type").asText()) && browsers.cancel(control.path("jobId").asText())) {
-                LOG.infof("Stopped the render of cancelled job %s", control.path("jobId").asText());
+            if ("cancel".equals(control.path("type").asText())) {
+                String jobId = control.path("jobId").asText();
+                cancelled.put(jobId, Boolean.TRUE);
+                if (browsers.cancel(jobId)) {
+                    LOG.infof("Stopped the render of cancelled job %s", jobId);
+                }
             }
         } catch (JsonProcessingException e) {
             LOG.warnf("Ignoring an unreadable control message: %s", e.getOriginalMessage());
