@@ -1,5 +1,6 @@
 package io.pressroom.storage;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +53,21 @@ public class ObjectStorage {
 
     public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /**
+     * Deletes objects that are no longer reachable (after the commit that made them so), off the event loop. A
+     * failure is logged, not raised: the state change it follows has already happened.
+     */
+    public Uni<Void> deleteQuietly(List<String> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return VertxContextSupport.executeBlocking(() -> {
+            keys.forEach(this::delete);
+            return (Void) null;
+        }).onFailure().invoke(failure -> LOG.warnf(failure, "Could not delete %s", keys))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** Answers when the bucket is reachable; throws otherwise. */

@@ -42,14 +42,9 @@ class DeployResourceTest {
         project = Api.newProject();
     }
 
-    private String createDeploy(String name) {
-        return project.call().body(Map.of("name", name)).post("/v1/deploys").then().statusCode(201)
-                .extract().path("id");
-    }
-
     @Test
     void versionBundleRoundTripsThroughStorageByteForByte() {
-        String deployId = createDeploy("Invoice");
+        String deployId = Api.createDeploy(project, "Invoice");
         byte[] logo = new byte[4096];
         new Random(42).nextBytes(logo);
         String css = "body { font-family: sans-serif }";
@@ -88,7 +83,7 @@ class DeployResourceTest {
 
     @Test
     void newVersionsAreNumberedAndBecomeLatest() {
-        String deployId = createDeploy("Report");
+        String deployId = Api.createDeploy(project, "Report");
         project.call().get("/v1/deploys/" + deployId + "/versions/latest").then().statusCode(404);
         String[] ids = new String[3];
         for (int i = 0; i < 3; i++) {
@@ -148,9 +143,9 @@ class DeployResourceTest {
 
     @Test
     void latestMovesOnlyToAVersionOfTheSameDeploy() {
-        String deployId = createDeploy("Pinned");
+        String deployId = Api.createDeploy(project, "Pinned");
         String own = publish(deployId, "<p>own {{x}}</p>");
-        String sibling = publish(createDeploy("Sibling"), "<p>sibling {{x}}</p>");
+        String sibling = publish(Api.createDeploy(project, "Sibling"), "<p>sibling {{x}}</p>");
         TestProject stranger = Api.newProject();
         String strangersDeploy = Api.deployWith(stranger, "<p>stranger {{x}}</p>");
         String strangersVersion = stranger.call().get("/v1/deploys/" + strangersDeploy + "/versions/latest").then()
@@ -191,7 +186,7 @@ class DeployResourceTest {
 
     @Test
     void templatesThatDoNotCompileAreRejectedNamingTheLine() {
-        String deployId = createDeploy("Broken");
+        String deployId = Api.createDeploy(project, "Broken");
         project.call().body(Map.of("html", "<html>\n<body>\n{{#each items}}<p>{{name}}</p>\n</body>"))
                 .post("/v1/deploys/" + deployId + "/versions")
                 .then().statusCode(400).contentType("application/problem+json")
@@ -202,7 +197,7 @@ class DeployResourceTest {
 
     @Test
     void badBodiesAre400NamingTheField() {
-        String deployId = createDeploy("Validated");
+        String deployId = Api.createDeploy(project, "Validated");
         String versions = "/v1/deploys/" + deployId + "/versions";
         project.call().body(Map.of()).post(versions).then().statusCode(400).body("detail", startsWith("html"));
         project.call().body(Map.of("html", "x", "assets", List.of(Map.of("path", "../../etc/passwd",
@@ -244,7 +239,7 @@ class DeployResourceTest {
         project.call().get("/v1/deploys/dpl_01hzzzzzzzzzzzzzzzzzzzzzzz").then().statusCode(404)
                 .body("code", equalTo("not_found"));
         project.call().get("/v1/deploys/no-such-slug").then().statusCode(404);
-        String deployId = createDeploy("Known");
+        String deployId = Api.createDeploy(project, "Known");
         project.call().get("/v1/deploys/" + deployId + "/versions/dv_unknown").then().statusCode(404);
         project.call().get("/v1/nothing-here").then().statusCode(404).contentType("application/problem+json");
     }

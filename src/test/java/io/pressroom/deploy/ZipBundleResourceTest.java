@@ -49,11 +49,6 @@ class ZipBundleResourceTest {
         project = Api.newProject();
     }
 
-    private String createDeploy(String name) {
-        return project.call().body(Map.of("name", name)).post("/v1/deploys").then().statusCode(201)
-                .extract().path("id");
-    }
-
     private RequestSpecification zipCall(byte[] zip) {
         return project.call().contentType("application/zip").body(zip);
     }
@@ -71,7 +66,7 @@ class ZipBundleResourceTest {
         byte[] zip = zip().directory("css").file("index.html", HTML).file("css/site.css", CSS)
                 .stored("img/logo.png", logo).file("fonts/body.woff2", font).bytes();
 
-        String deployId = createDeploy("Zipped");
+        String deployId = Api.createDeploy(project, "Zipped");
         JsonPath created = zipCall(zip).post("/v1/deploys/" + deployId + "/versions")
                 .then().statusCode(201)
                 .header("Location", containsString("/v1/deploys/" + deployId + "/versions/dv_"))
@@ -89,7 +84,7 @@ class ZipBundleResourceTest {
         assertThat(bundles.file(prefix, "fonts/body.woff2")).isEqualTo(font);
         project.call().get("/v1/deploys/" + deployId).then().body("latestVersionId", equalTo(versionId));
 
-        String jsonDeployId = createDeploy("Same files as JSON");
+        String jsonDeployId = Api.createDeploy(project, "Same files as JSON");
         project.call().body(Map.of("html", HTML, "assets", List.of(
                 asset("img/logo.png", "image/png", logo),
                 asset("css/site.css", "text/css", CSS.getBytes(StandardCharsets.UTF_8)),
@@ -104,7 +99,7 @@ class ZipBundleResourceTest {
 
     @Test
     void windowsStyleZipMediaTypeIsAcceptedAndOtherTypesAre415() {
-        String deployId = createDeploy("Media types");
+        String deployId = Api.createDeploy(project, "Media types");
         byte[] zip = zip().file("index.html", "<p>{{x}}</p>").bytes();
         project.call().contentType("application/x-zip-compressed").body(zip)
                 .post("/v1/deploys/" + deployId + "/versions").then().statusCode(201);
@@ -115,7 +110,7 @@ class ZipBundleResourceTest {
 
     @Test
     void aTemplateThatDoesNotCompileIsRefusedAsForJson() {
-        String deployId = createDeploy("Broken zip");
+        String deployId = Api.createDeploy(project, "Broken zip");
         zipCall(zip().file("index.html", "{{#each items}}<p>").bytes()).post("/v1/deploys/" + deployId + "/versions")
                 .then().statusCode(400).body("code", equalTo("template_error"));
     }
@@ -163,7 +158,7 @@ class ZipBundleResourceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileZips")
     void hostileZipsAreRefusedNamingTheEntryAndNothingIsPublished(String name, byte[] zip, int status, String detail) {
-        String deployId = createDeploy("Hostile " + name);
+        String deployId = Api.createDeploy(project, "Hostile " + name);
         zipCall(zip).post("/v1/deploys/" + deployId + "/versions")
                 .then().statusCode(status).contentType("application/problem+json")
                 .body("code", equalTo(status == 413 ? "payload_too_large" : "invalid_request"),

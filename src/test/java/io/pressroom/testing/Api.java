@@ -38,10 +38,15 @@ public final class Api {
         return new TestProject(projectId, key.path("id"), key.path("key"));
     }
 
+    /** Creates a deploy without versions; returns its id. */
+    public static String createDeploy(TestProject project, String name) {
+        return project.call().body(Map.of("name", name)).post("/v1/deploys").then().statusCode(201)
+                .extract().path("id");
+    }
+
     /** Creates a deploy with one version of {@code html}; returns the deploy id. */
     public static String deployWith(TestProject project, String html) {
-        String deployId = project.call().body(Map.of("name", "Invoice")).post("/v1/deploys")
-                .then().statusCode(201).extract().path("id");
+        String deployId = createDeploy(project, "Invoice");
         project.call().body(Map.of("html", html)).post("/v1/deploys/" + deployId + "/versions")
                 .then().statusCode(201);
         return deployId;

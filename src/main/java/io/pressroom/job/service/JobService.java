@@ -142,10 +142,7 @@ public class JobService {
     }
 
     private Uni<Void> discardPayload(String key) {
-        return ObjectStorage.blocking(() -> {
-            storage.delete(key);
-            return (Void) null;
-        }).onFailure().recoverWithNull().replaceWithVoid();
+        return storage.deleteQuietly(List.of(key));
     }
 
     private RenderJob newJob(String projectId, String jobId, CreateJob request, String deployId, String versionId,

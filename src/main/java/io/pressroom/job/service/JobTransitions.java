@@ -227,14 +227,7 @@ public class JobTransitions {
         if (outcome.decision().effect() != Effect.NONE) {
             outboxSignal.wake();
         }
-        if (keys.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return ObjectStorage.blocking(() -> {
-            keys.forEach(storage::delete);
-            return (Void) null;
-        }).onFailure().invoke(failure -> LOG.warnf(failure, "Could not delete %s", keys))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return storage.deleteQuietly(keys);
     }
 
     /** A repeated succeeded event of the attempt whose output is attached names that same output: keep it. */

@@ -56,25 +56,22 @@ public class OutputService {
                     }
                     return output;
                 })
-                .chain(output -> ObjectStorage.blocking(() -> storage.get(output.storageKey))
-                        .map(content -> {
-                            if (content == null) {
-                                throw new ApiProblem(404, "output_gone", "Not found", "this output is no longer stored");
-                            }
-                            return new Download(output, content, grant.inline());
-                        }));
+                .chain(output -> read(output, grant.inline()));
     }
 
     /** The job's PDF for its own project, streamed through the API (no storage URL involved). */
     @WithSession
     public Uni<Download> openForProject(String projectId, String jobId) {
-        return availableOutput(projectId, jobId).chain(output -> ObjectStorage.blocking(() -> storage.get(output.storageKey))
-                .map(content -> {
-                    if (content == null) {
-                        throw new ApiProblem(404, "output_gone", "Not found", "this output is no longer stored");
-                    }
-                    return new Download(output, content, false);
-                }));
+        return availableOutput(projectId, jobId).chain(output -> read(output, false));
+    }
+
+    private Uni<Download> read(RenderOutput output, boolean inline) {
+        return ObjectStorage.blocking(() -> storage.get(output.storageKey)).map(content -> {
+            if (content == null) {
+                throw new ApiProblem(404, "output_gone", "Not found", "this output is no longer stored");
+            }
+            return new Download(output, content, inline);
+        });
     }
 
     /** Page {@code page} (1-based) of the PNG previews; 404 when the job has no such preview. */
@@ -142,14 +139,14 @@ public class OutputService {
                 Map.of("outputId", output.id), output.deletedAt));
     }
 
+    /** The PDF and its previews, after the commit that retired them. */
     private Uni<Void> removeStored(RenderOutput output) {
-        return ObjectStorage.blocking(() -> {
-            storage.delete(output.storageKey);
-            for (int page = 1; page <= output.previewPages; page++) {
-                storage.delete(io.pressroom.render.worker.RenderExecutor.previewKey(output.storageKey, page));
-            }
-            return (Void) null;
-        }).onFailure().recoverWithNull().replaceWithVoid();
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        keys.add(output.storageKey);
+        for (int page = 1; page <= output.previewPages; page++) {
+            keys.add(io.pressroom.render.worker.RenderExecutor.previewKey(output.storageKey, page));
+        }
+        return storage.deleteQuietly(keys);
     }
 
     private Uni<RenderOutput> availableOutput(String projectId, String jobId) {
