@@ -1,17 +1,13 @@
 package io.pressroom.common;
 
-import java.util.Optional;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.quarkus.runtime.configuration.MemorySize;
+import io.pressroom.config.PressroomConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -19,15 +15,17 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Refuses a request whose {@code Content-Length} is above {@code quarkus.http.limits.max-body-size} with 413
- * problem+json ({@code payload_too_large}), on every route, before any of the body is read (a client that sent
- * {@code Expect: 100-continue} never sends it). Quarkus makes the same check with an empty 413 (a route at order -2);
- * this route runs before it so that clients get the API's one error format.
+ * The request body limit, {@code pressroom.http.max-body-size}: above it a request gets 413 problem+json
+ * ({@code payload_too_large}) and its connection is closed after the answer (what is left of the body is not worth
+ * reading).
  * <p>
- * A chunked body (no {@code Content-Length}) is left to Quarkus: the REST layer's body stream stops at the limit,
- * answers an empty 413 and closes the connection. Reading chunked bodies here instead (Vert.x's {@code BodyHandler})
- * would give them the problem document too, but would buffer up to the limit before authentication, which runs in
- * the REST layer: an anonymous client could then hold that much memory per connection.
+ * A declared {@code Content-Length} is checked here, on every route, before any of the body is read (a client that
+ * sent {@code Expect: 100-continue} never sends it). A chunked body has no length to check up front: the REST layer
+ * counts it while reading ({@link CountedBodies}), after authentication, so an anonymous client never gets to send
+ * one. Vert.x's {@code BodyHandler} could count it here instead, but it buffers before authentication.
+ * <p>
+ * Quarkus makes both checks too, with an empty 413, against {@code quarkus.http.limits.max-body-size}; that one is
+ * kept far above this limit so that clients get the API's one error format.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -35,24 +33,31 @@ public class BodyLimit {
     /** Before Quarkus's own check ({@code order(-2)}) and the REST layer. */
     static final int ORDER = -1_000;
 
-    private final Optional<MemorySize> maxBodySize;
+    private final long limit;
     private final ObjectMapper json;
 
-    public BodyLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> maxBodySize,
-            ObjectMapper json) {
-        this.maxBodySize = maxBodySize;
+    public BodyLimit(PressroomConfig config, ObjectMapper json) {
+        this.limit = config.http().maxBodySize().asLongValue();
         this.json = json;
     }
 
-    void install(@Observes Router router) {
-        maxBodySize.map(MemorySize::asLongValue)
-                .ifPresent(limit -> router.route().order(ORDER).handler(context -> check(context, limit)));
+    /** The largest body, in bytes. */
+    long bytes() {
+        return limit;
     }
 
-    private void check(RoutingContext context, long limit) {
+    ApiProblem problem() {
+        return ApiProblem.tooLarge("the request body is larger than " + limit + " bytes");
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(ORDER).handler(this::check);
+    }
+
+    private void check(RoutingContext context) {
         String length = context.request().getHeader(HttpHeaderNames.CONTENT_LENGTH);
         if (length != null && declared(length) > limit) {
-            refuse(context, limit);
+            refuse(context);
         } else {
             context.next();
         }
@@ -67,25 +72,29 @@ public class BodyLimit {
         }
     }
 
-    private void refuse(RoutingContext context, long limit) {
-        ApiProblem problem = ApiProblem.tooLarge("the request body is larger than " + limit + " bytes");
+    private void refuse(RoutingContext context) {
         byte[] body;
         try {
-            body = json.writeValueAsBytes(Problem.of(problem, context.request().path()));
+            body = json.writeValueAsBytes(Problem.of(problem(), context.request().path()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a problem document always serializes", e);
         }
-        // the unread body is not worth reading: HTTP/1 closes the connection, HTTP/2 ending the stream is enough
-        boolean close = context.request().version() != HttpVersion.HTTP_2;
-        HttpServerResponse response = context.response().setStatusCode(problem.status())
-                .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        if (close) {
-            response.putHeader(HttpHeaderNames.CONNECTION, "close");
+        closeAfterResponse(context);
+        context.response().setStatusCode(problem().status())
+                .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(Buffer.buffer(body));
+    }
+
+    /**
+     * Closes an HTTP/1 connection once the response is sent, and says so in the response, so that the unread rest of
+     * the body is never read. HTTP/2 needs nothing: the response ends the stream.
+     */
+    static void closeAfterResponse(RoutingContext context) {
+        if (context.request().version() == HttpVersion.HTTP_2) {
+            return;
         }
-        response.end(Buffer.buffer(body)).onComplete(ignored -> {
-            if (close) {
-                context.request().connection().close();
-            }
-        });
+        HttpServerResponse response = context.response();
+        response.putHeader(HttpHeaderNames.CONNECTION, "close");
+        response.endHandler(ignored -> context.request().connection().close());
     }
 }

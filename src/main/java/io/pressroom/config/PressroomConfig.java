@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -41,6 +42,19 @@ public interface PressroomConfig {
 
     /** Signed download and preview links. */
     Downloads downloads();
+
+    /** The HTTP API. */
+    Http http();
+
+    interface Http {
+        /**
+         * Largest request body, on every route: a larger {@code Content-Length} is refused with 413 problem+json before
+         * the body is sent, a chunked body is cut with the same answer once it has read this much. Keep
+         * {@code quarkus.http.limits.max-body-size} (Quarkus's own cut, an empty 413) above it.
+         */
+        @WithDefault("20M")
+        MemorySize maxBodySize();
+    }
 
     interface Jobs {
         /** Queues clients may name; each has its topic {@code pressroom.render.commands.<queue>}. */

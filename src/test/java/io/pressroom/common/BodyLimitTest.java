@@ -26,8 +26,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Bodies above {@code quarkus.http.limits.max-body-size} (20M) are refused with 413: problem+json when their
- * {@code Content-Length} says so, an empty 413 from Quarkus when they come chunked. Raw sockets, so that no client
+ * Bodies above {@code pressroom.http.max-body-size} (20M) are refused with 413 problem+json and a closed connection:
+ * before they are sent when their {@code Content-Length} says so, while they are read when they come chunked. Raw sockets, so
+ * that no client
  * library rewrites the request (the JDK 17 HttpClient, for one, hangs on a final answer to
  * {@code Expect: 100-continue}).
  */
@@ -75,28 +76,25 @@ class BodyLimitTest {
     }
 
     /**
-     * Chunked bodies have no length to check up front: Quarkus's REST layer counts them while reading and stops at
-     * the limit with an empty 413 and a closed connection. Authentication runs first, so anonymous chunked uploads
-     * are refused before any of their body is read.
+     * Chunked bodies have no length to check up front: the REST layer counts them while reading and stops at the
+     * limit with the same problem and a closed connection, whatever the body's type. Authentication runs first, so
+     * anonymous chunked uploads are refused before any of their body is read.
      */
     @Test
     void chunkedBodyOverTheLimitIsRefusedWhileReading() throws Exception {
-        BodyWriter tooMuch = out -> {
-            byte[] chunk = new byte[1024 * 1024];
-            byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; i < 25; i++) {
-                out.write(size);
-                out.write(chunk);
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        };
+        BodyWriter tooMuch = chunked(new byte[1024 * 1024], 25);
         TestProject project = Api.newProject();
-        Raw response = exchange("POST /v1/deploys/any/versions HTTP/1.1\r\nHost: localhost\r\n"
+        Raw zip = exchange("POST /v1/deploys/any/versions HTTP/1.1\r\nHost: localhost\r\n"
                 + "Authorization: Bearer " + project.key() + "\r\nContent-Type: application/zip\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n", tooMuch);
-        assertThat(response.status()).isEqualTo(413);
-        assertThat(response.headers()).containsEntry("connection", "close");
+        assertProblem(zip, "/v1/deploys/any/versions");
+
+        byte[] spaces = new byte[1024 * 1024];
+        Arrays.fill(spaces, (byte) ' ');
+        Raw json = exchange("POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + project.key() + "\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n", chunked(spaces, 25));
+        assertProblem(json, "/v1/render-jobs");
 
         Raw anonymous = exchange("POST /v1/deploys/any/versions HTTP/1.1\r\nHost: localhost\r\n"
                 + "Content-Type: application/zip\r\nTransfer-Encoding: chunked\r\n\r\n", tooMuch);
@@ -127,6 +125,19 @@ class BodyLimitTest {
         assertThat(problem.get("status").asInt()).isEqualTo(413);
         assertThat(problem.get("detail").asText()).contains(Long.toString(LIMIT));
         assertThat(problem.get("instance").asText()).isEqualTo(path);
+    }
+
+    /** {@code count} chunks of {@code chunk}, then the last chunk. */
+    private static BodyWriter chunked(byte[] chunk, int count) {
+        return out -> {
+            byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < count; i++) {
+                out.write(size);
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        };
     }
 
     interface BodyWriter {

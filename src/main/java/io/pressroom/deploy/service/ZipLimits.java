@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 /**
  * Limits for zip bundles, on top of {@code pressroom.templates.max-bundle-bytes} (the uncompressed total, counted
  * while inflating) and {@code pressroom.templates.max-assets}. The compressed upload itself is bounded by
- * {@code quarkus.http.limits.max-body-size}.
+ * {@code pressroom.http.max-body-size}.
  */
 @ConfigMapping(prefix = "pressroom.templates.zip")
 public interface ZipLimits {
