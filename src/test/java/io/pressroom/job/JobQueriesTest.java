@@ -27,6 +27,7 @@ import com.github.f4b6a3.ulid.Ulid;
 
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -112,10 +113,7 @@ class JobQueriesTest {
 
     /** Pages rendering right now, from the renderer's Prometheus gauge. */
     private static double pagesBusy() {
-        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract()
-                .asString();
-        return metrics.lines().filter(line -> line.startsWith("pressroom_chromium_pool_busy"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return Metrics.sum("pressroom_chromium_pool_busy");
     }
 
     private String statusOf(String id) {
@@ -180,5 +178,45 @@ class JobQueriesTest {
                 .<String> getList("data.type")).contains("cancelled");
         Api.newProject().call().delete("/v1/render-jobs/" + slow).then().statusCode(404);
         Api.newProject().call().get("/v1/render-jobs/" + slow + "/events").then().statusCode(404);
+    }
+
+    /**
+     * A job cancelled while its command waits behind busy pages is never rendered: the renderer reads the cancel first
+     * and skips the command when its turn comes.
+     */
+    @Test
+    void aJobCancelledBeforeItsTurnIsNeverRendered() {
+        int capacity = (int) Metrics.sum("pressroom_chromium_pool_capacity");
+        List<String> blockers = new ArrayList<>();
+        for (int i = 0; i < capacity; i++) {
+            blockers.add(project.call().body(Map.of("html", "<p>slow</p>", "options", Map.of("waitDelayMs", 30000)))
+                    .post("/v1/render-jobs").then().statusCode(202).extract().path("job.id"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> pagesBusy() == capacity);
+        double skipped = Metrics.sum("pressroom_render_commands_total", "outcome=\"skipped\"");
+        double cancels = Metrics.sum("pressroom_render_cancels_total");
+
+        String waiting = project.call().body(Map.of("html", "<p>never rendered</p>")).post("/v1/render-jobs").then()
+                .statusCode(202).extract().path("job.id");
+        // its command is on its way to the renderer, where no page is free
+        await().atMost(Duration.ofSeconds(10)).until(() -> commandSent(waiting));
+        project.call().delete("/v1/render-jobs/" + waiting).then().statusCode(204);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("pressroom_render_cancels_total") > cancels);
+
+        for (String blocker : blockers) {
+            project.call().delete("/v1/render-jobs/" + blocker).then().statusCode(204);
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Metrics.sum("pressroom_render_commands_total", "outcome=\"skipped\"") == skipped + 1);
+        project.call().get("/v1/render-jobs/" + waiting).then().body("job.status", equalTo("cancelled"))
+                .body("output", equalTo(null));
+        assertThat(project.call().get("/v1/render-jobs/" + waiting + "/events").then().extract().jsonPath()
+                .<String> getList("data.type")).contains("cancelled").doesNotContain("rendering");
+    }
+
+    private boolean commandSent(String jobId) {
+        return database.preparedQuery("SELECT 1 FROM outbox WHERE topic LIKE 'pressroom.render.commands.%'"
+                + " AND payload->>'jobId' = $1 AND sent_at IS NOT NULL").execute(Tuple.of(jobId))
+                .await().indefinitely().size() > 0;
     }
 }

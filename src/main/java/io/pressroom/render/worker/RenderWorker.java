@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.render.browser.BrowserPool;
@@ -24,6 +25,10 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * {@code pressroom.chromium.concurrency}); the Kafka consumer pauses while the pool is busy. For each command it
  * reports {@code rendering}, renders, and reports {@code succeeded} or {@code failed}; the offset is committed
  * after that. Unreadable commands go to the dead-letter topic.
+ * <p>
+ * Metrics: {@code pressroom.render.commands} by {@code outcome} ({@code succeeded}, {@code failed}, {@code cancelled}:
+ * stopped while rendering, {@code skipped}: cancelled before its turn, never rendered) and
+ * {@code pressroom.render.cancels} (cancel messages read) by {@code stopped} (whether a render was stopped here).
  */
 @ApplicationScoped
 public class RenderWorker {
@@ -34,15 +39,18 @@ public class RenderWorker {
     private final EventPublisher events;
     private final BrowserPool browsers;
     private final ObjectMapper json;
+    private final MeterRegistry metrics;
     /** Recently cancelled jobs, so that a command still queued for one is skipped rather than rendered. */
     private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
 
-    public RenderWorker(RenderExecutor executor, EventPublisher events, BrowserPool browsers, ObjectMapper json) {
+    public RenderWorker(RenderExecutor executor, EventPublisher events, BrowserPool browsers, ObjectMapper json,
+            MeterRegistry metrics) {
         this.executor = executor;
         this.browsers = browsers;
         this.events = events;
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Incoming("render-commands-in")
@@ -54,6 +62,7 @@ public class RenderWorker {
             // cancelled before its turn came: no render at all
             events.publish(RenderEvent.failed(command, received, RenderFailure.CANCELLED, "the job was cancelled",
                     false));
+            count("skipped");
             return;
         }
         events.publish(RenderEvent.rendering(command, received));
@@ -61,22 +70,32 @@ public class RenderWorker {
         timings.put("queueWait", Math.max(0, received - command.requestedAt()));
         long start = System.nanoTime();
         RenderEvent outcome;
+        String counted = "succeeded";
         try {
             RenderEvent.Output output = executor.execute(command, timings);
             timings.put("total", RenderExecutor.millisSince(start));
             outcome = RenderEvent.succeeded(command, System.currentTimeMillis(), output, timings);
             LOG.debugf("Rendered %s attempt %d in %d ms", command.jobId(), command.attempt(), timings.get("total"));
         } catch (RenderFailure problem) {
-            LOG.infof(problem.getCause(), "Render of %s attempt %d failed: %s (%s)", command.jobId(),
-                    command.attempt(), problem.code(), problem.getMessage());
+            // a cancel is no fault: its cause is only the interrupted wait
+            LOG.infof(RenderFailure.CANCELLED.equals(problem.code()) ? null : problem.getCause(),
+                    "Render of %s attempt %d failed: %s (%s)", command.jobId(), command.attempt(), problem.code(),
+                    problem.getMessage());
             outcome = RenderEvent.failed(command, System.currentTimeMillis(), problem.code(), problem.getMessage(),
                     problem.retryable());
+            counted = RenderFailure.CANCELLED.equals(problem.code()) ? "cancelled" : "failed";
         } catch (RuntimeException unexpected) {
             LOG.errorf(unexpected, "Render of %s attempt %d failed unexpectedly", command.jobId(), command.attempt());
             outcome = RenderEvent.failed(command, System.currentTimeMillis(), RenderFailure.INTERNAL_ERROR,
                     "the render failed unexpectedly", true);
+            counted = "failed";
         }
         events.publish(outcome);
+        count(counted);
+    }
+
+    private void count(String outcome) {
+        metrics.counter("pressroom.render.commands", "outcome", outcome).increment();
     }
 
     /** Control messages reach every renderer; a cancel stops the job's render if it runs here. */
@@ -87,9 +106,11 @@ public class RenderWorker {
             if ("cancel".equals(control.path("type").asText())) {
                 String jobId = control.path("jobId").asText();
                 cancelled.put(jobId, Boolean.TRUE);
-                if (browsers.cancel(jobId)) {
+                boolean stopped = browsers.cancel(jobId);
+                if (stopped) {
                     LOG.infof("Stopped the render of cancelled job %s", jobId);
                 }
+                metrics.counter("pressroom.render.cancels", "stopped", Boolean.toString(stopped)).increment();
             }
         } catch (JsonProcessingException e) {
             LOG.warnf("Ignoring an unreadable control message: %s", e.getOriginalMessage());
