@@ -197,6 +197,15 @@ class BrowserPoolTest {
     }
 
     @Test
+    void aCleanDocumentReportsNoErrors() throws Exception {
+        // Chromium requests /favicon.ico by itself: that must not show up as the template's error
+        RenderResult result = pool.render(html("<p>clean</p>"));
+
+        assertThat(result.consoleErrors()).isEmpty();
+        assertThat(result.blocked()).isEmpty();
+    }
+
+    @Test
     void warmInvoiceTimings() throws Exception {
         RenderRequest invoice = bench("invoice.html", RenderOptions.defaults());
         pool.render(invoice);
