@@ -127,7 +127,10 @@ class RenderOptionsTest {
     private Pdf pdfOf(String jobId) {
         JsonPath done = awaitTerminal(project, jobId);
         assertThat(done.getString("job.status")).as(done.prettify()).isEqualTo("succeeded");
-        return Pdfs.read(project.call().get("/v1/render-jobs/" + jobId + "/output").then().statusCode(200)
+        Pdf pdf = Pdfs.read(project.call().get("/v1/render-jobs/" + jobId + "/output").then().statusCode(200)
                 .contentType("application/pdf").extract().asByteArray());
+        // these documents have no <title>: the PDF is named like its file, never after the internal bundle URL
+        assertThat(pdf.title()).isEqualTo(done.getString("pdf.fileName").replaceFirst("\\.pdf$", ""));
+        return pdf;
     }
 }

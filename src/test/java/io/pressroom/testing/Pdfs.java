@@ -21,8 +21,11 @@ public final class Pdfs {
     /** Points per millimetre. */
     public static final double PT_PER_MM = 72 / 25.4;
 
-    /** A PDF as read: its page count, its text (all of it, and page by page), page sizes and printed words. */
-    public record Pdf(int pages, String text, List<String> pageTexts, List<PDRectangle> sizes, List<Word> words) {
+    /**
+     * A PDF as read: its page count, its text (all of it, and page by page), page sizes, printed words and its Title.
+     */
+    public record Pdf(int pages, String text, List<String> pageTexts, List<PDRectangle> sizes, List<Word> words,
+            String title) {
 
         /** The first printed occurrence of {@code text} (a word as PDFBox splits them). */
         public Optional<Word> find(String text) {
@@ -48,7 +51,8 @@ public final class Pdfs {
                 stripper.setEndPage(page);
                 pageTexts.add(stripper.getText(document));
             }
-            return new Pdf(document.getNumberOfPages(), String.join("", pageTexts), pageTexts, sizes, words);
+            return new Pdf(document.getNumberOfPages(), String.join("", pageTexts), pageTexts, sizes, words,
+                    document.getDocumentInformation().getTitle());
         } catch (IOException e) {
             throw new UncheckedIOException("not a readable PDF", e);
         }

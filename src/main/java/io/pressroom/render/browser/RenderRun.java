@@ -145,6 +145,7 @@ final class RenderRun {
         if (options.waitDelayMs() > 0) {
             pause(options.waitDelayMs());
         }
+        nameIfUntitled();
         long loadMs = elapsedMs();
 
         byte[] pdf = print(client, print);
@@ -174,6 +175,23 @@ final class RenderRun {
                 }
             }
             pause(POLL_MS);
+        }
+    }
+
+    /** Gives a document without a title the request's (DevTools evaluation works with JavaScript off too). */
+    private void nameIfUntitled() throws Exception {
+        if (blank(request.title())) {
+            return;
+        }
+        String expression = "document.title || (document.title = " + JSON.writeValueAsString(request.title()) + ")";
+        try {
+            slot.client().send("Runtime.evaluate", Cdp.params("expression", expression, "timeout", call()), call(),
+                    true);
+        } catch (ProtocolException e) {
+            if (slot.broken()) {
+                throw e;
+            }
+            // a document that cannot take a title keeps Chromium's default
         }
     }
 

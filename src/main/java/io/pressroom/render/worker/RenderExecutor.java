@@ -73,7 +73,7 @@ public class RenderExecutor {
         timings.put("merge", millisSince(start));
 
         RenderResult result = browsers.render(new RenderRequest(command.jobId(), html, prepared.assets(),
-                RenderOptionsMapper.toRenderOptions(options(command))));
+                RenderOptionsMapper.toRenderOptions(options(command)), command.fileName()));
         timings.put("load", result.loadMs());
         timings.put("print", result.printMs());
 

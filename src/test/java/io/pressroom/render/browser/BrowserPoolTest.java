@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.testing.Pdfs;
+
 /** Renders real documents through one shared pool and reads the PDFs back. */
 class BrowserPoolTest {
 
@@ -203,6 +205,17 @@ class BrowserPoolTest {
 
         assertThat(result.consoleErrors()).isEmpty();
         assertThat(result.blocked()).isEmpty();
+    }
+
+    @Test
+    void anUntitledDocumentIsNamedByTheRequestAndATitledOneKeepsItsTitle() throws Exception {
+        RenderResult untitled = pool.render(new RenderRequest("job-untitled", "<p>no title</p>", Map.of(),
+                options().noJavascript().build(), "invoice-2026-04-28"));
+        RenderResult titled = pool.render(new RenderRequest("job-titled", "<title>Own title</title><p>titled</p>",
+                Map.of(), options().build(), "invoice-2026-04-28"));
+
+        assertThat(Pdfs.read(untitled.pdf()).title()).isEqualTo("invoice-2026-04-28");
+        assertThat(Pdfs.read(titled.pdf()).title()).isEqualTo("Own title");
     }
 
     @Test
