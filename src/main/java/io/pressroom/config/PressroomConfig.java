@@ -202,6 +202,10 @@ public interface PressroomConfig {
         @WithDefault("52428800")
         long maxOutputBytes();
 
+        /** Most pages a PDF may have; more fails the job with {@code output_too_large} (not retried). */
+        @WithDefault("2000")
+        int maxPages();
+
         /** How long the readiness probe waits for the browser to answer (starting it first if needed). */
         @WithDefault("10s")
         Duration healthTimeout();

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -89,6 +90,19 @@ class RenderFailuresTest {
         JsonPath done = awaitTerminal(project, jobId);
         assertThat(done.getString("job.status")).isEqualTo("failed");
         assertThat(done.getString("job.errorCode")).isEqualTo("template_error");
+        assertThat(done.getInt("job.attempt")).isEqualTo(1);
+    }
+
+    @Test
+    void aDocumentOverThePageLimitFailsWithoutRetry() {
+        // pressroom.chromium.max-pages is 50 in tests
+        String html = "{{#each pages}}<p style='page-break-after: always'>page {{this}}</p>{{/each}}";
+        String jobId = project.call().body(Map.of("html", html, "payload", Map.of("pages", IntStream.rangeClosed(1, 51)
+                .boxed().toList()))).post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");
+        JsonPath done = awaitTerminal(project, jobId);
+        assertThat(done.getString("job.status")).isEqualTo("failed");
+        assertThat(done.getString("job.errorCode")).isEqualTo("output_too_large");
+        assertThat(done.getString("job.errorMessage")).contains("pages, more than the limit of 50");
         assertThat(done.getInt("job.attempt")).isEqualTo(1);
     }
 

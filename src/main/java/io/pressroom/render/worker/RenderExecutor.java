@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.common.Hashes;
+import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.JobOptions;
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderEvent;
@@ -44,14 +45,16 @@ public class RenderExecutor {
     private final BrowserPool browsers;
     private final ObjectStorage storage;
     private final ObjectMapper json;
+    private final int maxPages;
 
     public RenderExecutor(TemplateCache templates, TemplateEngine engine, BrowserPool browsers, ObjectStorage storage,
-            ObjectMapper json) {
+            ObjectMapper json, PressroomConfig config) {
         this.templates = templates;
         this.engine = engine;
         this.browsers = browsers;
         this.storage = storage;
         this.json = json;
+        this.maxPages = config.chromium().maxPages();
     }
 
     public static String outputKey(RenderCommand command) {
@@ -78,6 +81,10 @@ public class RenderExecutor {
         timings.put("print", result.printMs());
 
         int pages = pageCount(result.pdf());
+        if (pages > maxPages) {
+            throw new RenderFailure(RenderFailure.OUTPUT_TOO_LARGE, false,
+                    "the PDF has " + pages + " pages, more than the limit of " + maxPages, null);
+        }
         long uploadStart = System.nanoTime();
         String key = outputKey(command);
         try {

@@ -52,6 +52,11 @@ final class TestChromium {
         }
 
         @Override
+        public int maxPages() {
+            return 2000; // checked by the render worker, not the pool
+        }
+
+        @Override
         public String executablePath() {
             return "/usr/lib/chromium/chromium";
         }
