@@ -24,7 +24,14 @@ public final class Metrics {
                     }
                     return true;
                 })
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .mapToDouble(Metrics::value)
                 .sum();
+    }
+
+    /** The sample's value: the last field once an exemplar ({@code # {trace_id=…} 1.0 1795…}) is cut off. */
+    private static double value(String line) {
+        int exemplar = line.indexOf(" # ");
+        String sample = exemplar < 0 ? line : line.substring(0, exemplar);
+        return Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1));
     }
 }

@@ -3,6 +3,7 @@ package io.pressroom.job.messaging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,6 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.common.Background;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.service.OutboxSignal;
@@ -30,26 +33,39 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * {@code FOR UPDATE SKIP LOCKED} — so several API pods share the work and no row is sent by two of them at once.
  * At-least-once: a crash between publish and commit publishes again, and consumers are idempotent. It polls, and a
  * committed state change on this pod wakes it at once.
+ * <p>
+ * Metrics, refreshed every {@value #BACKLOG_SECONDS} s: {@code pressroom.outbox.backlog} (messages due and not yet
+ * sent) and {@code pressroom.outbox.oldest.seconds} (how long the oldest of them has been due). Both stay near 0
+ * while Kafka takes messages; a growing age means commands are not reaching renderers.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 100;
+    private static final int BACKLOG_SECONDS = 15;
 
     private final Instance<Pool> database;
     private final MutinyEmitter<String> commands;
     private final OutboxSignal signal;
     private final PressroomConfig config;
     private final Background relay;
+    private final Background backlog;
+    private final AtomicLong unsent = new AtomicLong();
+    private final AtomicLong oldestSeconds = new AtomicLong();
 
     public OutboxRelay(Instance<Pool> database, @Channel("render-commands") MutinyEmitter<String> commands,
-            OutboxSignal signal, PressroomConfig config, Vertx vertx) {
+            OutboxSignal signal, PressroomConfig config, Vertx vertx, MeterRegistry metrics) {
         this.database = database;
         this.commands = commands;
         this.signal = signal;
         this.config = config;
         this.relay = new Background(vertx, "Outbox relay", () -> publishBatch().map(sent -> sent == BATCH));
+        this.backlog = new Background(vertx, "Outbox backlog", () -> measureBacklog().replaceWith(false));
+        Gauge.builder("pressroom.outbox.backlog", unsent, AtomicLong::get)
+                .description("Outbox messages due and not yet sent to Kafka").register(metrics);
+        Gauge.builder("pressroom.outbox.oldest.seconds", oldestSeconds, AtomicLong::get)
+                .description("How long the oldest unsent outbox message has been due").register(metrics);
     }
 
     void start(@Observes StartupEvent event) {
@@ -58,10 +74,25 @@ public class OutboxRelay {
         }
         signal.onWake(relay::run);
         relay.every(config.jobs().outboxPollInterval());
+        backlog.every(Duration.ofSeconds(BACKLOG_SECONDS));
     }
 
     void stop(@Observes ShutdownEvent event) {
         relay.stop();
+        backlog.stop();
+    }
+
+    /** Reads the unsent, due messages through the relay's own partial index. */
+    Uni<Void> measureBacklog() {
+        return database.get().preparedQuery("""
+                SELECT count(*) AS unsent, COALESCE(EXTRACT(EPOCH FROM now() - min(available_at)), 0) AS oldest
+                FROM outbox WHERE sent_at IS NULL AND available_at <= now()""").execute()
+                .invoke(rows -> {
+                    Row row = rows.iterator().next();
+                    unsent.set(row.getLong("unsent"));
+                    oldestSeconds.set(Math.round(row.getNumeric("oldest").doubleValue()));
+                })
+                .replaceWithVoid();
     }
 
     Uni<Integer> publishBatch() {

@@ -63,12 +63,13 @@ public class JobService {
     private final TemplateEngine templates;
     private final ObjectMapper json;
     private final PressroomConfig.Jobs config;
+    private final JobMetrics metrics;
 
     public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys,
-            JobLedger ledger,
-            IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal, TemplateEngine templates,
-            ObjectMapper json, PressroomConfig config) {
+            JobLedger ledger, IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal,
+            TemplateEngine templates, ObjectMapper json, PressroomConfig config, JobMetrics metrics) {
         this.jobs = jobs;
+        this.metrics = metrics;
         this.outputs = outputs;
         this.events = events;
         this.deploys = deploys;
@@ -112,6 +113,11 @@ public class JobService {
                             })
                             : Uni.createFrom().voidItem();
                     return stored.chain(() -> persist(job, fingerprint, idempotencyKey))
+                            .invoke(created -> {
+                                if (created.jobId().equals(jobId)) {
+                                    metrics.created(job); // not for an idempotent replay
+                                }
+                            })
                             .call(created -> claimCheck && !created.jobId().equals(jobId)
                                     ? discardPayload(payloadRef)
                                     : Uni.createFrom().voidItem())

@@ -46,10 +46,12 @@ public class JobTransitions {
     private final OutboxSignal outboxSignal;
     private final JobStateMachine machine;
     private final PressroomConfig.Jobs config;
+    private final JobMetrics metrics;
 
     public JobTransitions(JobRepository jobs, OutputRepository outputs, JobLedger ledger, ObjectStorage storage,
-            OutboxSignal outboxSignal, PressroomConfig config) {
+            OutboxSignal outboxSignal, PressroomConfig config, JobMetrics metrics) {
         this.jobs = jobs;
+        this.metrics = metrics;
         this.outputs = outputs;
         this.ledger = ledger;
         this.storage = storage;
@@ -226,6 +228,9 @@ public class JobTransitions {
         }
         if (outcome.decision().effect() != Effect.NONE) {
             outboxSignal.wake();
+        }
+        if (outcome.decision().changed() && outcome.job().status.terminal()) {
+            metrics.finished(outcome.job());
         }
         return storage.deleteQuietly(keys);
     }

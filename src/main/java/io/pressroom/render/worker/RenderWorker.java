@@ -14,6 +14,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.render.browser.BrowserPool;
@@ -28,7 +29,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * <p>
  * Metrics: {@code pressroom.render.commands} by {@code outcome} ({@code succeeded}, {@code failed}, {@code cancelled}:
  * stopped while rendering, {@code skipped}: cancelled before its turn, never rendered) and
- * {@code pressroom.render.cancels} (cancel messages read) by {@code stopped} (whether a render was stopped here).
+ * {@code pressroom.render.cancels} (cancel messages read) by {@code stopped} (whether a render was stopped here);
+ * histograms {@code pressroom.render.duration} by {@code outcome} and {@code pressroom.render.queue.wait}.
  */
 @ApplicationScoped
 public class RenderWorker {
@@ -92,6 +94,11 @@ public class RenderWorker {
         }
         events.publish(outcome);
         count(counted);
+        Timer.builder("pressroom.render.duration").description("A render command, from its start to its outcome")
+                .tag("outcome", counted).publishPercentileHistogram().register(metrics)
+                .record(Duration.ofMillis(RenderExecutor.millisSince(start)));
+        Timer.builder("pressroom.render.queue.wait").description("From the job's request to its render's start")
+                .publishPercentileHistogram().register(metrics).record(Duration.ofMillis(timings.get("queueWait")));
     }
 
     private void count(String outcome) {
