@@ -15,12 +15,15 @@ import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
 /**
  * A renderer never opens a database connection: its datasource points at a canary socket that counts connection
@@ -29,6 +32,9 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(RendererRoleTest.RendererRole.class)
 class RendererRoleTest {
+
+    @Inject
+    KafkaClientService kafka;
 
     static final AtomicInteger DATABASE_CONNECTIONS = new AtomicInteger();
     static ServerSocket canary;
@@ -80,5 +86,11 @@ class RendererRoleTest {
                     "checks.name", not(hasItem("postgresql")));
         }
         assertThat(DATABASE_CONNECTIONS.get()).isZero();
+    }
+
+    @Test
+    void rendererConsumesCommandsAndControlMessagesButNeverEvents() {
+        // render events are the API's: a renderer in its consumer group would take partitions it cannot apply
+        assertThat(kafka.getConsumerChannels()).containsExactlyInAnyOrder("render-commands-in", "render-control-in");
     }
 }

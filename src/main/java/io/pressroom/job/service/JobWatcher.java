@@ -87,6 +87,9 @@ public class JobWatcher {
                     conn.notificationHandler(notification -> changed(notification.getPayload()));
                     conn.closeHandler(() -> {
                         connection = null;
+                        if (stopped) {
+                            return; // our own close at shutdown
+                        }
                         LOG.warn("Lost the PostgreSQL notification connection; reconnecting");
                         wakeAll();
                         connect(Duration.ofMillis(100));
