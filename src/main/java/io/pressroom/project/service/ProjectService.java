@@ -6,11 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.pressroom.auth.ApiKeys;
 import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Db;
 import io.pressroom.common.Ids;
 import io.pressroom.project.repository.ApiKey;
 import io.pressroom.project.repository.ApiKeyRepository;
 import io.pressroom.project.repository.Project;
 import io.pressroom.project.repository.ProjectRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
@@ -62,26 +64,29 @@ public class ProjectService {
 
     /**
      * Makes sure a project owns the given plain key, creating both when the key is unknown. Used at start-up by
-     * the local run so that it can print a working key; idempotent across restarts.
+     * the local run so that it can print a working key; idempotent across restarts, and across API pods starting at
+     * once: the key's unique hash decides, and the pod that loses rolls its project back.
      */
-    @WithTransaction
     public Uni<Boolean> ensureBootstrapKey(String projectName, String plainKey) {
         if (!ApiKeys.looksValid(plainKey)) {
             return Uni.createFrom().failure(new IllegalArgumentException(
                     "pressroom.bootstrap.project-key must look like prk_ followed by 43 base64url characters"));
         }
-        return keys.find("keyHash", ApiKeys.hash(plainKey)).firstResult().chain(existing -> {
-            if (existing != null) {
-                return Uni.createFrom().item(false);
-            }
-            Project project = new Project();
-            project.id = Ids.next(Ids.PROJECT);
-            project.name = projectName;
-            project.createdAt = Instant.now();
-            return projects.persist(project)
-                    .chain(saved -> keys.persist(newKey(saved.id, "bootstrap", plainKey)))
-                    .replaceWith(true);
-        });
+        return Panache.withTransaction(() -> keys.find("keyHash", ApiKeys.hash(plainKey)).firstResult()
+                .chain(existing -> {
+                    if (existing != null) {
+                        return Uni.createFrom().item(false);
+                    }
+                    Project project = new Project();
+                    project.id = Ids.next(Ids.PROJECT);
+                    project.name = projectName;
+                    project.createdAt = Instant.now();
+                    return projects.persist(project)
+                            .chain(saved -> keys.persist(newKey(saved.id, "bootstrap", plainKey)))
+                            .replaceWith(true);
+                }))
+                .onFailure(failure -> Db.isUniqueViolation(failure, "api_keys_key_hash_key"))
+                .recoverWithItem(false);
     }
 
     private static ApiKey newKey(String projectId, String name, String plainKey) {
