@@ -3,8 +3,11 @@ package io.pressroom.common;
 import java.util.List;
 import java.util.function.Function;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** A page of a list, newest first; {@code nextCursor} is null on the last page. */
-public record Page<T>(List<T> data, String nextCursor) {
+public record Page<T>(List<T> data,
+        @Schema(nullable = true, description = "Pass as cursor for the next page; null on the last page") String nextCursor) {
 
     /**
      * Builds a page from up to {@code limit + 1} rows: the extra row only tells that another page exists.

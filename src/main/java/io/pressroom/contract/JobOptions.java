@@ -8,6 +8,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -18,7 +20,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record JobOptions(
-        @Pattern(regexp = "(?i)A0|A1|A2|A3|A4|A5|A6|Letter|Legal|Tabloid|Ledger", message = "must be one of A0-A6, Letter, Legal, Tabloid, Ledger") String format,
+        // the documented pattern spells the case-insensitivity out: JSON Schema patterns have no (?i)
+        @Schema(description = "Paper size, in any case", pattern = "^([Aa][0-6]|[Ll][Ee][Tt][Tt][Ee][Rr]|[Ll][Ee][Gg][Aa][Ll]|[Tt][Aa][Bb][Ll][Oo][Ii][Dd]|[Ll][Ee][Dd][Gg][Ee][Rr])$") @Pattern(regexp = "(?i)A0|A1|A2|A3|A4|A5|A6|Letter|Legal|Tabloid|Ledger", message = "must be one of A0-A6, Letter, Legal, Tabloid, Ledger") String format,
         Boolean landscape,
         @Valid Margin margin,
         Boolean printBackground,

@@ -22,9 +22,12 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.pressroom.auth.Caller;
@@ -42,12 +45,22 @@ import io.pressroom.deploy.service.ZipLimits;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
-/** Deploys (named templates) and their immutable versions. */
+/**
+ * Deploys (named templates) and their immutable versions. The OpenAPI examples of these operations are in
+ * {@code META-INF/openapi.yaml}.
+ */
 @Path("/v1/deploys")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "Deploys")
+@Tag(name = "Deploys", description = "Named Handlebars templates and their immutable versions")
 public class DeployResource {
+
+    /** The JSON and the zip variant of POST …/versions are one operation of the OpenAPI document. */
+    private static final String PUBLISH = "Publish a new version (JSON or a zip bundle)";
+    private static final String PUBLISH_DETAILS = "As JSON: the html and base64 assets. As application/zip: "
+            + "index.html at the zip's root, assets beside it in folders, content types following the file "
+            + "extensions. The template must compile; the new version becomes latest.";
+    private static final String DEPLOY_ID = "The deploy's id (dpl_…) or its slug";
 
     private static final String ZIP = "application/zip";
     private static final String SLUG = "[a-z0-9][a-z0-9-]{0,62}";
@@ -80,6 +93,7 @@ public class DeployResource {
 
     @POST
     @Operation(summary = "Create a deploy (a named template)")
+    @APIResponse(responseCode = "201", description = "Created", headers = @Header(name = "Location", description = "The deploy's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = DeployView.class)))
     public Uni<Response> create(@Valid @NotNull CreateDeploy request) {
         return deploys.create(caller.projectId(), request.name().strip(), request.slug())
                 .map(deploy -> Response.created(URI.create("/v1/deploys/" + deploy.id))
@@ -88,7 +102,9 @@ public class DeployResource {
 
     @GET
     @Operation(summary = "List deploys, newest first")
-    public Uni<Page<DeployView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    public Uni<Page<DeployView>> list(
+            @Parameter(description = "Page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20")) @QueryParam("limit") Integer limit,
+            @Parameter(description = "The nextCursor of the previous page; absent for the first page") @QueryParam("cursor") String cursor) {
         int size = Cursors.checkLimit(limit, 20, 100);
         return deploys.page(caller.projectId(), Cursors.decode(cursor), size + 1)
                 .map(rows -> Page.of(rows, size, DeployView::of, deploy -> deploy.id));
@@ -97,14 +113,16 @@ public class DeployResource {
     @GET
     @Path("/{deployId}")
     @Operation(summary = "Get a deploy by id or slug")
-    public Uni<DeployView> get(@PathParam("deployId") String deployId) {
+    public Uni<DeployView> get(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId) {
         return deploys.find(caller.projectId(), deployId).map(DeployView::of);
     }
 
     @POST
     @Path("/{deployId}/versions")
-    @Operation(summary = "Publish a new version", description = "The template must compile; the new version becomes latest.")
-    public Uni<Response> publish(@PathParam("deployId") String deployId, @Valid @NotNull PublishVersion request) {
+    @Operation(summary = PUBLISH, description = PUBLISH_DETAILS)
+    @APIResponse(responseCode = "201", description = "Published", headers = @Header(name = "Location", description = "The version's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = VersionView.class)))
+    public Uni<Response> publish(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
+            @Valid @NotNull PublishVersion request) {
         TemplateBundle bundle = toBundle(request);
         return deploys.publish(caller.projectId(), deployId, bundle).map(DeployResource::created);
     }
@@ -112,9 +130,9 @@ public class DeployResource {
     @POST
     @Path("/{deployId}/versions")
     @Consumes({ ZIP, "application/x-zip-compressed" })
-    @Operation(summary = "Publish a new version from a zip bundle", description = "index.html at the zip's root, "
-            + "assets beside it in folders; content types follow the file extensions. The new version becomes latest.")
+    @Operation(summary = PUBLISH, description = PUBLISH_DETAILS)
     @RequestBody(content = @Content(mediaType = ZIP, schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "201", description = "Published", headers = @Header(name = "Location", description = "The version's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = VersionView.class)))
     public Uni<Response> publishZip(@PathParam("deployId") String deployId, byte[] zip) {
         String projectId = caller.projectId();
         ZipBundleReader.Limits limits = new ZipBundleReader.Limits(config.templates().maxBundleBytes(),
@@ -129,15 +147,17 @@ public class DeployResource {
     @PUT
     @Path("/{deployId}/latest")
     @Operation(summary = "Move latest to one of the deploy's versions (rollback)", description = "Jobs created afterwards with deployVersionId 'latest' use that version.")
-    public Uni<DeployView> moveLatest(@PathParam("deployId") String deployId, @Valid @NotNull MoveLatest request) {
+    public Uni<DeployView> moveLatest(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
+            @Valid @NotNull MoveLatest request) {
         return deploys.moveLatest(caller.projectId(), deployId, request.versionId()).map(DeployView::of);
     }
 
     @GET
     @Path("/{deployId}/versions")
     @Operation(summary = "List a deploy's versions, newest first")
-    public Uni<Page<VersionView>> versions(@PathParam("deployId") String deployId, @QueryParam("limit") Integer limit,
-            @QueryParam("cursor") String cursor) {
+    public Uni<Page<VersionView>> versions(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
+            @Parameter(description = "Page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20")) @QueryParam("limit") Integer limit,
+            @Parameter(description = "The nextCursor of the previous page; absent for the first page") @QueryParam("cursor") String cursor) {
         int size = Cursors.checkLimit(limit, 20, 100);
         Integer before = parseNumber(Cursors.decode(cursor));
         return deploys.versions(caller.projectId(), deployId, before, size + 1)
@@ -147,7 +167,8 @@ public class DeployResource {
     @GET
     @Path("/{deployId}/versions/{versionId}")
     @Operation(summary = "Get a version by id, or the one 'latest' points at")
-    public Uni<VersionView> version(@PathParam("deployId") String deployId, @PathParam("versionId") String versionId) {
+    public Uni<VersionView> version(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
+            @Parameter(description = "A version id (dv_…) or latest") @PathParam("versionId") String versionId) {
         return deploys.version(caller.projectId(), deployId, versionId).map(VersionView::of);
     }
 

@@ -2,6 +2,8 @@ package io.pressroom.deploy.rest;
 
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.pressroom.deploy.repository.Deploy;
 import io.pressroom.deploy.repository.DeployVersion;
 import io.pressroom.deploy.service.BundleFile;
@@ -12,8 +14,9 @@ final class DeployViews {
     private DeployViews() {
     }
 
-    record DeployView(String id, String name, String slug, String latestVersionId, int versionCount, long createdAt,
-            long updatedAt) {
+    record DeployView(String id, String name, String slug,
+            @Schema(nullable = true, description = "The version latest points at; null before the first") String latestVersionId,
+            int versionCount, long createdAt, long updatedAt) {
         static DeployView of(Deploy deploy) {
             return new DeployView(deploy.id, deploy.name, deploy.slug, deploy.latestVersionId, deploy.versionCount,
                     deploy.createdAt.toEpochMilli(), deploy.updatedAt.toEpochMilli());

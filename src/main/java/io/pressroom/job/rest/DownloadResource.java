@@ -9,6 +9,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -33,8 +39,11 @@ public class DownloadResource {
     @GET
     @Path("/{token}")
     @SecurityRequirementsSet
-    @Operation(summary = "Download or preview a PDF through a signed link")
-    public Uni<Response> download(@PathParam("token") String token) {
+    @Operation(summary = "Download or preview a PDF through a signed link", description = "The url of "
+            + "output-download or output-preview; no API key. Not cached by shared caches.")
+    @APIResponse(responseCode = "200", description = "The PDF", headers = @Header(name = "Content-Disposition", description = "attachment (output-download) or inline (output-preview), with the file name", schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    public Uni<Response> download(
+            @Parameter(description = "The signed token of the link") @PathParam("token") String token) {
         DownloadLinks.Grant grant;
         try {
             grant = links.verify(token, Instant.now());

@@ -1,0 +1,111 @@
+package io.pressroom.common;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The served OpenAPI document is complete: every operation has a summary and typed, described parameters, every request
+ * body and success response an example (binary ones aside), every error response a problem+json example. A new
+ * endpoint without examples in {@code META-INF/openapi.yaml} fails here, as does an example for a path or status
+ * the code does not have (it would make an operation without an operationId or a response without a description).
+ */
+@QuarkusTest
+class OpenApiDocumentTest {
+
+    private JsonNode document;
+
+    /** Read in each test, not in a {@code @BeforeAll}: RestAssured has this application's port only then. */
+    @BeforeEach
+    void read() throws Exception {
+        document = new ObjectMapper().readTree(given().get("/q/openapi?format=json").then().statusCode(200)
+                .extract().asString());
+    }
+
+    @Test
+    void everyOperationIsDescribedWithExamples() {
+        List<String> missing = new ArrayList<>();
+        operations().forEach((name, operation) -> {
+            if (operation.path("operationId").asText().isBlank()) {
+                missing.add(name + ": no operationId (an example for an operation the code does not have?)");
+            }
+            if (operation.path("summary").asText().isBlank()) {
+                missing.add(name + ": no summary");
+            }
+            operation.path("parameters").forEach(parameter -> {
+                if (parameter.path("description").asText().isBlank()) {
+                    missing.add(name + ": parameter " + parameter.path("name").asText() + " has no description");
+                }
+                if (!parameter.path("schema").has("type")) {
+                    missing.add(name + ": parameter " + parameter.path("name").asText() + " has no type");
+                }
+            });
+            operation.path("requestBody").path("content").fields().forEachRemaining(
+                    media -> checkExamples(name + " request " + media.getKey(), media.getValue(), missing));
+            operation.path("responses").fields().forEachRemaining(response -> {
+                String where = name + " " + response.getKey();
+                if (response.getValue().path("description").asText().isBlank()) {
+                    missing.add(where + ": no description (an example for a status the code does not answer?)");
+                }
+                if (response.getKey().startsWith("2")) {
+                    response.getValue().path("content").fields().forEachRemaining(
+                            media -> checkExamples(where + " " + media.getKey(), media.getValue(), missing));
+                } else {
+                    JsonNode problem = response.getValue().path("content").path(Problem.MEDIA_TYPE);
+                    if (problem.isMissingNode()) {
+                        missing.add(where + ": not documented as " + Problem.MEDIA_TYPE);
+                    } else {
+                        checkExamples(where + " " + Problem.MEDIA_TYPE, problem, missing);
+                    }
+                }
+            });
+        });
+        assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void theTimelineIsDocumentedAsJsonAndAsAnEventStream() {
+        JsonNode ok = document.at("/paths/~1v1~1render-jobs~1{jobId}~1events/get/responses/200/content");
+        assertThat(ok.has("application/json")).isTrue();
+        assertThat(ok.path("text/event-stream").path("examples").path("succeeded").path("value").asText())
+                .startsWith("content-type:application/json\nid:1\nevent:created\ndata:{");
+    }
+
+    @Test
+    void theParticularProblemsNameRealOperations() {
+        Set<String> ids = new HashSet<>();
+        operations().values().forEach(operation -> ids.add(operation.path("operationId").asText()));
+        assertThat(ids).containsAll(OpenApiProblems.PARTICULAR.keySet());
+    }
+
+    /** Binary bodies (PDF, PNG, zip) have no example; everything else has at least one. */
+    private void checkExamples(String where, JsonNode media, List<String> missing) {
+        boolean binary = "binary".equals(media.path("schema").path("format").asText());
+        boolean hasExample = media.path("examples").size() > 0 || media.has("example");
+        if (!binary && !hasExample) {
+            missing.add(where + ": no example");
+        }
+    }
+
+    /** "GET /v1/render-jobs" → its operation. */
+    private Map<String, JsonNode> operations() {
+        Map<String, JsonNode> operations = new java.util.TreeMap<>();
+        document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(
+                method -> operations.put(method.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(),
+                        method.getValue())));
+        return operations;
+    }
+}
