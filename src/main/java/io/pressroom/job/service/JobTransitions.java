@@ -169,14 +169,15 @@ public class JobTransitions {
             }
         }
         List<String> toDelete = new java.util.ArrayList<>();
+        Uni<?> recorded = extra.call(() -> ledger.record(job, decision.timelineEvent(), details, at));
         if (next.status().terminal()) {
             job.finishedAt = at;
             job.deadlineAt = null;
             job.nextAttemptAt = null;
-            extra = extra.call(() -> purgePayload(job, now, toDelete));
+            // after the terminal event on the timeline, as it happens after it
+            recorded = recorded.call(() -> purgePayload(job, now, toDelete));
         }
-        return extra.call(() -> ledger.record(job, decision.timelineEvent(), details, at))
-                .replaceWith(() -> new Outcome(job, decision, toDelete));
+        return recorded.replaceWith(() -> new Outcome(job, decision, toDelete));
     }
 
     private Uni<?> attach(RenderJob job, RenderEvent event, Instant now) {

@@ -161,7 +161,7 @@ public class OutputService {
                 throw ApiProblem.conflict("output_not_ready", "the job is " + job.status + "; its output is not "
                         + "available yet");
             }
-            throw new ApiProblem(404, "output_not_found", "Not found", "the job has no output (it " + job.status + ")");
+            throw new ApiProblem(404, "output_not_found", "Not found", "the job has no output (it is " + job.status + ")");
         }
         if (!RenderOutput.AVAILABLE.equals(output.state)) {
             throw new ApiProblem(404, "output_gone", "Not found", "the output was " + output.state);
