@@ -80,12 +80,18 @@ class JobWaitingTest {
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
     }
 
-    /** Reads the stream to its end (it must end by itself): the {@code id:} and {@code event:} of each event. */
+    /**
+     * Reads the stream to its end (it must end by itself): the {@code id:} and {@code event:} of each event. Every
+     * line must be a field the SSE standard defines (or a comment).
+     */
     private static List<String[]> readToEnd(HttpResponse<Stream<String>> response) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
             List<String[]> events = new ArrayList<>();
             String[] current = new String[2];
             response.body().forEach(line -> {
+                if (!line.isEmpty() && !line.matches("(id|event|data|retry)?:.*")) {
+                    throw new IllegalStateException("not a server-sent event field: " + line);
+                }
                 if (line.startsWith("id:")) {
                     current[0] = line.substring(3).trim();
                 } else if (line.startsWith("event:")) {

@@ -33,6 +33,9 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.pressroom.auth.Caller;
 import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Contexts;
@@ -83,9 +86,11 @@ public class RenderJobResource {
     private final JobWaits waits;
     private final Caller caller;
     private final PressroomConfig config;
+    private final ObjectMapper json;
 
     public RenderJobResource(JobService jobs, OutputService outputs, JobTransitions transitions, JobWaits waits,
-            Caller caller, PressroomConfig config) {
+            Caller caller, PressroomConfig config, ObjectMapper json) {
+        this.json = json;
         this.waits = waits;
         this.jobs = jobs;
         this.outputs = outputs;
@@ -195,8 +200,17 @@ public class RenderJobResource {
             @Parameter(description = "SSE only: resume after this event id (the id of the last event received)") @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
         long after = parseEventId(lastEventId);
+        // data is the event's JSON, written as text: a media type on the event would add a non-standard field
         return waits.follow(jobId, after).map(event -> sse.newEventBuilder().id(Long.toString(event.id())).name(event.type())
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(EventView.class, event).build());
+                .data(asJson(event)).build());
+    }
+
+    private String asJson(EventView event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a timeline event always serializes", e);
+        }
     }
 
     private static long parseEventId(String lastEventId) {
