@@ -58,6 +58,10 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException exception, UriInfo uri) {
         int status = exception.getResponse().getStatus();
+        // the JSON reader wraps what Jackson found wrong with the body in a plain 400
+        if (status == 400 && exception.getCause() instanceof JsonProcessingException unreadable) {
+            return unreadableJson(unreadable, uri);
+        }
         if (status >= 500) {
             return internal(exception, uri);
         }

@@ -195,6 +195,10 @@ class RenderFlowTest {
 
     @Test
     void badRequestsAreRefusedAndChangeNothing() {
+        project.call().body("{\"html\": \"x\",").post("/v1/render-jobs").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", equalTo("request body is not valid JSON"));
+        project.call().body("{\"html\": \"x\", \"options\": \"A4\"}").post("/v1/render-jobs").then().statusCode(400)
+                .body("detail", startsWith("options"));
         project.call().body(Map.of()).post("/v1/render-jobs").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", startsWith("deployId"));
         project.call().body(Map.of("deployId", deployId, "outputMode", "forever")).post("/v1/render-jobs")
