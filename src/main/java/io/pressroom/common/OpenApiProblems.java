@@ -88,7 +88,8 @@ public class OpenApiProblems implements OASFilter {
             entry("RenderJobResource_preview", linkProblems()),
             entry("RenderJobResource_output", List.of(outputGone(), notReady("its output is not available yet"), STORAGE)),
             entry("RenderJobResource_page", List.of(
-                    new ApiProblem(404, "preview_not_found", "Not found", "the job has 1 preview pages"),
+                    new ApiProblem(404, "preview_not_found", "Not found",
+                            "no preview of page 2: the job has previews of pages 1 to 1"),
                     notReady("its output is not available yet"), STORAGE)),
             entry("RenderJobResource_deleteOutput", List.of(outputGone(), notReady("its output is not available yet"))),
             entry("DownloadResource_download", List.of(

@@ -2,6 +2,7 @@ package io.pressroom.job;
 
 import static io.pressroom.job.RenderFlowTest.awaitTerminal;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.awt.image.BufferedImage;
@@ -38,7 +39,8 @@ class PreviewTest {
         // A4 at 96 DPI
         assertThat(image.getWidth()).isBetween(792, 796);
         assertThat(image.getHeight()).isBetween(1121, 1125);
-        project.call().get("/v1/render-jobs/" + jobId + "/output/pages/3.png").then().statusCode(404);
+        project.call().get("/v1/render-jobs/" + jobId + "/output/pages/3.png").then().statusCode(404)
+                .body("detail", equalTo("no preview of page 3: the job has previews of pages 1 to 2"));
         project.call().get("/v1/render-jobs/" + jobId + "/output/pages/0.png").then().statusCode(404);
         Api.newProject().call().get("/v1/render-jobs/" + jobId + "/output/pages/1.png").then().statusCode(404);
 
@@ -52,7 +54,8 @@ class PreviewTest {
         String jobId = project.call().body(Map.of("html", "<p>pdf only</p>")).post("/v1/render-jobs").then()
                 .statusCode(202).extract().path("job.id");
         assertThat(awaitTerminal(project, jobId).getString("previews")).isNull();
-        project.call().get("/v1/render-jobs/" + jobId + "/output/pages/1.png").then().statusCode(404);
+        project.call().get("/v1/render-jobs/" + jobId + "/output/pages/1.png").then().statusCode(404)
+                .body("detail", startsWith("the job has no previews"));
         project.call().body(Map.of("html", "x", "formats", List.of("docx"))).post("/v1/render-jobs").then()
                 .statusCode(400).body("detail", startsWith("formats"));
     }

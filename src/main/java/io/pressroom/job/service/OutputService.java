@@ -80,7 +80,9 @@ public class OutputService {
         return availableOutput(projectId, jobId).chain(output -> {
             if (page < 1 || page > output.previewPages) {
                 return Uni.createFrom().failure(new ApiProblem(404, "preview_not_found", "Not found",
-                        "the job has " + output.previewPages + " preview pages"));
+                        output.previewPages == 0 ? "the job has no previews (they need formats [\"pdf\", \"png\"])"
+                                : "no preview of page " + page + ": the job has previews of pages 1 to "
+                                        + output.previewPages));
             }
             String key = io.pressroom.render.worker.RenderExecutor.previewKey(output.storageKey, page);
             return ObjectStorage.blocking(() -> storage.get(key));
