@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -61,13 +64,22 @@ public final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Queue<Integer> statuses = new ConcurrentLinkedQueue<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private volatile Duration firstAnswerDelay = Duration.ZERO;
 
     /** @param firstStatuses the answers to the first requests, in order; 200 after them */
     public WebhookReceiver(Integer... firstStatuses) throws IOException {
         statuses.addAll(List.of(firstStatuses));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(threads);
         server.start();
+    }
+
+    /** Answers the first request only after {@code delay}: a receiver that hangs. */
+    public WebhookReceiver answeringFirstAfter(Duration delay) {
+        firstAnswerDelay = delay;
+        return this;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -78,6 +90,13 @@ public final class WebhookReceiver implements AutoCloseable {
         Map<String, String> headers = new TreeMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
         received.add(new Received(exchange.getRequestURI().getPath(), headers, body));
+        if (received.size() == 1 && !firstAnswerDelay.isZero()) {
+            try {
+                Thread.sleep(firstAnswerDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Integer status = statuses.poll();
         exchange.sendResponseHeaders(status == null ? 200 : status, -1);
         exchange.close();
@@ -99,5 +118,6 @@ public final class WebhookReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        threads.shutdownNow();
     }
 }

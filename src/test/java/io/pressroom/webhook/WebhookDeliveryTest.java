@@ -111,6 +111,25 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aReceiverThatDoesNotAnswerInTimeFailsThatTryAndGetsAnother() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver().answeringFirstAfter(Duration.ofSeconds(15))) {
+            String jobId = create(Map.of("html", "<p>patience</p>", "webhookUrl", receiver.url("/slow")));
+            awaitTerminal(jobId);
+            List<Map<String, Object>> tries = webhookEvents(jobId, 2);
+
+            assertThat(tries).extracting(event -> event.get("type")).containsExactly("webhook_failed",
+                    "webhook_delivered");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> failed = (Map<String, Object>) tries.get(0).get("details");
+            // %test: pressroom.webhooks.timeout=2s, so the try ends long before the receiver's 15 s
+            assertThat(failed).containsEntry("attempt", 1).doesNotContainKey("statusCode");
+            assertThat(failed.get("error")).asString().isNotBlank();
+            assertThat(((Number) tries.get(1).get("at")).longValue() - ((Number) tries.get(0).get("at")).longValue())
+                    .isLessThan(10_000);
+        }
+    }
+
+    @Test
     void projectEndpointsGetOnlyTheEventsTheySubscribedTo() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             String succeededOnly = endpoint(receiver.url("/succeeded"), List.of("job.succeeded"));
