@@ -17,6 +17,7 @@ import com.standardwebhooks.Webhook;
 
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.Metrics;
 import io.pressroom.testing.WebhookReceiver;
 import io.pressroom.testing.WebhookReceiver.Received;
 import io.quarkus.test.junit.QuarkusTest;
@@ -86,6 +87,8 @@ class WebhookDeliveryTest {
     @Test
     void aReceiverThatFailsFirstGetsTheSameMessageAgainAndTheTimelineShowsBothTries() throws Exception {
         String secret = project.call().get("/v1/webhooks/job-secret").then().statusCode(200).extract().path("secret");
+        double failedBefore = Metrics.sum("pressroom_webhook_tries_total", "outcome=\"failed\"");
+        double deliveredBefore = Metrics.sum("pressroom_webhook_tries_total", "outcome=\"delivered\"");
         try (WebhookReceiver receiver = new WebhookReceiver(500)) {
             String jobId = create(Map.of("html", "<p>retry me</p>", "webhookUrl", receiver.url("/flaky")));
             awaitTerminal(jobId);
@@ -108,6 +111,9 @@ class WebhookDeliveryTest {
             assertThat(received.get(1).body()).isEqualTo(received.get(0).body());
             assertThat(received).allSatisfy(r -> assertThat(r.signedWith(secret)).isTrue());
         }
+        assertThat(Metrics.sum("pressroom_webhook_tries_total", "outcome=\"failed\"")).isGreaterThan(failedBefore);
+        assertThat(Metrics.sum("pressroom_webhook_tries_total", "outcome=\"delivered\""))
+                .isGreaterThan(deliveredBefore);
     }
 
     @Test

@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.common.Background;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.service.JobWatcher;
@@ -71,11 +73,13 @@ public class WebhookSender {
     private final ObjectMapper json;
     private final Vertx vertx;
     private final Background sender;
+    private final MeterRegistry metrics;
     private volatile HttpClient client;
 
     public WebhookSender(Instance<Pool> database, JobWebhookSecrets jobSecrets, WebhookSignal signal,
-            PressroomConfig config, ObjectMapper json, Vertx vertx) {
+            PressroomConfig config, ObjectMapper json, Vertx vertx, MeterRegistry metrics) {
         this.database = database;
+        this.metrics = metrics;
         this.jobSecrets = jobSecrets;
         this.signal = signal;
         this.config = config;
@@ -217,7 +221,11 @@ public class WebhookSender {
                                 .execute(Tuple.of(delivery.jobId(), type, delivery.jobAttempt(), toJson(details)))
                                 .chain(() -> connection.preparedQuery("SELECT CAST(pg_notify($1, $2) AS text)")
                                         .execute(Tuple.of(JobWatcher.CHANNEL, delivery.jobId())))
-                                .replaceWithVoid()));
+                                .replaceWithVoid()))
+                .invoke(() -> Counter.builder("pressroom.webhook.tries")
+                        .description("Webhook delivery tries by outcome: delivered, failed (retried later), abandoned")
+                        .tag("outcome", delivered ? "delivered" : last ? "abandoned" : "failed")
+                        .register(metrics).increment());
     }
 
     private Duration backoff(int attemptsMade) {
