@@ -32,13 +32,14 @@ public class OpenApiProblems implements OASFilter {
             "versionId", "dv_01m84qd2rn19krp5efh5x1vtm0",
             "projectId", "prj_01m84qd0ek5dykbvnd7ebsjn6k",
             "keyId", "key_01m84qd1tnx6y709mfsxsmtzqq",
+            "webhookId", "wh_01m84qd5k2c7h1a9t3x6rz0b4e",
             "page", "2",
             "token",
             "MXxyb18wMW04NHFkYXpxbWc2NzJrbmhzZTh0eHQxM3xhdHRhY2htZW50fDE3OTU0NTg3MDI1NTk.fzbPWQx3uKX9RVcmOCKqhO7mpLN5LbKfRa-vlXkw5EA");
 
     /** What the generic 404 names, after the path's first id. */
     private static final Map<String, String> NOUNS = Map.of("jobId", "render job", "deployId", "deploy",
-            "projectId", "project");
+            "projectId", "project", "webhookId", "webhook");
 
     private static final ApiProblem STORAGE = ApiProblem.unavailable("storage_unavailable",
             "object storage is not available");
@@ -92,6 +93,8 @@ public class OpenApiProblems implements OASFilter {
                             "no preview of page 2: the job has previews of pages 1 to 1"),
                     notReady("its output is not available yet"), STORAGE)),
             entry("RenderJobResource_deleteOutput", List.of(outputGone(), notReady("its output is not available yet"))),
+            entry("WebhookResource_create", List.of(ApiProblem.badRequest("url: must be an absolute http(s) URL"),
+                    ApiProblem.badRequest("events[0]: must be one of job.succeeded, job.failed, job.cancelled"))),
             entry("DownloadResource_download", List.of(
                     new ApiProblem(403, "link_invalid", "Forbidden", "this link is not valid"),
                     new ApiProblem(404, "output_gone", "Not found", "this output was deleted or expired"),

@@ -46,6 +46,31 @@ public interface PressroomConfig {
     /** The HTTP API. */
     Http http();
 
+    /** Webhook delivery (API role). */
+    Webhooks webhooks();
+
+    interface Webhooks {
+        /** Delay before the 2nd, 3rd, … try of a delivery that failed (no 2xx in time); the last one repeats. */
+        @WithDefault("10s,1m,5m,30m,2h")
+        List<Duration> retryBackoff();
+
+        /** Most tries per delivery (the first included); after the last failed one the delivery is abandoned. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** Longest wait for a try's connection; the whole try may take twice this. Longer counts as a failed try. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** How often the sender looks for due deliveries (a terminal job on this pod also wakes it at once). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Deliveries one API pod sends at once. */
+        @WithDefault("16")
+        int concurrency();
+    }
+
     interface Http {
         /**
          * Largest request body, on every route: a larger {@code Content-Length} is refused with 413 problem+json before

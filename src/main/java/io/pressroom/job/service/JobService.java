@@ -31,6 +31,7 @@ import io.pressroom.job.service.JobViews.JobView;
 import io.pressroom.storage.ObjectStorage;
 import io.pressroom.template.TemplateEngine;
 import io.pressroom.template.TemplateEngine.TemplateException;
+import io.pressroom.webhook.service.WebhookService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -189,6 +190,9 @@ public class JobService {
         }
         if (request.queue() != null && !config.queues().contains(request.queue())) {
             throw ApiProblem.badRequest("queue: must be one of " + String.join(", ", config.queues()));
+        }
+        if (request.webhookUrl() != null) {
+            WebhookService.checkUrl("webhookUrl", request.webhookUrl());
         }
         if (request.formats() != null && request.formats().stream().distinct().count() != request.formats().size()) {
             throw ApiProblem.badRequest("formats: lists a format twice");

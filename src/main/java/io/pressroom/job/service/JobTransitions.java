@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,12 +23,15 @@ import io.pressroom.job.service.JobStateMachine.Decision;
 import io.pressroom.job.service.JobStateMachine.Effect;
 import io.pressroom.job.service.JobStateMachine.Signal;
 import io.pressroom.storage.ObjectStorage;
+import io.pressroom.webhook.service.WebhookOutbox;
+import io.pressroom.webhook.service.WebhookSignal;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Applies signals to jobs: each in one transaction that locks the job row, asks {@link JobStateMachine} what to
- * do, and writes the job, its timeline event, its output and any outbox row together. Storage clean-up (a purged
+ * do, and writes the job, its timeline event, its output, any outbox row and, when it ends, its webhook deliveries
+ * together. Storage clean-up (a purged
  * payload, a discarded output) happens after the commit.
  */
 @ApplicationScoped
@@ -47,10 +51,15 @@ public class JobTransitions {
     private final JobStateMachine machine;
     private final PressroomConfig.Jobs config;
     private final JobMetrics metrics;
+    private final WebhookOutbox webhooks;
+    private final WebhookSignal webhookSignal;
 
     public JobTransitions(JobRepository jobs, OutputRepository outputs, JobLedger ledger, ObjectStorage storage,
-            OutboxSignal outboxSignal, PressroomConfig config, JobMetrics metrics) {
+            OutboxSignal outboxSignal, PressroomConfig config, JobMetrics metrics, WebhookOutbox webhooks,
+            WebhookSignal webhookSignal) {
         this.jobs = jobs;
+        this.webhooks = webhooks;
+        this.webhookSignal = webhookSignal;
         this.metrics = metrics;
         this.outputs = outputs;
         this.ledger = ledger;
@@ -133,6 +142,7 @@ public class JobTransitions {
         job.updatedAt = now;
         Map<String, Object> details = new HashMap<>();
         Uni<?> extra = Uni.createFrom().voidItem();
+        AtomicReference<RenderOutput> attached = new AtomicReference<>();
         switch (next.status()) {
             case rendering -> {
                 if (job.startedAt == null) {
@@ -154,7 +164,7 @@ public class JobTransitions {
             case succeeded -> {
                 job.errorCode = null;
                 job.errorMessage = null;
-                extra = attach(job, event, now);
+                extra = attach(job, event, now).invoke(attached::set);
                 details.put("outputBytes", event.output().bytes());
             }
             // a renderer stops the render if it runs, or skips the command if it has not started
@@ -175,12 +185,14 @@ public class JobTransitions {
             job.deadlineAt = null;
             job.nextAttemptAt = null;
             // after the terminal event on the timeline, as it happens after it
-            recorded = recorded.call(() -> purgePayload(job, now, toDelete));
+            recorded = recorded.call(() -> purgePayload(job, now, toDelete))
+                    // the webhooks announcing it, in the same transaction: none can be lost
+                    .call(() -> webhooks.enqueue(job, attached.get()));
         }
         return recorded.replaceWith(() -> new Outcome(job, decision, toDelete));
     }
 
-    private Uni<?> attach(RenderJob job, RenderEvent event, Instant now) {
+    private Uni<RenderOutput> attach(RenderJob job, RenderEvent event, Instant now) {
         RenderEvent.Output produced = event.output();
         RenderOutput output = new RenderOutput();
         output.id = Ids.next(Ids.RENDER_OUTPUT);
@@ -232,6 +244,7 @@ public class JobTransitions {
         }
         if (outcome.decision().changed() && outcome.job().status.terminal()) {
             metrics.finished(outcome.job());
+            webhookSignal.wake();
         }
         return storage.deleteQuietly(keys);
     }

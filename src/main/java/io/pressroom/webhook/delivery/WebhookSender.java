@@ -1,0 +1,253 @@
+package io.pressroom.webhook.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pressroom.common.Background;
+import io.pressroom.config.PressroomConfig;
+import io.pressroom.job.service.JobWatcher;
+import io.pressroom.webhook.service.JobWebhookSecrets;
+import io.pressroom.webhook.service.WebhookSignal;
+import io.pressroom.webhook.service.WebhookSigning;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * API role: sends due webhook deliveries. A batch is claimed in one statement ({@code FOR UPDATE SKIP LOCKED}) that
+ * counts the try and moves the row's next try past the longest a try can take — a lease, so no connection is held
+ * while receivers answer and pods never send one row at once. Each try's outcome and its timeline event
+ * ({@code webhook_delivered} or {@code webhook_failed}) are then written in one transaction. A pod that dies
+ * mid-try leaves the row due again when the lease ends: at-least-once, receivers deduplicate on
+ * {@code webhook-id}.
+ */
+@ApplicationScoped
+public class WebhookSender {
+
+    private static final Logger LOG = Logger.getLogger(WebhookSender.class);
+    private static final String USER_AGENT = "Pressroom-Webhooks/1";
+
+    /** A claimed delivery: what one try needs. */
+    record Claimed(String id, String jobId, String projectId, String url, String eventType, String body,
+            int attempts, String secret, int jobAttempt) {
+    }
+
+    /** How one try ended: an HTTP status, or an error without one. */
+    record Outcome(Integer status, String error) {
+        boolean delivered() {
+            return status != null && status >= 200 && status < 300;
+        }
+    }
+
+    private final Instance<Pool> database;
+    private final JobWebhookSecrets jobSecrets;
+    private final WebhookSignal signal;
+    private final PressroomConfig config;
+    private final PressroomConfig.Webhooks settings;
+    private final ObjectMapper json;
+    private final Vertx vertx;
+    private final Background sender;
+    private final MeterRegistry metrics;
+    private volatile HttpClient client;
+
+    public WebhookSender(Instance<Pool> database, JobWebhookSecrets jobSecrets, WebhookSignal signal,
+            PressroomConfig config, ObjectMapper json, Vertx vertx, MeterRegistry metrics) {
+        this.database = database;
+        this.metrics = metrics;
+        this.jobSecrets = jobSecrets;
+        this.signal = signal;
+        this.config = config;
+        this.settings = config.webhooks();
+        this.json = json;
+        this.vertx = vertx;
+        this.sender = new Background(vertx, "Webhook sender", () -> sendBatch().map(sent -> sent == batchSize()));
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.role().runsApi()) {
+            return;
+        }
+        client = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) settings.timeout().toMillis())
+                .setKeepAlive(false)
+                .setMaxPoolSize(batchSize()));
+        signal.onWake(sender::run);
+        sender.every(settings.pollInterval());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        sender.stop();
+        if (client != null) {
+            client.closeAndForget();
+        }
+    }
+
+    private int batchSize() {
+        return Math.max(1, settings.concurrency());
+    }
+
+    /** Longest one try can take (connection, then the answer), with a margin: the lease of a claim. */
+    private Duration lease() {
+        return settings.timeout().multipliedBy(2).plusSeconds(30);
+    }
+
+    Uni<Integer> sendBatch() {
+        return database.get().preparedQuery("""
+                WITH due AS (
+                    SELECT id FROM webhook_deliveries WHERE next_attempt_at <= now()
+                    ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+                UPDATE webhook_deliveries d
+                SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
+                FROM due WHERE d.id = due.id
+                RETURNING d.id, d.job_id, d.project_id, d.url, d.event_type, d.body, d.attempts,
+                    CASE WHEN d.endpoint_id IS NULL
+                        THEN (SELECT p.job_webhook_secret FROM projects p WHERE p.id = d.project_id)
+                        ELSE (SELECT e.secret FROM webhook_endpoints e WHERE e.id = d.endpoint_id) END AS secret,
+                    (SELECT j.attempt FROM render_jobs j WHERE j.id = d.job_id) AS job_attempt""")
+                .execute(Tuple.of(batchSize(), (double) lease().toSeconds()))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Uni<Void>> tries = new ArrayList<>();
+                    for (Row row : rows) {
+                        Integer jobAttempt = row.getInteger("job_attempt");
+                        tries.add(attempt(new Claimed(row.getString("id"), row.getString("job_id"),
+                                row.getString("project_id"), row.getString("url"), row.getString("event_type"),
+                                row.getString("body"), row.getInteger("attempts"), row.getString("secret"),
+                                jobAttempt == null ? 0 : jobAttempt)));
+                    }
+                    return Uni.join().all(tries).andCollectFailures().replaceWith(rows.size());
+                });
+    }
+
+    /** One try of one delivery, its outcome recorded; never fails (a failure to record leaves the lease to expire). */
+    private Uni<Void> attempt(Claimed delivery) {
+        // only a per-job webhook of a project that never read its job secret has none yet
+        Uni<String> secret = delivery.secret() != null ? Uni.createFrom().item(delivery.secret())
+                : jobSecrets.of(delivery.projectId());
+        return secret.chain(key -> post(delivery, key))
+                .onFailure().recoverWithItem(failure -> new Outcome(null, describe(failure)))
+                .chain(outcome -> record(delivery, outcome))
+                .onFailure().invoke(failure -> LOG.warnf("Webhook %s: recording try %d failed: %s", delivery.id(),
+                        delivery.attempts(), failure.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    private Uni<Outcome> post(Claimed delivery, String secret) {
+        long timestamp = Instant.now().getEpochSecond();
+        String signature = WebhookSigning.sign(secret, delivery.id(), timestamp, delivery.body());
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(delivery.url())
+                .setConnectTimeout(settings.timeout().toMillis())
+                .setIdleTimeout(settings.timeout().toMillis())
+                .addHeader("content-type", "application/json")
+                .addHeader("user-agent", USER_AGENT)
+                .addHeader("webhook-id", delivery.id())
+                .addHeader("webhook-timestamp", Long.toString(timestamp))
+                .addHeader("webhook-signature", signature);
+        return client.request(request)
+                .chain(http -> http.send(Buffer.buffer(delivery.body())))
+                .map(response -> new Outcome(response.statusCode(), null))
+                .ifNoItem().after(settings.timeout().multipliedBy(2))
+                .failWith(() -> new IllegalStateException("no answer within " + settings.timeout().multipliedBy(2)
+                        .toSeconds() + " s"));
+    }
+
+    /** The try's outcome and its timeline event, in one transaction; nothing when another pod took the row over. */
+    private Uni<Void> record(Claimed delivery, Outcome outcome) {
+        boolean delivered = outcome.delivered();
+        boolean last = delivery.attempts() >= settings.maxAttempts();
+        Instant next = delivered || last ? null : Instant.now().plus(backoff(delivery.attempts()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("webhookId", delivery.id());
+        details.put("event", delivery.eventType());
+        details.put("url", delivery.url());
+        details.put("attempt", delivery.attempts());
+        if (outcome.status() != null) {
+            details.put("statusCode", outcome.status());
+        }
+        if (outcome.error() != null) {
+            details.put("error", outcome.error());
+        }
+        if (!delivered) {
+            details.put("nextAttemptAt", next == null ? null : next.toEpochMilli());
+        }
+        String type = delivered ? "webhook_delivered" : "webhook_failed";
+        if (delivered) {
+            LOG.debugf("Webhook %s of %s delivered (try %d, %d)", delivery.id(), delivery.jobId(),
+                    delivery.attempts(), outcome.status());
+        } else if (last) {
+            LOG.warnf("Webhook %s of %s abandoned after %d tries: %s", delivery.id(), delivery.jobId(),
+                    delivery.attempts(), outcome.error() != null ? outcome.error() : "HTTP " + outcome.status());
+        }
+        return database.get().withTransaction(connection -> connection.preparedQuery("""
+                UPDATE webhook_deliveries SET next_attempt_at = $3, last_status = $4, last_error = $5,
+                    delivered_at = CASE WHEN $6 THEN now() END,
+                    abandoned_at = CASE WHEN $7 THEN now() END
+                WHERE id = $1 AND attempts = $2""")
+                .execute(Tuple.from(Arrays.asList(delivery.id(), delivery.attempts(),
+                        next == null ? null : next.atOffset(ZoneOffset.UTC), outcome.status(), outcome.error(),
+                        delivered, !delivered && last)))
+                .chain(updated -> updated.rowCount() == 0 ? Uni.createFrom().voidItem()
+                        : connection.preparedQuery("""
+                                INSERT INTO job_events (job_id, type, attempt, details, at)
+                                VALUES ($1, $2, $3, CAST(CAST($4 AS text) AS jsonb), now())""")
+                                .execute(Tuple.of(delivery.jobId(), type, delivery.jobAttempt(), toJson(details)))
+                                .chain(() -> connection.preparedQuery("SELECT CAST(pg_notify($1, $2) AS text)")
+                                        .execute(Tuple.of(JobWatcher.CHANNEL, delivery.jobId())))
+                                .replaceWithVoid()))
+                .invoke(() -> Counter.builder("pressroom.webhook.tries")
+                        .description("Webhook delivery tries by outcome: delivered, failed (retried later), abandoned")
+                        .tag("outcome", delivered ? "delivered" : last ? "abandoned" : "failed")
+                        .register(metrics).increment());
+    }
+
+    private Duration backoff(int attemptsMade) {
+        List<Duration> steps = settings.retryBackoff();
+        return steps.get(Math.min(attemptsMade, steps.size()) - 1);
+    }
+
+    private String toJson(Map<String, Object> details) {
+        try {
+            return json.writeValueAsString(details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What went wrong, for the timeline: short, and never a secret (none reaches an exception here). */
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        String kind = failure.getClass().getSimpleName();
+        if (message == null || message.isBlank()) {
+            return kind;
+        }
+        return message.length() > 300 ? message.substring(0, 300) : message;
+    }
+}

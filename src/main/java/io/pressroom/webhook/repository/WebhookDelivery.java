@@ -1,0 +1,45 @@
+package io.pressroom.webhook.repository;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * One webhook message to one URL, written in the transaction that ends its job; sent by {@code WebhookSender}.
+ * Only created through Hibernate: the sender reads and updates rows with SQL.
+ */
+@Entity
+@Table(name = "webhook_deliveries")
+public class WebhookDelivery {
+
+    /** {@code msg_…}: the {@code webhook-id} header, the same on every try (receivers deduplicate on it). */
+    @Id
+    public String id;
+
+    @Column(name = "job_id")
+    public String jobId;
+
+    @Column(name = "project_id")
+    public String projectId;
+
+    /** The project endpoint; {@code null} for the job's own {@code webhookUrl}. */
+    @Column(name = "endpoint_id")
+    public String endpointId;
+
+    public String url;
+
+    @Column(name = "event_type")
+    public String eventType;
+
+    /** The exact JSON that is signed and sent. */
+    public String body;
+
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+}

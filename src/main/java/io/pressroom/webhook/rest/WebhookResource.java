@@ -1,0 +1,134 @@
+package io.pressroom.webhook.rest;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.pressroom.auth.Caller;
+import io.pressroom.common.ApiProblem;
+import io.pressroom.webhook.repository.WebhookEndpoint;
+import io.pressroom.webhook.service.JobWebhookSecrets;
+import io.pressroom.webhook.service.WebhookService;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The project's webhook endpoints and the secret of per-job webhooks (docs/webhooks.md). The OpenAPI examples of
+ * these operations are in {@code META-INF/openapi.yaml}.
+ */
+@Path("/v1/webhooks")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Webhooks", description = "Signed notifications of jobs that ended (Standard Webhooks)")
+public class WebhookResource {
+
+    private static final String EVENTS = "Events sent to the endpoint: job.succeeded, job.failed, job.cancelled; "
+            + "all of them when absent";
+
+    public record CreateWebhook(
+            @NotBlank @Size(max = 2000) @Schema(description = "Absolute http(s) URL that receives the POSTs") String url,
+            @Size(min = 1, max = 3) @Schema(description = EVENTS) List<@NotBlank String> events) {
+    }
+
+    public record WebhookView(String id, String url, List<String> events, long createdAt) {
+        static WebhookView of(WebhookEndpoint endpoint) {
+            return new WebhookView(endpoint.id, endpoint.url, Arrays.asList(endpoint.events),
+                    endpoint.createdAt.toEpochMilli());
+        }
+    }
+
+    /** The {@code secret} appears in this response only. */
+    public record CreatedWebhook(String id, String url, List<String> events,
+            @Schema(description = "whsec_…: verifies the signatures of this endpoint's webhooks; shown this once") String secret,
+            long createdAt) {
+        static CreatedWebhook of(WebhookEndpoint endpoint) {
+            return new CreatedWebhook(endpoint.id, endpoint.url, Arrays.asList(endpoint.events), endpoint.secret,
+                    endpoint.createdAt.toEpochMilli());
+        }
+    }
+
+    public record WebhookList(List<WebhookView> data) {
+    }
+
+    public record JobSecret(
+            @Schema(description = "whsec_…: verifies the signatures of webhooks sent to jobs' own webhookUrl") String secret) {
+    }
+
+    private final WebhookService webhooks;
+    private final JobWebhookSecrets jobSecrets;
+    private final Caller caller;
+
+    public WebhookResource(WebhookService webhooks, JobWebhookSecrets jobSecrets, Caller caller) {
+        this.webhooks = webhooks;
+        this.jobSecrets = jobSecrets;
+        this.caller = caller;
+    }
+
+    @POST
+    @Operation(summary = "Create a webhook endpoint", description = "Each job of the project that ends with a "
+            + "subscribed event is POSTed to the URL, signed with the endpoint's secret, which this answer shows once.")
+    @APIResponse(responseCode = "201", description = "Created; the secret is in this response only", headers = @Header(name = "Location", description = "The endpoint's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = CreatedWebhook.class)))
+    public Uni<Response> create(@Valid @NotNull CreateWebhook request) {
+        return webhooks.create(caller.projectId(), request.url().strip(), request.events())
+                .map(endpoint -> Response.created(URI.create("/v1/webhooks/" + endpoint.id))
+                        .entity(CreatedWebhook.of(endpoint)).build());
+    }
+
+    @GET
+    @Operation(summary = "List the project's webhook endpoints", description = "Oldest first; secrets are not shown.")
+    public Uni<WebhookList> list() {
+        return webhooks.list(caller.projectId())
+                .map(endpoints -> new WebhookList(endpoints.stream().map(WebhookView::of).toList()));
+    }
+
+    @GET
+    @Path("/{webhookId}")
+    @Operation(summary = "Get a webhook endpoint", description = "Its secret is not shown.")
+    public Uni<WebhookView> get(
+            @Parameter(description = "The endpoint's id (wh_…)") @PathParam("webhookId") String webhookId) {
+        return webhooks.find(caller.projectId(), webhookId).map(WebhookView::of);
+    }
+
+    @DELETE
+    @Path("/{webhookId}")
+    @Operation(summary = "Delete a webhook endpoint", description = "Deliveries to it that are still pending are "
+            + "dropped.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public Uni<Response> delete(
+            @Parameter(description = "The endpoint's id (wh_…)") @PathParam("webhookId") String webhookId) {
+        return webhooks.delete(caller.projectId(), webhookId).map(ignored -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/job-secret")
+    @Operation(summary = "Get the secret of per-job webhooks", description = "Webhooks sent to a job's own "
+            + "webhookUrl are signed with this project-wide secret. It is made on first use and does not change.")
+    public Uni<JobSecret> jobSecret() {
+        String projectId = caller.projectId();
+        return jobSecrets.of(projectId)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("project " + projectId))
+                .map(JobSecret::new);
+    }
+}

@@ -1,0 +1,113 @@
+package io.pressroom.webhook;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.pressroom.testing.Api;
+import io.pressroom.testing.Api.TestProject;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** {@code /v1/webhooks}: endpoints with their secret shown once, the per-job secret, input errors, isolation. */
+@QuarkusTest
+class WebhookApiTest {
+
+    private TestProject project;
+
+    @BeforeEach
+    void newProject() {
+        project = Api.newProject();
+    }
+
+    @Test
+    void anEndpointShowsItsSecretOnceAndCanBeDeleted() {
+        JsonPath created = project.call()
+                .body(Map.of("url", "https://example.com/hooks", "events", List.of("job.failed")))
+                .post("/v1/webhooks").then().statusCode(201)
+                .header("Location", containsString("/v1/webhooks/wh_"))
+                .body("url", equalTo("https://example.com/hooks"), "events", equalTo(List.of("job.failed")))
+                .extract().jsonPath();
+        String id = created.getString("id");
+        assertThat(id).startsWith("wh_");
+        assertThat(created.getString("secret")).startsWith("whsec_");
+        assertThat(Base64.getDecoder().decode(created.getString("secret").substring(6))).hasSize(32);
+
+        // events default to all three
+        String all = project.call().body(Map.of("url", "http://hooks.example.com/all")).post("/v1/webhooks")
+                .then().statusCode(201)
+                .body("events", equalTo(List.of("job.succeeded", "job.failed", "job.cancelled")))
+                .extract().path("id");
+
+        project.call().get("/v1/webhooks/" + id).then().statusCode(200)
+                .body("id", equalTo(id), "url", equalTo("https://example.com/hooks"), "$", not(hasKey("secret")));
+        project.call().get("/v1/webhooks").then().statusCode(200)
+                .body("data.id", equalTo(List.of(id, all)), "data[0]", not(hasKey("secret")),
+                        "data[0].events", equalTo(List.of("job.failed")));
+
+        project.call().delete("/v1/webhooks/" + id).then().statusCode(204);
+        project.call().delete("/v1/webhooks/" + id).then().statusCode(404).body("code", equalTo("not_found"));
+        project.call().get("/v1/webhooks").then().statusCode(200).body("data.id", equalTo(List.of(all)));
+    }
+
+    @Test
+    void badInputIsA400NamingTheField() {
+        expect400(Map.of("events", List.of("job.failed")), "url: must not be blank");
+        expect400(Map.of("url", "ftp://example.com/x"), "url: must be an absolute http(s) URL");
+        expect400(Map.of("url", "https:///no-host"), "url: must be an absolute http(s) URL");
+        expect400(Map.of("url", "https://example.com", "events", List.of("job.done")),
+                "events[0]: must be one of job.succeeded, job.failed, job.cancelled");
+        expect400(Map.of("url", "https://example.com", "events", List.of()), "events: size must be between 1 and 3");
+        expect400(Map.of("url", "https://example.com", "events", List.of("job.failed", "job.failed")),
+                "events: lists an event twice");
+        project.call().body(Map.of("html", "<p>x</p>", "webhookUrl", "http://")).post("/v1/render-jobs")
+                .then().statusCode(400).body("detail", startsWith("webhookUrl: "));
+        project.call().body(Map.of("html", "<p>x</p>", "webhookUrl", "http:// spaces in it")).post("/v1/render-jobs")
+                .then().statusCode(400).body("detail", equalTo("webhookUrl: must be an absolute http(s) URL"));
+    }
+
+    @Test
+    void anotherProjectsEndpointIsNotFound() {
+        String theirs = Api.newProject().call().body(Map.of("url", "https://example.com/theirs"))
+                .post("/v1/webhooks").then().statusCode(201).extract().path("id");
+        project.call().get("/v1/webhooks/" + theirs).then().statusCode(404).body("code", equalTo("not_found"));
+        project.call().delete("/v1/webhooks/" + theirs).then().statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("not_found"),
+                        "detail", equalTo("webhook " + theirs + " does not exist"));
+        project.call().get("/v1/webhooks").then().statusCode(200).body("data", equalTo(List.of()));
+    }
+
+    @Test
+    void theJobSecretIsMadeOnceAndIsTheProjectsOwn() {
+        String first = project.call().get("/v1/webhooks/job-secret").then().statusCode(200).extract().path("secret");
+        assertThat(first).startsWith("whsec_");
+        project.call().get("/v1/webhooks/job-secret").then().statusCode(200).body("secret", equalTo(first));
+        String other = Api.newProject().call().get("/v1/webhooks/job-secret").then().statusCode(200)
+                .extract().path("secret");
+        assertThat(other).isNotEqualTo(first);
+    }
+
+    @Test
+    void webhooksNeedAProjectKey() {
+        given().get("/v1/webhooks").then().statusCode(401);
+        given().get("/v1/webhooks/job-secret").then().statusCode(401);
+        Api.admin().body(Map.of("url", "https://example.com")).post("/v1/webhooks").then().statusCode(401);
+    }
+
+    private void expect400(Map<String, Object> body, String detail) {
+        project.call().body(body).post("/v1/webhooks").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("invalid_request"), "detail", equalTo(detail));
+    }
+}
