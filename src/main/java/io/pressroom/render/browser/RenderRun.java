@@ -207,6 +207,13 @@ final class RenderRun {
             }
             throw e;
         }
+        if (printed == null || !printed.hasNonNull("stream")) {
+            // jvppeteer answers null when no reply came within the call's time
+            if (remaining() <= 0) {
+                throw RenderFailure.renderTimeout(budgetMs);
+            }
+            throw RenderFailure.crashed(new IllegalStateException("Page.printToPDF answered without a PDF"));
+        }
         String stream = printed.get("stream").asText();
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
         try {
