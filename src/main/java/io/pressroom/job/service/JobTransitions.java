@@ -31,8 +31,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * Applies signals to jobs: each in one transaction that locks the job row, asks {@link JobStateMachine} what to
  * do, and writes the job, its timeline event, its output, any outbox row and, when it ends, its webhook deliveries
- * together. Storage clean-up (a purged
- * payload, a discarded output) happens after the commit.
+ * together. Storage clean-up (a purged payload, a discarded output) happens after the commit.
  */
 @ApplicationScoped
 public class JobTransitions {
