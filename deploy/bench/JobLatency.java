@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Renders the document as an inline-html job, A4, printBackground: true; 5 warm-up jobs first, then N measured
- * ones one after the other; polls every 10 ms. Prints every sample and the median, p90 and max.
+ * ones one after the other; polls every 25 ms (under the default rate limit of 50 requests per second and project).
+ * Prints every sample and the median, p90 and max.
  */
 public class JobLatency {
 
@@ -71,7 +72,7 @@ public class JobLatency {
             if (current.equals("failed") || current.equals("cancelled")) {
                 throw new IllegalStateException("job " + id.group(1) + " ended " + current);
             }
-            Thread.sleep(10);
+            Thread.sleep(25);
         }
     }
 

@@ -15,6 +15,11 @@ public class Caller {
         return projectId;
     }
 
+    /** Whether a project key authenticated this request (not the admin key, not a signed link). */
+    public boolean isProject() {
+        return projectId != null;
+    }
+
     void authenticate(String projectId) {
         this.projectId = projectId;
     }

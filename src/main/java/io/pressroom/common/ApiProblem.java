@@ -37,6 +37,10 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(413, "payload_too_large", "Payload too large", detail);
     }
 
+    public static ApiProblem rateLimited(String detail) {
+        return new ApiProblem(429, "rate_limited", "Too many requests", detail);
+    }
+
     public static ApiProblem unavailable(String code, String detail) {
         return new ApiProblem(503, code, "Service unavailable", detail);
     }

@@ -18,7 +18,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
  * Documents the errors of every endpoint in one place instead of on each method: the RFC 9457 {@code Problem}
- * schema and, per operation, 401 (key), 404 (path ids), 413 (bodies), 500, plus the problems particular to it
+ * schema and, per operation, 401 (key), 404 (path ids), 413 (bodies), 429 (project keys), 500, plus the problems
+ * particular to it
  * ({@link #PARTICULAR}). Each error response has examples made by {@link Problem#of}, as the API sends them.
  */
 public class OpenApiProblems implements OASFilter {
@@ -108,6 +109,7 @@ public class OpenApiProblems implements OASFilter {
             "409", "Conflicts with the resource's current state",
             "410", "The link has expired",
             "413", "Body larger than the configured limit",
+            "429", "Over the project's request rate limit; Retry-After says when to try again",
             "500", "Unexpected failure",
             "503", "A dependency (object storage) is not available; try again later");
 
@@ -145,6 +147,8 @@ public class OpenApiProblems implements OASFilter {
             problems.add(ApiProblem.unauthorized("this endpoint needs the admin key"));
         } else if (!path.startsWith("/v1/downloads")) {
             problems.add(ApiProblem.unauthorized("missing API key: send Authorization: Bearer <key>"));
+            problems.add(ApiProblem.rateLimited("this project made more than 50 requests per second (bursts up to "
+                    + "200); retry after 1 s"));
         }
         String firstId = path.contains("{") ? path.substring(path.indexOf('{') + 1, path.indexOf('}')) : null;
         if (firstId != null && NOUNS.containsKey(firstId) && particular.stream().noneMatch(p -> p.code().equals("not_found"))) {

@@ -79,6 +79,17 @@ public interface PressroomConfig {
          */
         @WithDefault("20M")
         MemorySize maxBodySize();
+
+        /**
+         * Requests per second one project may make with its keys, on each API pod (a token bucket); more get 429
+         * {@code rate_limited} with {@code Retry-After}. 0 turns the limit off.
+         */
+        @WithDefault("50")
+        int rateLimitPerSecond();
+
+        /** Requests a project may make at once above {@code rate-limit-per-second}, after a quiet spell. */
+        @WithDefault("200")
+        int rateLimitBurst();
     }
 
     interface Jobs {

@@ -1,0 +1,65 @@
+package io.pressroom.auth;
+
+import java.time.Duration;
+
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.pressroom.common.ApiProblem;
+import io.pressroom.common.ProblemMapper;
+import io.pressroom.config.PressroomConfig;
+
+/**
+ * The per-project request rate limit ({@code pressroom.http.rate-limit-per-second}, burst
+ * {@code pressroom.http.rate-limit-burst}): a token bucket (Bucket4j) per project on each API pod, taken after the
+ * key is checked, so anonymous requests never spend a project's budget. Over it: 429 {@code rate_limited} with
+ * {@code Retry-After}, and nothing is done. Admin and signed-link requests are not limited here.
+ */
+public class RateLimits {
+
+    private final Caller caller;
+    private final int perSecond;
+    private final int burst;
+    /** Idle projects' buckets are full again after burst / perSecond seconds: forgetting them then loses nothing. */
+    private final Cache<String, Bucket> buckets;
+
+    public RateLimits(Caller caller, PressroomConfig config) {
+        this.caller = caller;
+        this.perSecond = config.http().rateLimitPerSecond();
+        this.burst = Math.max(config.http().rateLimitBurst(), perSecond);
+        this.buckets = Caffeine.newBuilder().maximumSize(100_000)
+                .expireAfterAccess(Duration.ofSeconds(Math.max(60, burst / Math.max(1, perSecond) + 1))).build();
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
+    public Response limit(ContainerRequestContext request) {
+        if (perSecond <= 0 || !caller.isProject()) {
+            return null;
+        }
+        ConsumptionProbe probe = buckets.get(caller.projectId(), ignored -> newBucket()).tryConsumeAndReturnRemaining(1);
+        if (probe.isConsumed()) {
+            return null;
+        }
+        long retryAfter = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
+        Response response = ProblemMapper.respond(ApiProblem.rateLimited("this project made more than " + perSecond
+                + " requests per second (bursts up to " + burst + "); retry after " + retryAfter + " s"),
+                request.getUriInfo());
+        response.getHeaders().putSingle(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+        return response;
+    }
+
+    private Bucket newBucket() {
+        return Bucket.builder().addLimit(Bandwidth.builder().capacity(burst)
+                .refillGreedy(perSecond, Duration.ofSeconds(1)).build()).build();
+    }
+}

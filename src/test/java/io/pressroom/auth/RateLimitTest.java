@@ -1,0 +1,59 @@
+package io.pressroom.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.pressroom.testing.Api;
+import io.pressroom.testing.Api.TestProject;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/** A project over its request rate gets 429 with Retry-After, other projects do not notice, and it recovers. */
+@QuarkusTest
+@TestProfile(RateLimitTest.Tight.class)
+class RateLimitTest {
+
+    public static class Tight implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pressroom.http.rate-limit-per-second", "2", "pressroom.http.rate-limit-burst", "5");
+        }
+    }
+
+    @Test
+    void aProjectOverItsRateIsToldWhenToComeBack() throws Exception {
+        TestProject busy = Api.newProject();
+        TestProject quiet = Api.newProject();
+        int accepted = 0;
+        Response refused = null;
+        for (int i = 0; i < 20 && refused == null; i++) {
+            Response response = busy.call().get("/v1/render-jobs");
+            if (response.statusCode() == 429) {
+                refused = response;
+            } else {
+                assertThat(response.statusCode()).isEqualTo(200);
+                accepted++;
+            }
+        }
+        // the burst, and at most what refilled while the loop ran
+        assertThat(accepted).isBetween(5, 8);
+        assertThat(refused).isNotNull();
+        refused.then().contentType("application/problem+json").body("code", equalTo("rate_limited"),
+                "status", equalTo(429));
+        long retryAfter = Long.parseLong(refused.header("Retry-After"));
+        assertThat(retryAfter).isBetween(1L, 2L);
+
+        // a refused create does nothing
+        busy.call().body(Map.of("html", "<p>x</p>")).post("/v1/render-jobs").then().statusCode(429);
+        quiet.call().get("/v1/render-jobs").then().statusCode(200);
+
+        Thread.sleep(retryAfter * 1000);
+        busy.call().get("/v1/render-jobs").then().statusCode(200).body("data.size()", equalTo(0));
+    }
+}
