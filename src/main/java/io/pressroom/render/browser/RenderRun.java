@@ -34,6 +34,8 @@ final class RenderRun {
     private static final long POLL_MS = 50;
     private static final int CHUNK_BYTES = 1 << 20;
     private static final int MAX_CONSOLE_ERRORS = 100;
+    /** Calls of {@code Page.printToPDF} before a lost error reply counts as the error (see {@link #print}). */
+    private static final int PRINT_TRIES = 3;
 
     private final PageSlot slot;
     private final RenderRequest request;
@@ -166,7 +168,8 @@ final class RenderRun {
             try {
                 JsonNode result = slot.client().send("Runtime.evaluate", Cdp.params("expression", expression,
                         "returnByValue", true, "timeout", call()), call(), true);
-                if (result.path("result").path("value").asBoolean(false)) {
+                // null: an error reply whose message jvppeteer lost, which counts as not yet too
+                if (result != null && result.path("result").path("value").asBoolean(false)) {
                     return;
                 }
             } catch (ProtocolException e) {
@@ -176,6 +179,22 @@ final class RenderRun {
             }
             pause(POLL_MS);
         }
+    }
+
+    private JsonNode printToPdf(CDPSession client, Map<String, Object> params) throws RenderFailure {
+        try {
+            return client.send("Page.printToPDF", params, call(), true);
+        } catch (RuntimeException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("Page range") || message.contains("page range")) {
+                throw pageRangesDoNotFit();
+            }
+            throw e;
+        }
+    }
+
+    private RenderFailure pageRangesDoNotFit() {
+        return RenderFailure.badOptions("pageRanges '" + request.options().pageRanges() + "' does not fit the document");
     }
 
     /** Gives a document without a title the request's (DevTools evaluation works with JavaScript off too). */
@@ -196,23 +215,18 @@ final class RenderRun {
     }
 
     private byte[] print(CDPSession client, Map<String, Object> params) throws RenderFailure {
-        JsonNode printed;
-        try {
-            printed = client.send("Page.printToPDF", params, call(), true);
-        } catch (RuntimeException e) {
-            String message = String.valueOf(e.getMessage());
-            if (message.contains("Page range") || message.contains("page range")) {
-                throw RenderFailure.badOptions("pageRanges '" + request.options().pageRanges()
-                        + "' does not fit the document");
-            }
-            throw e;
+        // jvppeteer can lose an error reply's message and hand back null (it wakes the caller before it stores the
+        // message; under load a quarter of replies, seen in tests): a null is always an error, so ask again for it
+        JsonNode printed = null;
+        for (int tries = 0; printed == null && tries < PRINT_TRIES; tries++) {
+            printed = printToPdf(client, params);
+        }
+        if (printed == null && !blank(request.options().pageRanges())) {
+            // the syntax was checked by the API: the one error left is a range beyond the document
+            throw pageRangesDoNotFit();
         }
         if (printed == null || !printed.hasNonNull("stream")) {
-            // jvppeteer answers null when no reply came within the call's time
-            if (remaining() <= 0) {
-                throw RenderFailure.renderTimeout(budgetMs);
-            }
-            throw RenderFailure.crashed(new IllegalStateException("Page.printToPDF answered without a PDF"));
+            throw RenderFailure.crashed(new IllegalStateException("Page.printToPDF failed without saying why"));
         }
         String stream = printed.get("stream").asText();
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();

@@ -120,6 +120,20 @@ class BrowserPoolTest {
                 .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo("template_error"));
     }
 
+    /**
+     * Chromium refuses such a range with an error reply, which jvppeteer now and then loses (it wakes the caller
+     * before storing the message): every time, the job must still fail as the template's error, not as a crash.
+     */
+    @Test
+    void aPageRangeBeyondTheDocumentIsATemplateErrorEveryTime() {
+        for (int i = 0; i < 25; i++) {
+            String jobId = "job-range-" + i;
+            assertThatThrownBy(() -> pool.render(new RenderRequest(jobId, "<p>one page</p>", Map.of(),
+                    options().pageRanges("2-3").build())))
+                    .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo("template_error"));
+        }
+    }
+
     @Test
     void javascriptCanBeTurnedOff() throws Exception {
         String html = "<p id='x'>JS-OFF</p><script>document.getElementById('x').textContent = 'JS-ON'</script>";
