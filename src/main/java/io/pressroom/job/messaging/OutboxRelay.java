@@ -53,6 +53,7 @@ public class OutboxRelay {
     private final Background backlog;
     private final AtomicLong unsent = new AtomicLong();
     private final AtomicLong oldestSeconds = new AtomicLong();
+    private final MeterRegistry metrics;
 
     public OutboxRelay(Instance<Pool> database, @Channel("render-commands") MutinyEmitter<String> commands,
             OutboxSignal signal, PressroomConfig config, Vertx vertx, MeterRegistry metrics) {
@@ -62,10 +63,7 @@ public class OutboxRelay {
         this.config = config;
         this.relay = new Background(vertx, "Outbox relay", () -> publishBatch().map(sent -> sent == BATCH));
         this.backlog = new Background(vertx, "Outbox backlog", () -> measureBacklog().replaceWith(false));
-        Gauge.builder("pressroom.outbox.backlog", unsent, AtomicLong::get)
-                .description("Outbox messages due and not yet sent to Kafka").register(metrics);
-        Gauge.builder("pressroom.outbox.oldest.seconds", oldestSeconds, AtomicLong::get)
-                .description("How long the oldest unsent outbox message has been due").register(metrics);
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent event) {
@@ -74,6 +72,11 @@ public class OutboxRelay {
         }
         signal.onWake(relay::run);
         relay.every(config.jobs().outboxPollInterval());
+        // API pods only: a renderer has no outbox, and a gauge stuck at 0 there would only mislead
+        Gauge.builder("pressroom.outbox.backlog", unsent, AtomicLong::get)
+                .description("Outbox messages due and not yet sent to Kafka").register(metrics);
+        Gauge.builder("pressroom.outbox.oldest.seconds", oldestSeconds, AtomicLong::get)
+                .description("How long the oldest unsent outbox message has been due").register(metrics);
         backlog.every(Duration.ofSeconds(BACKLOG_SECONDS));
     }
 
