@@ -74,9 +74,7 @@ class WebhookDeliveryTest {
 
             List<Map<String, Object>> tries = webhookEvents(jobId, 1);
             assertThat(tries.get(0)).containsEntry("type", "webhook_delivered");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> details = (Map<String, Object>) tries.get(0).get("details");
-            assertThat(details).containsEntry("url", receiver.url("/job")).containsEntry("attempt", 1)
+            assertThat(details(tries.get(0))).containsEntry("url", receiver.url("/job")).containsEntry("attempt", 1)
                     .containsEntry("statusCode", 200).containsEntry("event", "job.succeeded")
                     .containsEntry("webhookId", webhook.header("webhook-id"));
             List<String> types = timeline(jobId).getList("data.type");
@@ -90,19 +88,12 @@ class WebhookDeliveryTest {
         double failedBefore = Metrics.sum("pressroom_webhook_tries_total", "outcome=\"failed\"");
         double deliveredBefore = Metrics.sum("pressroom_webhook_tries_total", "outcome=\"delivered\"");
         try (WebhookReceiver receiver = new WebhookReceiver(500)) {
-            String jobId = create(Map.of("html", "<p>retry me</p>", "webhookUrl", receiver.url("/flaky")));
-            awaitTerminal(jobId);
-            List<Map<String, Object>> tries = webhookEvents(jobId, 2);
-
-            assertThat(tries).extracting(event -> event.get("type")).containsExactly("webhook_failed",
-                    "webhook_delivered");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> failed = (Map<String, Object>) tries.get(0).get("details");
+            List<Map<String, Object>> tries = failedThenDelivered("<p>retry me</p>", receiver.url("/flaky"));
+            Map<String, Object> failed = details(tries.get(0));
             assertThat(failed).containsEntry("attempt", 1).containsEntry("statusCode", 500)
                     .containsEntry("url", receiver.url("/flaky"));
             assertThat(failed.get("nextAttemptAt")).isInstanceOf(Number.class);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> delivered = (Map<String, Object>) tries.get(1).get("details");
+            Map<String, Object> delivered = details(tries.get(1));
             assertThat(delivered).containsEntry("attempt", 2).containsEntry("statusCode", 200);
 
             List<Received> received = receiver.received();
@@ -119,14 +110,8 @@ class WebhookDeliveryTest {
     @Test
     void aReceiverThatDoesNotAnswerInTimeFailsThatTryAndGetsAnother() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver().answeringFirstAfter(Duration.ofSeconds(15))) {
-            String jobId = create(Map.of("html", "<p>patience</p>", "webhookUrl", receiver.url("/slow")));
-            awaitTerminal(jobId);
-            List<Map<String, Object>> tries = webhookEvents(jobId, 2);
-
-            assertThat(tries).extracting(event -> event.get("type")).containsExactly("webhook_failed",
-                    "webhook_delivered");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> failed = (Map<String, Object>) tries.get(0).get("details");
+            List<Map<String, Object>> tries = failedThenDelivered("<p>patience</p>", receiver.url("/slow"));
+            Map<String, Object> failed = details(tries.get(0));
             // %test: pressroom.webhooks.timeout=2s, so the try ends long before the receiver's 15 s
             assertThat(failed).containsEntry("attempt", 1).doesNotContainKey("statusCode");
             assertThat(failed.get("error")).asString().isNotBlank();
@@ -208,6 +193,21 @@ class WebhookDeliveryTest {
     }
 
     /** The job's webhook_* timeline events, once there are {@code count} of them. */
+    /** Renders {@code html} with {@code url} as its webhook; the timeline must show a failed try, then a delivery. */
+    private List<Map<String, Object>> failedThenDelivered(String html, String url) {
+        String jobId = create(Map.of("html", html, "webhookUrl", url));
+        awaitTerminal(jobId);
+        List<Map<String, Object>> tries = webhookEvents(jobId, 2);
+        assertThat(tries).extracting(event -> event.get("type")).containsExactly("webhook_failed",
+                "webhook_delivered");
+        return tries;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> details(Map<String, Object> event) {
+        return (Map<String, Object>) event.get("details");
+    }
+
     private List<Map<String, Object>> webhookEvents(String jobId, int count) {
         return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> timeline(jobId).<Map<String, Object>> getList("data").stream()
