@@ -129,7 +129,7 @@ class JobWaitingTest {
 
     @Test
     void aChangeCommittedByAnotherPodReachesTheStream() throws Exception {
-        // a job no renderer will touch (no command), changed "elsewhere": plain SQL plus NOTIFY, as another pod does
+        // a job no renderer will touch (no command), changed "elsewhere" with plain SQL: the timeline insert notifies
         String jobId = "rj_elsewhere" + System.nanoTime();
         database.preparedQuery("""
                 INSERT INTO render_jobs (id, project_id, status, inline_html, file_name, deadline_at)
@@ -148,8 +148,6 @@ class JobWaitingTest {
         database.withTransaction(connection -> connection.preparedQuery(
                 "UPDATE render_jobs SET status = 'cancelled' WHERE id = $1").execute(Tuple.of(jobId))
                 .chain(() -> connection.preparedQuery("INSERT INTO job_events (job_id, type) VALUES ($1, 'cancelled')")
-                        .execute(Tuple.of(jobId)))
-                .chain(() -> connection.preparedQuery("SELECT pg_notify('pressroom_jobs', $1)")
                         .execute(Tuple.of(jobId))))
                 .await().indefinitely();
         assertThat(events.get(10, TimeUnit.SECONDS)).extracting(e -> e[1]).containsExactly("cancelled");

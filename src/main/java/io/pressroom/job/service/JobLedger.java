@@ -18,7 +18,6 @@ import io.pressroom.job.repository.JobEventRepository;
 import io.pressroom.job.repository.OutboxMessage;
 import io.pressroom.job.repository.OutboxRepository;
 import io.pressroom.job.repository.RenderJob;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -41,12 +40,12 @@ public class JobLedger {
         this.json = json;
     }
 
-    /** Appends a timeline event and tells every API pod's {@link JobWatcher}, at commit, that the job changed. */
+    /**
+     * Appends a timeline event; at commit, the insert's trigger (migration V7) tells every API pod's
+     * {@link JobWatcher} that the job changed.
+     */
     public Uni<JobEvent> record(RenderJob job, String type, Map<String, Object> details, Instant at) {
-        return events.persist(JobEvent.of(job.id, type, job.attempt, details, at))
-                .call(event -> Panache.getSession().chain(session -> session
-                        .createNativeQuery("SELECT CAST(pg_notify(?1, ?2) AS text)")
-                        .setParameter(1, JobWatcher.CHANNEL).setParameter(2, job.id).getSingleResult()));
+        return events.persist(JobEvent.of(job.id, type, job.attempt, details, at));
     }
 
     /** Queues the command for {@code job.dispatchedAttempt}, published by the relay once {@code delay} passed. */

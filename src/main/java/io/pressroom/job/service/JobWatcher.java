@@ -19,9 +19,10 @@ import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.pgclient.PgConnectOptions;
 
 /**
- * Tells waiters on this pod that a job changed, whichever pod changed it: every job transition runs
- * {@code pg_notify('pressroom_jobs', jobId)} in its transaction, PostgreSQL delivers it at commit to every pod's
- * {@code LISTEN}. One dedicated connection per API pod; when it drops, every waiter is woken (a notification may
+ * Tells waiters on this pod that a job changed, whichever pod changed it: every timeline event's insert runs
+ * {@code pg_notify('pressroom_jobs', jobId)} in its transaction (a trigger, migration V7), and PostgreSQL delivers it
+ * at commit to every pod's {@code LISTEN}. One dedicated connection per API pod; when it drops, every waiter is woken (a
+ * notification may
  * have been missed) and the connection is re-established with backoff.
  */
 @ApplicationScoped

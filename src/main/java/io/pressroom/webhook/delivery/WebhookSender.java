@@ -22,7 +22,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.common.Background;
 import io.pressroom.config.PressroomConfig;
-import io.pressroom.job.service.JobWatcher;
 import io.pressroom.webhook.service.JobWebhookSecrets;
 import io.pressroom.webhook.service.WebhookSignal;
 import io.pressroom.webhook.service.WebhookSigning;
@@ -219,8 +218,6 @@ public class WebhookSender {
                                 INSERT INTO job_events (job_id, type, attempt, details, at)
                                 VALUES ($1, $2, $3, CAST(CAST($4 AS text) AS jsonb), now())""")
                                 .execute(Tuple.of(delivery.jobId(), type, delivery.jobAttempt(), toJson(details)))
-                                .chain(() -> connection.preparedQuery("SELECT CAST(pg_notify($1, $2) AS text)")
-                                        .execute(Tuple.of(JobWatcher.CHANNEL, delivery.jobId())))
                                 .replaceWithVoid()))
                 .invoke(() -> Counter.builder("pressroom.webhook.tries")
                         .description("Webhook delivery tries by outcome: delivered, failed (retried later), abandoned")
