@@ -3,6 +3,8 @@ package io.pressroom.job.service;
 import java.time.Duration;
 import java.util.List;
 
+import io.pressroom.common.Backoff;
+
 /**
  * The job state machine as a pure function: given a job's state and a signal, what the job becomes and what must
  * happen with it. The caller applies the decision in one transaction (job row, timeline event, outbox row).
@@ -135,9 +137,6 @@ public final class JobStateMachine {
 
     /** The delay before attempt {@code attempt} (2 or more). */
     public Duration backoffBefore(int attempt) {
-        if (backoff.isEmpty()) {
-            return Duration.ZERO;
-        }
-        return backoff.get(Math.min(attempt - 2, backoff.size() - 1));
+        return Backoff.before(backoff, attempt - 1);
     }
 }

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.common.Background;
+import io.pressroom.common.Backoff;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.webhook.service.JobWebhookSecrets;
 import io.pressroom.webhook.service.WebhookSignal;
@@ -182,7 +183,8 @@ public class WebhookSender {
     private Uni<Void> record(Claimed delivery, Outcome outcome) {
         boolean delivered = outcome.delivered();
         boolean last = delivery.attempts() >= settings.maxAttempts();
-        Instant next = delivered || last ? null : Instant.now().plus(backoff(delivery.attempts()));
+        Instant next = delivered || last ? null
+                : Instant.now().plus(Backoff.before(settings.retryBackoff(), delivery.attempts()));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("webhookId", delivery.id());
         details.put("event", delivery.eventType());
@@ -223,11 +225,6 @@ public class WebhookSender {
                         .description("Webhook delivery tries by outcome: delivered, failed (retried later), abandoned")
                         .tag("outcome", delivered ? "delivered" : last ? "abandoned" : "failed")
                         .register(metrics).increment());
-    }
-
-    private Duration backoff(int attemptsMade) {
-        List<Duration> steps = settings.retryBackoff();
-        return steps.get(Math.min(attemptsMade, steps.size()) - 1);
     }
 
     private String toJson(Map<String, Object> details) {
