@@ -20,9 +20,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.bundle.BundleFile;
+import io.pressroom.bundle.BundleStorage;
 import io.pressroom.common.Hashes;
-import io.pressroom.deploy.service.BundleFile;
-import io.pressroom.deploy.service.BundleStorage;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.quarkus.test.junit.QuarkusTest;

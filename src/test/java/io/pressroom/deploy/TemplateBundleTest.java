@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.pressroom.bundle.TemplateBundle;
 import io.pressroom.common.ApiProblem;
-import io.pressroom.deploy.service.TemplateBundle;
 
 class TemplateBundleTest {
 

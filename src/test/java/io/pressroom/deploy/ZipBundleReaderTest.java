@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.pressroom.bundle.BundleFile;
+import io.pressroom.bundle.TemplateBundle;
 import io.pressroom.common.ApiProblem;
-import io.pressroom.deploy.service.BundleFile;
-import io.pressroom.deploy.service.TemplateBundle;
 import io.pressroom.deploy.service.ZipBundleReader;
 import io.pressroom.deploy.service.ZipBundleReader.Limits;
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.pressroom.deploy.service.BundleStorage;
+import io.pressroom.bundle.BundleStorage;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.quarkus.test.junit.QuarkusTest;

@@ -10,7 +10,7 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-import io.pressroom.deploy.service.BundleManifest;
+import io.pressroom.bundle.BundleManifest;
 
 /** An immutable upload of a deploy: the files of its bundle live in object storage under {@code storagePrefix}. */
 @Entity

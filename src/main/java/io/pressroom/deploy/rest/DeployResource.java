@@ -31,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.pressroom.auth.Caller;
+import io.pressroom.bundle.TemplateBundle;
 import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Cursors;
 import io.pressroom.common.Page;
@@ -39,7 +40,6 @@ import io.pressroom.deploy.repository.DeployVersion;
 import io.pressroom.deploy.rest.DeployViews.DeployView;
 import io.pressroom.deploy.rest.DeployViews.VersionView;
 import io.pressroom.deploy.service.DeployService;
-import io.pressroom.deploy.service.TemplateBundle;
 import io.pressroom.deploy.service.ZipBundleReader;
 import io.pressroom.deploy.service.ZipLimits;
 import io.quarkus.vertx.VertxContextSupport;

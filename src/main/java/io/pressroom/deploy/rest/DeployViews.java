@@ -4,9 +4,9 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.pressroom.bundle.BundleFile;
 import io.pressroom.deploy.repository.Deploy;
 import io.pressroom.deploy.repository.DeployVersion;
-import io.pressroom.deploy.service.BundleFile;
 
 /** What the API shows of deploys and versions. */
 final class DeployViews {

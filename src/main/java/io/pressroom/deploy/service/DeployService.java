@@ -6,6 +6,9 @@ import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.pressroom.bundle.BundleManifest;
+import io.pressroom.bundle.BundleStorage;
+import io.pressroom.bundle.TemplateBundle;
 import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Db;
 import io.pressroom.common.Ids;

@@ -15,6 +15,7 @@ import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
+import io.pressroom.bundle.TemplateBundle;
 import io.pressroom.common.ApiProblem;
 
 /**

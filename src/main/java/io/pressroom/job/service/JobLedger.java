@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pressroom.bundle.BundleStorage;
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.Topics;
-import io.pressroom.deploy.service.BundleStorage;
 import io.pressroom.job.repository.JobEvent;
 import io.pressroom.job.repository.JobEventRepository;
 import io.pressroom.job.repository.OutboxMessage;

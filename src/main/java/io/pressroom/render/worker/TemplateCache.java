@@ -11,9 +11,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.jknack.handlebars.Template;
 
-import io.pressroom.deploy.service.BundleFile;
-import io.pressroom.deploy.service.BundleStorage;
-import io.pressroom.deploy.service.TemplateBundle;
+import io.pressroom.bundle.BundleFile;
+import io.pressroom.bundle.BundleStorage;
+import io.pressroom.bundle.TemplateBundle;
 import io.pressroom.render.browser.BundleAsset;
 import io.pressroom.template.TemplateEngine;
 

@@ -1,4 +1,4 @@
-package io.pressroom.deploy.service;
+package io.pressroom.bundle;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
