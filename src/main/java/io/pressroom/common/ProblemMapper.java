@@ -17,6 +17,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The one place that turns failures into RFC 9457 problem+json. Clients get a stable {@code code} and a short
@@ -29,6 +30,28 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response apiProblem(ApiProblem problem, UriInfo uri) {
         return respond(problem, uri);
+    }
+
+    /** Services refuse in their own terms; the HTTP status of each kind is decided here, once. */
+    @ServerExceptionMapper
+    public Response refusal(Refusal refusal, UriInfo uri) {
+        return respond(toProblem(refusal), uri);
+    }
+
+    public static ApiProblem toProblem(Refusal refusal) {
+        if (refusal instanceof Refusal.Invalid) {
+            return new ApiProblem(400, refusal.code(), "Invalid request", refusal.detail());
+        }
+        if (refusal instanceof Refusal.NotFound) {
+            return new ApiProblem(404, refusal.code(), "Not found", refusal.detail());
+        }
+        if (refusal instanceof Refusal.Conflict) {
+            return new ApiProblem(409, refusal.code(), "Conflict", refusal.detail());
+        }
+        if (refusal instanceof Refusal.TooLarge) {
+            return new ApiProblem(413, refusal.code(), "Payload too large", refusal.detail());
+        }
+        return new ApiProblem(503, refusal.code(), "Service unavailable", refusal.detail());
     }
 
     @ServerExceptionMapper
@@ -51,8 +74,21 @@ public class ProblemMapper {
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
             detail = field + ": has the wrong type or format";
+            // bodies are strict (quarkus.jackson.fail-on-unknown-properties): a misspelt option is an error, not
+            // silently a default
+            if (exception instanceof UnrecognizedPropertyException unknown) {
+                detail = field + ": is not a known field" + known(unknown);
+            }
         }
         return respond(ApiProblem.badRequest(detail), uri);
+    }
+
+    private static String known(UnrecognizedPropertyException unknown) {
+        if (unknown.getKnownPropertyIds() == null || unknown.getKnownPropertyIds().isEmpty()) {
+            return "";
+        }
+        return " (known: " + unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                .collect(Collectors.joining(", ")) + ")";
     }
 
     @ServerExceptionMapper

@@ -4,6 +4,9 @@ import static io.pressroom.job.RenderFlowTest.awaitTerminal;
 import static io.pressroom.testing.Pdfs.PT_PER_MM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.util.HashMap;
@@ -110,6 +113,22 @@ class RenderOptionsTest {
                 .then().statusCode(400).body("detail", startsWith("options.pageRanges"));
         project.call().body(Map.of("html", "x", "options", Map.of("landscape", "sideways"))).post("/v1/render-jobs")
                 .then().statusCode(400).body("detail", startsWith("options.landscape"));
+    }
+
+    @Test
+    void unknownFieldsAreRefusedNamingTheFieldAndCreateNothing() {
+        project.call().body(Map.of("html", "x", "options", Map.of("landscap", true))).post("/v1/render-jobs")
+                .then().statusCode(400).body("code", equalTo("invalid_request"))
+                .body("detail", startsWith("options.landscap: is not a known field"))
+                .body("detail", containsString("landscape"));
+        project.call().body(Map.of("html", "x", "pdfa", "2b")).post("/v1/render-jobs").then().statusCode(400)
+                .body("detail", startsWith("pdfa: is not a known field"));
+        project.call().body(Map.of("html", "x", "options", Map.of("margin", Map.of("tpo", "1cm"))))
+                .post("/v1/render-jobs").then().statusCode(400).body("detail", startsWith("options.margin.tpo"));
+        project.call().body(Map.of("name", "Invoice", "slgu", "invoice")).post("/v1/deploys").then()
+                .statusCode(400).body("detail", startsWith("slgu: is not a known field"));
+        project.call().get("/v1/render-jobs").then().statusCode(200).body("data", hasSize(0));
+        project.call().get("/v1/deploys").then().statusCode(200).body("data", hasSize(0));
     }
 
     private Pdf render(String html, Map<String, Object> options) {

@@ -1,0 +1,70 @@
+package io.pressroom.common;
+
+/**
+ * A request a service refuses, in the service's own terms: what kind of refusal it is, a stable {@code code} and a
+ * sentence for the client that never carries internals. Services throw these; only the REST layer
+ * ({@link ProblemMapper}) decides which HTTP status each kind is.
+ */
+public abstract sealed class Refusal extends RuntimeException
+        permits Refusal.Invalid, Refusal.NotFound, Refusal.Conflict, Refusal.TooLarge, Refusal.Unavailable {
+
+    private final String code;
+
+    protected Refusal(String code, String detail) {
+        super(detail, null, false, false);
+        this.code = code;
+    }
+
+    /** The stable, documented code. */
+    public String code() {
+        return code;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+
+    /** The input is wrong; the detail names the field. */
+    public static final class Invalid extends Refusal {
+        public Invalid(String detail) {
+            this("invalid_request", detail);
+        }
+
+        public Invalid(String code, String detail) {
+            super(code, detail);
+        }
+    }
+
+    /** It does not exist, or belongs to another project (never told apart). */
+    public static final class NotFound extends Refusal {
+        /** @param what e.g. {@code render job rj_…}: "… does not exist" */
+        public NotFound(String what) {
+            super("not_found", what + " does not exist");
+        }
+
+        public NotFound(String code, String detail) {
+            super(code, detail);
+        }
+    }
+
+    /** It exists, but its state does not allow this now. */
+    public static final class Conflict extends Refusal {
+        public Conflict(String code, String detail) {
+            super(code, detail);
+        }
+    }
+
+    /** The input is larger than a limit allows. */
+    public static final class TooLarge extends Refusal {
+        public TooLarge(String detail) {
+            super("payload_too_large", detail);
+        }
+    }
+
+    /** A dependency the request needs is not available. */
+    public static final class Unavailable extends Refusal {
+        public Unavailable(String code, String detail) {
+            super(code, detail);
+        }
+    }
+}
