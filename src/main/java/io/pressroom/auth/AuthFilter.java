@@ -11,6 +11,7 @@ import io.pressroom.common.ApiProblem;
 import io.pressroom.common.ProblemMapper;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.project.repository.ApiKeyRepository;
+import io.pressroom.project.service.ApiKeys;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

@@ -5,10 +5,7 @@ import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -56,19 +53,9 @@ public final class Background {
             return;
         }
         again.set(false);
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> {
-            Uni<Boolean> run;
-            try {
-                run = work.get();
-            } catch (RuntimeException e) {
-                run = Uni.createFrom().failure(e);
-            }
-            run.subscribe().with(more -> finish(Boolean.TRUE.equals(more)), failure -> {
-                LOG.warnf("%s: %s", name, failure.getMessage());
-                finish(false);
-            });
+        Contexts.onNewContext(vertx, work).subscribe().with(more -> finish(Boolean.TRUE.equals(more)), failure -> {
+            LOG.warnf("%s: %s", name, failure.getMessage());
+            finish(false);
         });
     }
 

@@ -49,6 +49,13 @@ public record JobOptions(
     public record WaitFor(@Size(min = 1, max = 500) String selector) {
     }
 
+    /** The same options with the render budget set. */
+    public JobOptions withRenderTimeoutMs(long budgetMs) {
+        return new JobOptions(format, landscape, margin, printBackground, scale, pageRanges, preferCssPageSize,
+                headerTemplate, footerTemplate, emulateMedia, waitFor, waitForExpression, waitDelayMs, budgetMs,
+                javascript);
+    }
+
     public static JobOptions none() {
         return new JobOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }

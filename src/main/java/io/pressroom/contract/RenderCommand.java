@@ -1,5 +1,6 @@
 package io.pressroom.contract;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * The command the API sends to {@code pressroom.render.commands.<queue>} (key = job id): render attempt
  * {@code attempt} of a job. Everything the renderer needs is in it or in object storage; it never reads the
- * database.
+ * database. The API fills every default in: {@code options.renderTimeoutMs} is the effective budget, so both roles
+ * always agree on it and the renderer has no default of its own.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -26,11 +28,36 @@ public record RenderCommand(
         /** Inline payload, or null when it is stored under {@link #payloadRef}. */
         Map<String, Object> payload,
         String payloadRef,
-        Map<String, Object> options,
+        JobOptions options,
         List<String> formats,
         String fileName,
         long requestedAt) {
 
     public static final String TYPE = "render";
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: {@code options} is typed and always carries {@code renderTimeoutMs}. */
+    public static final int SCHEMA_VERSION = 2;
+
+    /** What is wrong with a command as read from Kafka; empty when it can be rendered. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (!TYPE.equals(type)) {
+            problems.add("type is not " + TYPE);
+        }
+        if (schemaVersion != SCHEMA_VERSION) {
+            problems.add("schemaVersion " + schemaVersion + " is not " + SCHEMA_VERSION);
+        }
+        if (jobId == null || projectId == null || fileName == null) {
+            problems.add("jobId, projectId and fileName are required");
+        }
+        if (attempt < 1) {
+            problems.add("attempt must be 1 or more");
+        }
+        if ((bundlePrefix == null) == (inlineHtml == null)) {
+            problems.add("exactly one of bundlePrefix and inlineHtml is required");
+        }
+        if (options == null || options.renderTimeoutMs() == null || options.renderTimeoutMs() < 1) {
+            problems.add("options.renderTimeoutMs is required");
+        }
+        return problems;
+    }
 }

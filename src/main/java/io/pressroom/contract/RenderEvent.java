@@ -1,5 +1,7 @@
 package io.pressroom.contract;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -7,12 +9,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * What a renderer reports on {@code pressroom.render.events} (key = job id): {@code rendering}, {@code succeeded}
- * (with the output) or {@code failed} (with a code and whether a retry may help), for one attempt.
+ * (with the output) or {@code failed} (with a code and whether a retry may help), for one attempt. The API checks
+ * {@link #problems()} on receipt: an event that names an unknown type or error code, or lacks what its type needs,
+ * is refused (dead-lettered), never applied.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RenderEvent(
-        String type,
+        Type type,
         int schemaVersion,
         String jobId,
         String projectId,
@@ -21,13 +25,18 @@ public record RenderEvent(
         Output output,
         /** Milliseconds spent in each phase: queueWait, merge, load, print, upload. */
         Map<String, Long> timings,
-        String errorCode,
+        ErrorCode errorCode,
         String errorMessage,
         Boolean retryable) {
 
-    public static final String RENDERING = "rendering";
-    public static final String SUCCEEDED = "succeeded";
-    public static final String FAILED = "failed";
+    public static final int SCHEMA_VERSION = 1;
+
+    /** The kinds of event; on the wire in lower case. */
+    public enum Type {
+        rendering,
+        succeeded,
+        failed
+    }
 
     /** The stored PDF, and the stored render report of the attempt (null when it could not be written). */
     public record Output(String storageKey, String format, String contentType, long bytes, int pageCount,
@@ -35,17 +44,40 @@ public record RenderEvent(
     }
 
     public static RenderEvent rendering(RenderCommand command, long at) {
-        return new RenderEvent(RENDERING, RenderCommand.SCHEMA_VERSION, command.jobId(), command.projectId(),
+        return new RenderEvent(Type.rendering, SCHEMA_VERSION, command.jobId(), command.projectId(),
                 command.attempt(), at, null, null, null, null, null);
     }
 
     public static RenderEvent succeeded(RenderCommand command, long at, Output output, Map<String, Long> timings) {
-        return new RenderEvent(SUCCEEDED, RenderCommand.SCHEMA_VERSION, command.jobId(), command.projectId(),
+        return new RenderEvent(Type.succeeded, SCHEMA_VERSION, command.jobId(), command.projectId(),
                 command.attempt(), at, output, timings, null, null, null);
     }
 
-    public static RenderEvent failed(RenderCommand command, long at, String code, String message, boolean retryable) {
-        return new RenderEvent(FAILED, RenderCommand.SCHEMA_VERSION, command.jobId(), command.projectId(),
+    public static RenderEvent failed(RenderCommand command, long at, ErrorCode code, String message,
+            boolean retryable) {
+        return new RenderEvent(Type.failed, SCHEMA_VERSION, command.jobId(), command.projectId(),
                 command.attempt(), at, null, null, code, message, retryable);
+    }
+
+    /** What is wrong with an event as read from Kafka; empty when it can be applied. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (type == null) {
+            problems.add("type is required");
+        }
+        if (jobId == null || projectId == null) {
+            problems.add("jobId and projectId are required");
+        }
+        if (attempt < 1) {
+            problems.add("attempt must be 1 or more");
+        }
+        if (type == Type.succeeded && (output == null || output.storageKey() == null || output.sha256() == null
+                || output.bytes() <= 0 || output.pageCount() < 1)) {
+            problems.add("a succeeded event needs its output: storageKey, sha256, bytes and pageCount");
+        }
+        if (type == Type.failed && (errorCode == null || retryable == null)) {
+            problems.add("a failed event needs errorCode and retryable");
+        }
+        return problems;
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.project.service.ApiKeys;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.quarkus.test.junit.QuarkusTest;

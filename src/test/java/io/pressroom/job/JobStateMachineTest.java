@@ -9,17 +9,21 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.contract.ErrorCode;
+import io.pressroom.job.repository.JobStatus;
 import io.pressroom.job.service.JobStateMachine;
 import io.pressroom.job.service.JobStateMachine.Cancel;
 import io.pressroom.job.service.JobStateMachine.Decision;
 import io.pressroom.job.service.JobStateMachine.Effect;
 import io.pressroom.job.service.JobStateMachine.Failed;
+import io.pressroom.job.service.JobStateMachine.Note;
+import io.pressroom.job.service.JobStateMachine.Noted;
 import io.pressroom.job.service.JobStateMachine.Overdue;
 import io.pressroom.job.service.JobStateMachine.Rendering;
+import io.pressroom.job.service.JobStateMachine.RetryDue;
 import io.pressroom.job.service.JobStateMachine.Signal;
 import io.pressroom.job.service.JobStateMachine.State;
 import io.pressroom.job.service.JobStateMachine.Succeeded;
-import io.pressroom.job.service.JobStatus;
 
 class JobStateMachineTest {
 
@@ -48,18 +52,18 @@ class JobStateMachineTest {
     @Test
     void retryableFailuresScheduleTheNextAttemptWithBackoffUntilTheLast() {
         State state = machine.apply(fresh(), new Rendering(1)).next();
-        Decision first = machine.apply(state, new Failed(1, "render_crashed", "x", true));
+        Decision first = machine.apply(state, new Failed(1, ErrorCode.RENDER_CRASHED, "x", true));
         assertThat(first.next()).isEqualTo(new State(JobStatus.retry_scheduled, 1, 2, 3));
         assertThat(first.effect()).isEqualTo(Effect.DISPATCH);
         assertThat(first.delay()).isEqualTo(Duration.ofSeconds(2));
 
         Decision second = machine.apply(machine.apply(first.next(), new Rendering(2)).next(),
-                new Failed(2, "render_crashed", "x", true));
+                new Failed(2, ErrorCode.RENDER_CRASHED, "x", true));
         assertThat(second.next()).isEqualTo(new State(JobStatus.retry_scheduled, 2, 3, 3));
         assertThat(second.delay()).isEqualTo(Duration.ofSeconds(8));
 
         Decision last = machine.apply(machine.apply(second.next(), new Rendering(3)).next(),
-                new Failed(3, "render_crashed", "x", true));
+                new Failed(3, ErrorCode.RENDER_CRASHED, "x", true));
         assertThat(last.next()).isEqualTo(new State(JobStatus.failed, 3, 3, 3));
         assertThat(last.effect()).isEqualTo(Effect.RECORD);
         assertThat(machine.backoffBefore(10)).isEqualTo(Duration.ofSeconds(30));
@@ -68,7 +72,7 @@ class JobStateMachineTest {
     @Test
     void nonRetryableFailuresEndTheJob() {
         State rendering = machine.apply(fresh(), new Rendering(1)).next();
-        assertThat(machine.apply(rendering, new Failed(1, "template_error", "x", false)).next().status())
+        assertThat(machine.apply(rendering, new Failed(1, ErrorCode.TEMPLATE_ERROR, "x", false)).next().status())
                 .isEqualTo(JobStatus.failed);
     }
 
@@ -76,7 +80,7 @@ class JobStateMachineTest {
     void staleAttemptsAndRepeatsChangeNothing() {
         State retrying = new State(JobStatus.retry_scheduled, 1, 2, 3);
         assertThat(machine.apply(retrying, new Succeeded(1)).changed()).isFalse();
-        assertThat(machine.apply(retrying, new Failed(1, "x", "x", true)).changed()).isFalse();
+        assertThat(machine.apply(retrying, new Failed(1, ErrorCode.INTERNAL_ERROR, "x", true)).changed()).isFalse();
         assertThat(machine.apply(retrying, new Rendering(1)).changed()).isFalse();
         State rendering = new State(JobStatus.rendering, 2, 2, 3);
         assertThat(machine.apply(rendering, new Rendering(2)).changed()).isFalse();
@@ -101,8 +105,39 @@ class JobStateMachineTest {
         Decision lost = machine.apply(new State(JobStatus.rendering, 1, 1, 3), new Overdue());
         assertThat(lost.next().status()).isEqualTo(JobStatus.retry_scheduled);
         assertThat(lost.effect()).isEqualTo(Effect.DISPATCH);
-        assertThat(machine.apply(new State(JobStatus.rendering, 3, 3, 3), new Overdue()).next().status())
-                .isEqualTo(JobStatus.failed);
+        // the failure the job records comes with the decision: the reaper's signal is not a failure itself
+        assertThat(lost.failure().code()).isEqualTo(ErrorCode.RENDER_CRASHED);
+        assertThat(lost.failure().attempt()).isEqualTo(1);
+        Decision lastLost = machine.apply(new State(JobStatus.rendering, 3, 3, 3), new Overdue());
+        assertThat(lastLost.next().status()).isEqualTo(JobStatus.failed);
+        assertThat(lastLost.failure().code()).isEqualTo(ErrorCode.RENDER_CRASHED);
+        assertThat(machine.apply(new State(JobStatus.succeeded, 1, 1, 3), new Overdue()).changed()).isFalse();
+    }
+
+    @Test
+    void aDueRetryQueuesTheJobAgainOnlyWhileItWaitsForIt() {
+        Decision due = machine.apply(new State(JobStatus.retry_scheduled, 1, 2, 3), new RetryDue());
+        assertThat(due.next()).isEqualTo(new State(JobStatus.queued, 1, 2, 3));
+        assertThat(due.timelineEvent()).isEqualTo("queued");
+        assertThat(due.effect()).isEqualTo(Effect.RECORD);
+        for (JobStatus status : List.of(JobStatus.queued, JobStatus.rendering, JobStatus.succeeded,
+                JobStatus.failed, JobStatus.cancelled)) {
+            assertThat(machine.apply(new State(status, 1, 2, 3), new RetryDue()).changed()).as(status.name())
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void notesGoOnTheTimelineOfAnyJobAndChangeNoState() {
+        for (JobStatus status : JobStatus.values()) {
+            State state = new State(status, 1, 1, 3);
+            for (Note note : Note.values()) {
+                Decision noted = machine.apply(state, new Noted(note));
+                assertThat(noted.next()).isEqualTo(state);
+                assertThat(noted.effect()).isEqualTo(Effect.NOTE);
+                assertThat(noted.timelineEvent()).isEqualTo(note.name());
+            }
+        }
     }
 
     /**
@@ -126,7 +161,11 @@ class JobStateMachineTest {
                         + ", history " + history;
                 if (state.status().terminal()) {
                     assertThat(next).as(context).isEqualTo(state);
-                    assertThat(decision.changed()).as(context).isFalse();
+                    assertThat(decision.effect()).as(context).isIn(Effect.NONE, Effect.NOTE);
+                }
+                if (decision.changed() && (next.status() == JobStatus.failed
+                        || next.status() == JobStatus.retry_scheduled) && next.status() != state.status()) {
+                    assertThat(decision.failure()).as(context).isNotNull();
                 }
                 assertThat(next.attempt()).as(context).isGreaterThanOrEqualTo(state.attempt())
                         .isLessThanOrEqualTo(next.dispatchedAttempt());
@@ -147,11 +186,13 @@ class JobStateMachineTest {
 
     private static Signal randomSignal(Random random, State state) {
         int attempt = Math.max(1, state.dispatchedAttempt() + random.nextInt(3) - 1);
-        return switch (random.nextInt(6)) {
+        return switch (random.nextInt(8)) {
             case 0 -> new Rendering(attempt);
             case 1 -> new Succeeded(attempt);
-            case 2, 3 -> new Failed(attempt, "render_crashed", "boom", random.nextBoolean());
+            case 2, 3 -> new Failed(attempt, ErrorCode.RENDER_CRASHED, "boom", random.nextBoolean());
             case 4 -> random.nextInt(4) == 0 ? new Cancel() : new Rendering(attempt);
+            case 5 -> new RetryDue();
+            case 6 -> new Noted(Note.values()[random.nextInt(Note.values().length)]);
             default -> new Overdue();
         };
     }

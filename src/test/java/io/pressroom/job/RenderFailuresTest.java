@@ -135,6 +135,23 @@ class RenderFailuresTest {
         assertThat(done.getInt("job.attempt")).isEqualTo(1);
     }
 
+    @Test
+    void aJobWhoseRendererWentAwayIsRetriedByTheReaper() {
+        // rendering attempt 1 past its deadline, no renderer reporting: what a killed renderer or a database outage
+        // during the render leaves behind; it counts as a crashed attempt and is retried
+        String jobId = "rj_orphan" + System.nanoTime();
+        database.preparedQuery("""
+                INSERT INTO render_jobs (id, project_id, status, attempt, dispatched_attempt, inline_html, payload,
+                    file_name, requested_at, started_at, deadline_at)
+                VALUES ($1, $2, 'rendering', 1, 1, '<p>orphaned</p>', '{}', 'orphan', now(), now(),
+                    now() - interval '1 second')""")
+                .execute(Tuple.of(jobId, project.id())).await().indefinitely();
+        JsonPath done = awaitTerminal(project, jobId);
+        assertThat(done.getString("job.status")).as(done.prettify()).isEqualTo("succeeded");
+        assertThat(done.getInt("job.attempt")).isEqualTo(2);
+        assertThat(timeline(jobId)).containsSubsequence("retry_scheduled", "rendering", "succeeded");
+    }
+
     private List<String> timeline(String jobId) {
         return database.preparedQuery("SELECT type FROM job_events WHERE job_id = $1 ORDER BY id")
                 .execute(Tuple.of(jobId)).await().indefinitely().stream().map(r -> r.getString("type")).toList();

@@ -14,7 +14,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.pressroom.auth.ApiKeys;
+import io.pressroom.project.service.ApiKeys;
 import io.pressroom.project.service.ProjectService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;

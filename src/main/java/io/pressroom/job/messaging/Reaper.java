@@ -1,5 +1,7 @@
 package io.pressroom.job.messaging;
 
+import java.util.function.Function;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -18,9 +20,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
- * API role: keeps jobs moving. Retries whose time has come show as {@code queued} again, and jobs past their
- * deadline — a command or event lost, a renderer gone mid-render — are re-driven through the state machine, so no
- * accepted job is ever left stuck.
+ * API role: keeps jobs moving. It only finds jobs; each finding goes to {@link JobTransitions} as a signal of the
+ * state machine: retries whose time has come show as {@code queued} again ({@code RetryDue}), and jobs past their
+ * deadline — a command or event lost, a renderer gone mid-render — are re-driven ({@code Overdue}), so no accepted
+ * job is ever left stuck.
  */
 @ApplicationScoped
 public class Reaper {
@@ -50,25 +53,29 @@ public class Reaper {
         sweeps.stop();
     }
 
-    /** retry_scheduled → queued once the retry is due, with its timeline event, in one statement. */
+    /** retry_scheduled → queued once the retry is due (its command is already in the outbox, due at that time). */
     Uni<Void> promoteDueRetries() {
-        return database.get().query("""
-                WITH due AS (
-                    UPDATE render_jobs SET status = 'queued', updated_at = now()
-                    WHERE status = 'retry_scheduled' AND next_attempt_at <= now()
-                    RETURNING id, attempt)
-                INSERT INTO job_events (job_id, type, attempt, details)
-                SELECT id, 'queued', attempt, '{"reason":"retry"}'::jsonb FROM due""").execute().replaceWithVoid();
+        return each("""
+                SELECT id FROM render_jobs WHERE status = 'retry_scheduled' AND next_attempt_at <= now()
+                ORDER BY next_attempt_at LIMIT 100""", transitions::retryDue);
     }
 
     Uni<Void> reapOverdue() {
-        return database.get().query("""
+        return each("""
                 SELECT id FROM render_jobs
                 WHERE status IN ('queued', 'rendering', 'retry_scheduled') AND deadline_at < now()
-                ORDER BY deadline_at LIMIT 100""").execute()
+                ORDER BY deadline_at LIMIT 100""", transitions::overdue);
+    }
+
+    /**
+     * Signals each job the query finds, one at a time, through the job service; each finding is checked again
+     * under the job's lock, and one job that cannot be signalled does not hold up the others.
+     */
+    private Uni<Void> each(String query, Function<String, Uni<Void>> signal) {
+        return database.get().query(query).execute()
                 .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
                 .map(row -> ((Row) row).getString("id"))
-                .onItem().transformToUniAndConcatenate(id -> transitions.overdue(id)
+                .onItem().transformToUniAndConcatenate(id -> signal.apply(id)
                         .onFailure().invoke(f -> LOG.warnf(f, "Could not re-drive %s", id))
                         .onFailure().recoverWithNull())
                 .collect().last().replaceWithVoid();

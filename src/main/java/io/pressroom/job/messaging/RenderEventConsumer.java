@@ -1,6 +1,7 @@
 package io.pressroom.job.messaging;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,7 +18,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * API role: applies renderers' events to jobs. An event is acknowledged (its offset committed) only after its
  * transaction committed; while the database is unreachable the event is retried with backoff rather than dropped.
- * Unreadable messages go to the dead-letter topic.
+ * Unreadable messages, and events that fail {@link RenderEvent#problems()} (an unknown type or error code, a
+ * {@code succeeded} without its output…), go to the dead-letter topic.
  */
 @ApplicationScoped
 public class RenderEventConsumer {
@@ -40,8 +42,11 @@ public class RenderEventConsumer {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(new IllegalArgumentException("unreadable render event", e));
         }
-        if (event.jobId() == null) {
-            return Uni.createFrom().failure(new IllegalArgumentException("render event without a job id"));
+        List<String> problems = event.problems();
+        if (!problems.isEmpty()) {
+            // refused, not retried: no retry can make it valid, and it would hold up the events behind it
+            return Uni.createFrom().failure(new IllegalArgumentException("invalid render event for "
+                    + event.jobId() + ": " + String.join("; ", problems)));
         }
         return Uni.createFrom().deferred(() -> transitions.apply(event))
                 .onFailure().invoke(failure -> LOG.warnf(failure, "Applying %s of %s failed; retrying",

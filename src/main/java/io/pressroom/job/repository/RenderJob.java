@@ -13,9 +13,6 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-import io.pressroom.job.service.JobStateMachine;
-import io.pressroom.job.service.JobStatus;
-
 @Entity
 @Table(name = "render_jobs")
 public class RenderJob {
@@ -104,7 +101,70 @@ public class RenderJob {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    public JobStateMachine.State state() {
-        return new JobStateMachine.State(status, attempt, dispatchedAttempt, maxAttempts);
+    /*
+     * The changes of state, as the job service's state machine decides them; nothing else writes these fields.
+     */
+
+    /** A renderer started {@code attempt}; it must report before {@code deadline}. */
+    public void startRendering(int attempt, Instant at, Instant deadline) {
+        status = JobStatus.rendering;
+        this.attempt = attempt;
+        if (startedAt == null) {
+            startedAt = at;
+        }
+        deadlineAt = deadline;
+        updatedAt = Instant.now();
+    }
+
+    /** {@code attempt} failed; {@code nextAttempt} is dispatched at {@code nextAt}. */
+    public void scheduleRetry(int attempt, int nextAttempt, String code, String message, Instant nextAt,
+            Instant deadline) {
+        status = JobStatus.retry_scheduled;
+        this.attempt = attempt;
+        dispatchedAttempt = nextAttempt;
+        errorCode = code;
+        errorMessage = message;
+        nextAttemptAt = nextAt;
+        deadlineAt = deadline;
+        updatedAt = Instant.now();
+    }
+
+    /** A scheduled retry's time came: the job waits for a renderer again. */
+    public void requeue(Instant deadline) {
+        status = JobStatus.queued;
+        deadlineAt = deadline;
+        updatedAt = Instant.now();
+    }
+
+    /** The current attempt's command was sent again; a renderer must start it before {@code deadline}. */
+    public void redispatch(Instant deadline) {
+        deadlineAt = deadline;
+        updatedAt = Instant.now();
+    }
+
+    public void succeed(int attempt, Instant at) {
+        this.attempt = attempt;
+        errorCode = null;
+        errorMessage = null;
+        finish(JobStatus.succeeded, at);
+    }
+
+    public void fail(int attempt, String code, String message, Instant at) {
+        this.attempt = attempt;
+        errorCode = code;
+        errorMessage = message;
+        finish(JobStatus.failed, at);
+    }
+
+    public void cancel(Instant at) {
+        finish(JobStatus.cancelled, at);
+    }
+
+    private void finish(JobStatus terminal, Instant at) {
+        status = terminal;
+        finishedAt = at;
+        deadlineAt = null;
+        nextAttemptAt = null;
+        updatedAt = Instant.now();
     }
 }

@@ -15,8 +15,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import io.pressroom.auth.Caller;
 import io.pressroom.common.ApiProblem;
 import io.pressroom.common.ProblemMapper;
-import io.pressroom.job.repository.JobRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.pressroom.job.service.JobService;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -31,10 +30,10 @@ public class StreamOwnerCheck {
     public @interface JobMustExist {
     }
 
-    private final JobRepository jobs;
+    private final JobService jobs;
     private final Caller caller;
 
-    public StreamOwnerCheck(JobRepository jobs, Caller caller) {
+    public StreamOwnerCheck(JobService jobs, Caller caller) {
         this.jobs = jobs;
         this.caller = caller;
     }
@@ -43,8 +42,8 @@ public class StreamOwnerCheck {
     @ServerRequestFilter(priority = Priorities.USER + 100)
     public Uni<Response> check(ContainerRequestContext request) {
         String jobId = request.getUriInfo().getPathParameters().getFirst("jobId");
-        return Panache.withSession(() -> jobs.findInProject(caller.projectId(), jobId))
-                .map(job -> job != null ? null
+        return jobs.exists(caller.projectId(), jobId)
+                .map(exists -> exists ? null
                         : ProblemMapper.respond(ApiProblem.notFound("render job " + jobId), request.getUriInfo()));
     }
 }

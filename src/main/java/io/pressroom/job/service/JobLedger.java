@@ -11,7 +11,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.bundle.BundleStorage;
+import io.pressroom.config.PressroomConfig;
+import io.pressroom.contract.JobOptions;
 import io.pressroom.contract.RenderCommand;
+import io.pressroom.contract.RenderControl;
 import io.pressroom.contract.Topics;
 import io.pressroom.job.repository.JobEvent;
 import io.pressroom.job.repository.JobEventRepository;
@@ -33,11 +36,13 @@ public class JobLedger {
     private final JobEventRepository events;
     private final OutboxRepository outbox;
     private final ObjectMapper json;
+    private final PressroomConfig.Jobs config;
 
-    public JobLedger(JobEventRepository events, OutboxRepository outbox, ObjectMapper json) {
+    public JobLedger(JobEventRepository events, OutboxRepository outbox, ObjectMapper json, PressroomConfig config) {
         this.events = events;
         this.outbox = outbox;
         this.json = json;
+        this.config = config.jobs();
     }
 
     /**
@@ -65,12 +70,23 @@ public class JobLedger {
         OutboxMessage message = new OutboxMessage();
         message.topic = Topics.CONTROL;
         message.messageKey = job.id;
-        message.payload = Map.of("type", "cancel", "schemaVersion", RenderCommand.SCHEMA_VERSION, "jobId", job.id,
-                "attempt", job.dispatchedAttempt);
+        message.payload = json.convertValue(RenderControl.cancel(job.id, job.dispatchedAttempt), MAP);
         message.headers = Map.of();
         message.createdAt = Instant.now();
         message.availableAt = message.createdAt;
         return outbox.persist(message);
+    }
+
+    /** The job's render budget: its own {@code renderTimeoutMs}, or {@code pressroom.jobs.default-render-timeout}. */
+    Duration renderTimeout(RenderJob job) {
+        return Duration.ofMillis(options(job).renderTimeoutMs());
+    }
+
+    /** The job's options with every default the renderer needs filled in. */
+    private JobOptions options(RenderJob job) {
+        JobOptions options = job.options == null ? JobOptions.none() : json.convertValue(job.options, JobOptions.class);
+        return options.renderTimeoutMs() != null ? options
+                : options.withRenderTimeoutMs(config.defaultRenderTimeout().toMillis());
     }
 
     RenderCommand command(RenderJob job) {
@@ -78,6 +94,6 @@ public class JobLedger {
                 : BundleStorage.prefix(job.projectId, job.deployId, job.deployVersionId);
         return new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, job.id, job.projectId,
                 job.dispatchedAttempt, prefix, job.deployVersionId, job.inlineHtml, job.payload, job.payloadRef,
-                job.options, List.of(job.formats), job.fileName, job.requestedAt.toEpochMilli());
+                options(job), List.of(job.formats), job.fileName, job.requestedAt.toEpochMilli());
     }
 }

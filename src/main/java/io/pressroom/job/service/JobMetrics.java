@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pressroom.job.repository.JobStatus;
 import io.pressroom.job.repository.RenderJob;
 
 /**

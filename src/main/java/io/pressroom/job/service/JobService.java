@@ -22,6 +22,7 @@ import io.pressroom.contract.JobOptions;
 import io.pressroom.deploy.service.DeployService;
 import io.pressroom.job.repository.JobEvent;
 import io.pressroom.job.repository.JobEventRepository;
+import io.pressroom.job.repository.JobFilter;
 import io.pressroom.job.repository.JobRepository;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
@@ -57,7 +58,7 @@ public class JobService {
     private final OutputRepository outputs;
     private final JobEventRepository events;
     private final DeployService deploys;
-    private final JobLedger ledger;
+    private final JobTransitions transitions;
     private final IdempotencyKeys idempotency;
     private final ObjectStorage storage;
     private final OutboxSignal outboxSignal;
@@ -67,14 +68,14 @@ public class JobService {
     private final JobMetrics metrics;
 
     public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys,
-            JobLedger ledger, IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal,
+            JobTransitions transitions, IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal,
             TemplateEngine templates, ObjectMapper json, PressroomConfig config, JobMetrics metrics) {
         this.jobs = jobs;
         this.metrics = metrics;
         this.outputs = outputs;
         this.events = events;
         this.deploys = deploys;
-        this.ledger = ledger;
+        this.transitions = transitions;
         this.idempotency = idempotency;
         this.storage = storage;
         this.outboxSignal = outboxSignal;
@@ -135,15 +136,13 @@ public class JobService {
                 if (replay != null) {
                     return Uni.createFrom().item(replay);
                 }
-                Map<String, Object> body = json.convertValue(new Accepted(true, job.queue, JobView.accepted(job)), MAP);
-                Uni<Void> remembered = idempotencyKey == null ? Uni.createFrom().voidItem()
-                        : idempotency.remember(job.projectId, idempotencyKey, job.id, 202, body);
-                return jobs.persist(job)
-                        .call(saved -> ledger.record(saved, "created", Map.of(), saved.requestedAt))
-                        .call(saved -> ledger.record(saved, "queued", Map.of("queue", saved.queue), saved.requestedAt))
-                        .call(saved -> ledger.dispatch(saved, java.time.Duration.ZERO))
-                        .call(() -> remembered)
-                        .replaceWith(new Created(202, body, job.id));
+                return transitions.create(job).chain(saved -> {
+                    Map<String, Object> body = json.convertValue(new Accepted(true, saved.queue,
+                            JobView.accepted(saved)), MAP);
+                    Uni<Void> remembered = idempotencyKey == null ? Uni.createFrom().voidItem()
+                            : idempotency.remember(saved.projectId, idempotencyKey, saved.id, 202, body);
+                    return remembered.replaceWith(new Created(202, body, saved.id));
+                });
             });
         });
     }
@@ -162,10 +161,6 @@ public class JobService {
         job.inlineHtml = request.html();
         job.businessKey = request.businessKey();
         job.queue = request.queue() == null ? config.queues().get(0) : request.queue();
-        job.status = JobStatus.queued;
-        job.attempt = 0;
-        job.dispatchedAttempt = 1;
-        job.maxAttempts = config.maxAttempts();
         job.outputMode = request.outputMode() == null ? "managed" : request.outputMode();
         job.formats = request.formats() == null ? new String[] { "pdf" } : request.formats().toArray(String[]::new);
         job.options = json.convertValue(request.options() == null ? JobOptions.none() : request.options(), MAP);
@@ -176,8 +171,6 @@ public class JobService {
         job.sourceType = request.sourceType();
         job.sourceId = request.sourceId();
         job.requestedAt = Instant.now();
-        job.updatedAt = job.requestedAt;
-        job.deadlineAt = job.requestedAt.plus(config.queuedDeadline());
         return job;
     }
 
@@ -227,6 +220,12 @@ public class JobService {
         return jobs.findInProject(projectId, jobId)
                 .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
                 .chain(job -> outputs.findPdf(job.id).map(output -> JobDetail.of(job, output)));
+    }
+
+    /** Whether the project has this job. */
+    @WithSession
+    public Uni<Boolean> exists(String projectId, String jobId) {
+        return jobs.findInProject(projectId, jobId).map(job -> job != null);
     }
 
     /** A page of the project's jobs, newest first; {@code limit + 1} rows tell whether another page exists. */

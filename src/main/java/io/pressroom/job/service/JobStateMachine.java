@@ -4,18 +4,26 @@ import java.time.Duration;
 import java.util.List;
 
 import io.pressroom.common.Backoff;
+import io.pressroom.contract.ErrorCode;
+import io.pressroom.job.repository.JobStatus;
 
 /**
  * The job state machine as a pure function: given a job's state and a signal, what the job becomes and what must
- * happen with it. The caller applies the decision in one transaction (job row, timeline event, outbox row).
+ * happen with it. {@link JobTransitions} applies the decision in one transaction (job row, timeline event, outbox
+ * row), and is the only writer of job state and timeline rows.
  * <p>
- * Guards: an event of an attempt other than the one last dispatched is stale; a terminal job never changes;
- * a repeated event changes nothing.
+ * Guards: an event of an attempt other than the one last dispatched is stale; a terminal job never changes (it only
+ * gains notes on its timeline); a repeated event changes nothing.
  */
 public final class JobStateMachine {
 
     /** What the job is, as far as the state machine cares. */
     public record State(JobStatus status, int attempt, int dispatchedAttempt, int maxAttempts) {
+
+        /** A new job: queued, waiting for its first attempt. */
+        public static State initial(int maxAttempts) {
+            return new State(JobStatus.queued, 0, 1, maxAttempts);
+        }
     }
 
     /** Things that happen to a job. */
@@ -31,7 +39,7 @@ public final class JobStateMachine {
     }
 
     /** Attempt {@code attempt} failed. */
-    public record Failed(int attempt, String code, String message, boolean retryable) implements Signal {
+    public record Failed(int attempt, ErrorCode code, String message, boolean retryable) implements Signal {
     }
 
     /** The client cancelled the job. */
@@ -40,6 +48,22 @@ public final class JobStateMachine {
 
     /** The reaper found the job past its deadline in its current state. */
     public record Overdue() implements Signal {
+    }
+
+    /** The reaper found a scheduled retry whose time has come. */
+    public record RetryDue() implements Signal {
+    }
+
+    /** Something happened around the job that its timeline records, whatever its state; the state stays. */
+    public record Noted(Note note) implements Signal {
+    }
+
+    /** Timeline events that are notes, not state changes. */
+    public enum Note {
+        webhook_delivered,
+        webhook_failed,
+        output_deleted,
+        output_expired
     }
 
     public enum Effect {
@@ -52,13 +76,22 @@ public final class JobStateMachine {
         /** Record, and send the render command for {@code next.dispatchedAttempt()} after {@link #delay}. */
         DISPATCH,
         /** Send the command of the current attempt again (it was lost); the state does not change. */
-        REDISPATCH
+        REDISPATCH,
+        /** Only append the timeline event; the state does not change. */
+        NOTE
     }
 
-    /** The outcome: the next state, the timeline event to append (null for none), the effect. */
-    public record Decision(State next, String timelineEvent, Effect effect, Duration delay) {
+    /**
+     * The outcome: the next state, the timeline event to append (null for none), the effect, the delay of a
+     * dispatch, and the failure the job records when it fails or waits for a retry (null otherwise).
+     */
+    public record Decision(State next, String timelineEvent, Effect effect, Duration delay, Failed failure) {
         static Decision none(State state) {
-            return new Decision(state, null, Effect.NONE, Duration.ZERO);
+            return new Decision(state, null, Effect.NONE, Duration.ZERO, null);
+        }
+
+        static Decision record(State next, String timelineEvent) {
+            return new Decision(next, timelineEvent, Effect.RECORD, Duration.ZERO, null);
         }
 
         public boolean changed() {
@@ -74,6 +107,9 @@ public final class JobStateMachine {
     }
 
     public Decision apply(State state, Signal signal) {
+        if (signal instanceof Noted noted) {
+            return new Decision(state, noted.note().name(), Effect.NOTE, Duration.ZERO, null);
+        }
         if (state.status().terminal()) {
             return Decision.none(state);
         }
@@ -83,15 +119,21 @@ public final class JobStateMachine {
         if (signal instanceof Succeeded s) {
             return current(state, s.attempt())
                     ? new Decision(with(state, JobStatus.succeeded, s.attempt()), "succeeded", Effect.ATTACH_OUTPUT,
-                            Duration.ZERO)
+                            Duration.ZERO, null)
                     : Decision.none(state);
         }
         if (signal instanceof Failed f) {
             return current(state, f.attempt()) ? failed(state, f) : Decision.none(state);
         }
         if (signal instanceof Cancel) {
-            return new Decision(new State(JobStatus.cancelled, state.attempt(), state.dispatchedAttempt(),
-                    state.maxAttempts()), "cancelled", Effect.RECORD, Duration.ZERO);
+            return Decision.record(new State(JobStatus.cancelled, state.attempt(), state.dispatchedAttempt(),
+                    state.maxAttempts()), "cancelled");
+        }
+        if (signal instanceof RetryDue) {
+            return state.status() == JobStatus.retry_scheduled
+                    ? Decision.record(new State(JobStatus.queued, state.attempt(), state.dispatchedAttempt(),
+                            state.maxAttempts()), "queued")
+                    : Decision.none(state);
         }
         return overdue(state);
     }
@@ -99,8 +141,7 @@ public final class JobStateMachine {
     private Decision rendering(State state, Rendering r) {
         boolean waiting = state.status() == JobStatus.queued || state.status() == JobStatus.retry_scheduled;
         if (waiting && r.attempt() == state.dispatchedAttempt()) {
-            return new Decision(with(state, JobStatus.rendering, r.attempt()), "rendering", Effect.RECORD,
-                    Duration.ZERO);
+            return Decision.record(with(state, JobStatus.rendering, r.attempt()), "rendering");
         }
         return Decision.none(state);
     }
@@ -108,17 +149,17 @@ public final class JobStateMachine {
     private Decision failed(State state, Failed f) {
         if (f.retryable() && f.attempt() < state.maxAttempts()) {
             State next = new State(JobStatus.retry_scheduled, f.attempt(), f.attempt() + 1, state.maxAttempts());
-            return new Decision(next, "retry_scheduled", Effect.DISPATCH, backoffBefore(f.attempt() + 1));
+            return new Decision(next, "retry_scheduled", Effect.DISPATCH, backoffBefore(f.attempt() + 1), f);
         }
-        return new Decision(with(state, JobStatus.failed, f.attempt()), "failed", Effect.RECORD, Duration.ZERO);
+        return new Decision(with(state, JobStatus.failed, f.attempt()), "failed", Effect.RECORD, Duration.ZERO, f);
     }
 
     private Decision overdue(State state) {
         return switch (state.status()) {
             // the command or its first event was lost: send it again, the renderer is idempotent
-            case queued, retry_scheduled -> new Decision(state, null, Effect.REDISPATCH, Duration.ZERO);
+            case queued, retry_scheduled -> new Decision(state, null, Effect.REDISPATCH, Duration.ZERO, null);
             // the renderer died with the job: count it as a crashed attempt
-            case rendering -> failed(state, new Failed(state.dispatchedAttempt(), "render_crashed",
+            case rendering -> failed(state, new Failed(state.dispatchedAttempt(), ErrorCode.RENDER_CRASHED,
                     "the renderer stopped reporting on this attempt", true));
             default -> Decision.none(state);
         };

@@ -2,39 +2,48 @@ package io.pressroom.job.service;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Ids;
+import io.pressroom.common.Refusal;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.job.repository.JobRepository;
+import io.pressroom.job.repository.JobStatus;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
 import io.pressroom.job.repository.RenderOutput;
 import io.pressroom.job.service.JobStateMachine.Decision;
 import io.pressroom.job.service.JobStateMachine.Effect;
+import io.pressroom.job.service.JobStateMachine.Failed;
+import io.pressroom.job.service.JobStateMachine.Note;
 import io.pressroom.job.service.JobStateMachine.Signal;
+import io.pressroom.job.service.JobStateMachine.State;
+import io.pressroom.job.service.JobViews.JobDetail;
 import io.pressroom.storage.ObjectStorage;
+import io.pressroom.webhook.service.DeliveryTimeline;
+import io.pressroom.webhook.service.FinishedJob;
 import io.pressroom.webhook.service.WebhookOutbox;
 import io.pressroom.webhook.service.WebhookSignal;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Applies signals to jobs: each in one transaction that locks the job row, asks {@link JobStateMachine} what to
- * do, and writes the job, its timeline event, its output, any outbox row and, when it ends, its webhook deliveries
- * together. Storage clean-up (a purged payload, a discarded output) happens after the commit.
+ * The one writer of job state: applies signals to jobs — renderers' events, cancels, the reaper's overdue and
+ * retry-due findings, and notes such as webhook tries and output deletions — each in one transaction that locks the
+ * job row, asks {@link JobStateMachine} what to do, and writes the job, its timeline event, its output, any outbox
+ * row and, when it ends, its webhook deliveries together. Storage clean-up (a purged payload, a discarded output)
+ * happens after the commit.
  */
 @ApplicationScoped
-public class JobTransitions {
+public class JobTransitions implements DeliveryTimeline {
 
     private static final Logger LOG = Logger.getLogger(JobTransitions.class);
 
@@ -68,31 +77,49 @@ public class JobTransitions {
         this.machine = new JobStateMachine(config.jobs().retryBackoff());
     }
 
-    /** Applies a renderer's event. Unknown jobs, stale attempts and repeats change nothing. */
-    public Uni<Void> apply(RenderEvent event) {
-        Signal signal = switch (event.type()) {
-            case RenderEvent.RENDERING -> new JobStateMachine.Rendering(event.attempt());
-            case RenderEvent.SUCCEEDED -> new JobStateMachine.Succeeded(event.attempt());
-            case RenderEvent.FAILED -> new JobStateMachine.Failed(event.attempt(), event.errorCode(),
-                    event.errorMessage(), Boolean.TRUE.equals(event.retryable()));
-            default -> null;
-        };
-        if (signal == null) {
-            LOG.warnf("Ignoring render event of unknown type %s for %s", event.type(), event.jobId());
-            return Uni.createFrom().voidItem();
-        }
-        return transition(event.jobId(), signal, event).replaceWithVoid();
+    /** The state machine's view of a job. */
+    static State stateOf(RenderJob job) {
+        return new State(job.status, job.attempt, job.dispatchedAttempt, job.maxAttempts);
     }
 
-    /** Cancels a job: 409 when it is already terminal. */
+    /**
+     * Creates a job, inside the caller's transaction: the job row in its initial state, its {@code created} and
+     * {@code queued} events and the command of its first attempt.
+     */
+    Uni<RenderJob> create(RenderJob job) {
+        State initial = State.initial(config.maxAttempts());
+        job.status = initial.status();
+        job.attempt = initial.attempt();
+        job.dispatchedAttempt = initial.dispatchedAttempt();
+        job.maxAttempts = initial.maxAttempts();
+        job.updatedAt = job.requestedAt;
+        job.deadlineAt = job.requestedAt.plus(config.queuedDeadline());
+        return jobs.persist(job)
+                .call(saved -> ledger.record(saved, "created", Map.of(), saved.requestedAt))
+                .call(saved -> ledger.record(saved, "queued", Map.of("queue", saved.queue), saved.requestedAt))
+                .call(saved -> ledger.dispatch(saved, Duration.ZERO));
+    }
+
+    /** Applies a renderer's event (already checked with {@link RenderEvent#problems()}). */
+    public Uni<Void> apply(RenderEvent event) {
+        Signal signal = switch (event.type()) {
+            case rendering -> new JobStateMachine.Rendering(event.attempt());
+            case succeeded -> new JobStateMachine.Succeeded(event.attempt());
+            case failed -> new Failed(event.attempt(), event.errorCode(), event.errorMessage(),
+                    Boolean.TRUE.equals(event.retryable()));
+        };
+        return transition(event.jobId(), signal, event, null).replaceWithVoid();
+    }
+
+    /** Cancels a job of the project; a conflict when it already ended. */
     public Uni<RenderJob> cancel(String projectId, String jobId) {
         return transition(jobId, new JobStateMachine.Cancel(), null, projectId)
                 .map(outcome -> {
                     if (outcome == null) {
-                        throw ApiProblem.notFound("render job " + jobId);
+                        throw new Refusal.NotFound("render job " + jobId);
                     }
                     if (!outcome.decision().changed()) {
-                        throw ApiProblem.conflict("job_not_cancellable",
+                        throw new Refusal.Conflict("job_not_cancellable",
                                 "the job is " + outcome.job().status + " and can no longer be cancelled");
                     }
                     return outcome.job();
@@ -101,11 +128,28 @@ public class JobTransitions {
 
     /** The reaper's signal for a job past its deadline; re-checked under the row lock. */
     public Uni<Void> overdue(String jobId) {
-        return transition(jobId, new JobStateMachine.Overdue(), null).replaceWithVoid();
+        return transition(jobId, new JobStateMachine.Overdue(), null, null).replaceWithVoid();
     }
 
-    private Uni<Outcome> transition(String jobId, Signal signal, RenderEvent event) {
-        return transition(jobId, signal, event, null);
+    /** The reaper's signal for a job whose retry is due; re-checked under the row lock. */
+    public Uni<Void> retryDue(String jobId) {
+        return transition(jobId, new JobStateMachine.RetryDue(), null, null).replaceWithVoid();
+    }
+
+    /** A note on the job's timeline, inside the caller's transaction. */
+    Uni<Void> note(String jobId, Note note, Map<String, Object> details) {
+        return jobs.lock(jobId).chain(job -> {
+            if (job == null) {
+                return Uni.createFrom().voidItem();
+            }
+            Decision decision = machine.apply(stateOf(job), new JobStateMachine.Noted(note));
+            return ledger.record(job, decision.timelineEvent(), details, Instant.now()).replaceWithVoid();
+        });
+    }
+
+    @Override
+    public Uni<Void> recordTry(String jobId, boolean delivered, Map<String, Object> details) {
+        return note(jobId, delivered ? Note.webhook_delivered : Note.webhook_failed, details);
     }
 
     private Uni<Outcome> transition(String jobId, Signal signal, RenderEvent event, String projectId) {
@@ -113,80 +157,84 @@ public class JobTransitions {
             if (job == null || (projectId != null && !projectId.equals(job.projectId))) {
                 return Uni.createFrom().nullItem();
             }
-            if (signal instanceof JobStateMachine.Overdue
-                    && (job.deadlineAt == null || job.deadlineAt.isAfter(Instant.now()))) {
-                return Uni.createFrom().item(new Outcome(job, Decision.none(job.state()), List.of()));
+            if (reaperSignal(signal) && !due(job, signal)) {
+                return Uni.createFrom().item(new Outcome(job, Decision.none(stateOf(job)), List.of()));
             }
-            Decision decision = machine.apply(job.state(), signal);
-            return record(job, decision, signal, event);
+            Decision decision = machine.apply(stateOf(job), signal);
+            return record(job, decision, event);
         })).call(outcome -> afterCommit(outcome, event));
     }
 
-    private Uni<Outcome> record(RenderJob job, Decision decision, Signal signal, RenderEvent event) {
+    private static boolean reaperSignal(Signal signal) {
+        return signal instanceof JobStateMachine.Overdue || signal instanceof JobStateMachine.RetryDue;
+    }
+
+    /** The reaper read without a lock: its finding holds only if the time it saw is still the job's. */
+    private static boolean due(RenderJob job, Signal signal) {
+        Instant time = signal instanceof JobStateMachine.RetryDue ? job.nextAttemptAt : job.deadlineAt;
+        return time != null && !time.isAfter(Instant.now());
+    }
+
+    private Uni<Outcome> record(RenderJob job, Decision decision, RenderEvent event) {
         Instant now = Instant.now();
         Instant at = event == null ? now : Instant.ofEpochMilli(event.at());
-        if (decision.effect() == Effect.NONE) {
-            return Uni.createFrom().item(new Outcome(job, decision, List.of()));
-        }
-        if (decision.effect() == Effect.REDISPATCH) {
-            LOG.infof("Job %s is overdue in %s: sending attempt %d again", job.id, job.status, job.dispatchedAttempt);
-            job.deadlineAt = now.plus(config.queuedDeadline());
-            job.updatedAt = now;
-            return ledger.dispatch(job, Duration.ZERO).replaceWith(new Outcome(job, decision, List.of()));
-        }
-        var next = decision.next();
-        job.status = next.status();
-        job.attempt = next.attempt();
-        job.dispatchedAttempt = next.dispatchedAttempt();
-        job.updatedAt = now;
+        State next = decision.next();
+        Failed failure = decision.failure();
         Map<String, Object> details = new HashMap<>();
         Uni<?> extra = Uni.createFrom().voidItem();
-        AtomicReference<RenderOutput> attached = new AtomicReference<>();
-        switch (next.status()) {
-            case rendering -> {
-                if (job.startedAt == null) {
-                    job.startedAt = at;
-                }
-                job.deadlineAt = now.plus(renderBudget(job)).plus(config.renderingGrace());
+        RenderOutput[] attached = new RenderOutput[1];
+        switch (decision.effect()) {
+            case NONE, NOTE -> {
+                return Uni.createFrom().item(new Outcome(job, decision, List.of()));
             }
-            case retry_scheduled -> {
-                JobStateMachine.Failed failed = (JobStateMachine.Failed) signal;
-                job.errorCode = failed.code();
-                job.errorMessage = failed.message();
-                job.nextAttemptAt = now.plus(decision.delay());
-                job.deadlineAt = job.nextAttemptAt.plus(config.queuedDeadline());
-                details.put("errorCode", failed.code());
-                details.put("nextAttempt", next.dispatchedAttempt());
-                details.put("nextAttemptAt", job.nextAttemptAt.toEpochMilli());
-                extra = ledger.dispatch(job, decision.delay());
-            }
-            case succeeded -> {
-                job.errorCode = null;
-                job.errorMessage = null;
-                extra = attach(job, event, now).invoke(attached::set);
-                details.put("outputBytes", event.output().bytes());
-            }
-            // a renderer stops the render if it runs, or skips the command if it has not started
-            case cancelled -> extra = ledger.stopRender(job);
-            case failed -> {
-                JobStateMachine.Failed failed = (JobStateMachine.Failed) signal;
-                job.errorCode = failed.code();
-                job.errorMessage = failed.message();
-                details.put("errorCode", failed.code());
+            case REDISPATCH -> {
+                LOG.infof("Job %s is overdue in %s: sending attempt %d again", job.id, job.status,
+                        job.dispatchedAttempt);
+                job.redispatch(now.plus(config.queuedDeadline()));
+                return ledger.dispatch(job, Duration.ZERO).replaceWith(new Outcome(job, decision, List.of()));
             }
             default -> {
             }
         }
-        List<String> toDelete = new java.util.ArrayList<>();
+        switch (next.status()) {
+            case rendering -> job.startRendering(next.attempt(), at,
+                    now.plus(ledger.renderTimeout(job)).plus(config.renderingGrace()));
+            case queued -> {
+                job.requeue(now.plus(config.queuedDeadline()));
+                details.put("reason", "retry");
+            }
+            case retry_scheduled -> {
+                Instant nextAt = now.plus(decision.delay());
+                job.scheduleRetry(next.attempt(), next.dispatchedAttempt(), failure.code().code(), failure.message(),
+                        nextAt, nextAt.plus(config.queuedDeadline()));
+                details.put("errorCode", failure.code().code());
+                details.put("nextAttempt", next.dispatchedAttempt());
+                details.put("nextAttemptAt", nextAt.toEpochMilli());
+                extra = ledger.dispatch(job, decision.delay());
+            }
+            case succeeded -> {
+                job.succeed(next.attempt(), at);
+                extra = attach(job, event, now).invoke(output -> attached[0] = output);
+                details.put("outputBytes", event.output().bytes());
+            }
+            case failed -> {
+                job.fail(next.attempt(), failure.code().code(), failure.message(), at);
+                details.put("errorCode", failure.code().code());
+            }
+            // a renderer stops the render if it runs, or skips the command if it has not started
+            case cancelled -> {
+                job.cancel(at);
+                extra = ledger.stopRender(job);
+            }
+        }
+        List<String> toDelete = new ArrayList<>();
         Uni<?> recorded = extra.call(() -> ledger.record(job, decision.timelineEvent(), details, at));
         if (next.status().terminal()) {
-            job.finishedAt = at;
-            job.deadlineAt = null;
-            job.nextAttemptAt = null;
             // after the terminal event on the timeline, as it happens after it
             recorded = recorded.call(() -> purgePayload(job, now, toDelete))
                     // the webhooks announcing it, in the same transaction: none can be lost
-                    .call(() -> webhooks.enqueue(job, attached.get()));
+                    .call(() -> webhooks.enqueue(new FinishedJob(job.id, job.projectId, job.status.name(),
+                            job.webhookUrl, JobDetail.of(job, attached[0]))));
         }
         return recorded.replaceWith(() -> new Outcome(job, decision, toDelete));
     }
@@ -231,14 +279,14 @@ public class JobTransitions {
         if (outcome == null) {
             return Uni.createFrom().voidItem();
         }
-        List<String> keys = new java.util.ArrayList<>(outcome.storageKeysToDelete());
+        List<String> keys = new ArrayList<>(outcome.storageKeysToDelete());
         if (event != null && event.output() != null && outcome.decision().effect() != Effect.ATTACH_OUTPUT
                 && !attachedFrom(outcome.job(), event)) {
             LOG.infof("Discarding the output of %s attempt %d: the job is %s", event.jobId(), event.attempt(),
                     outcome.job().status);
             keys.add(event.output().storageKey());
         }
-        if (outcome.decision().effect() != Effect.NONE) {
+        if (outcome.decision().changed()) {
             outboxSignal.wake();
         }
         if (outcome.decision().changed() && outcome.job().status.terminal()) {
@@ -251,10 +299,5 @@ public class JobTransitions {
     /** A repeated succeeded event of the attempt whose output is attached names that same output: keep it. */
     private static boolean attachedFrom(RenderJob job, RenderEvent event) {
         return job.status == JobStatus.succeeded && job.attempt == event.attempt();
-    }
-
-    private Duration renderBudget(RenderJob job) {
-        Object timeout = job.options == null ? null : job.options.get("renderTimeoutMs");
-        return timeout instanceof Number n ? Duration.ofMillis(n.longValue()) : config.defaultRenderTimeout();
     }
 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pressroom.job.repository.JobStatus;
 import io.pressroom.job.service.JobViews.EventView;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

@@ -11,6 +11,7 @@ import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
 import io.pressroom.job.repository.RenderOutput;
 import io.pressroom.job.service.DownloadLinks.Grant;
+import io.pressroom.job.service.JobStateMachine.Note;
 import io.pressroom.storage.ObjectStorage;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -26,15 +27,15 @@ public class OutputService {
 
     private final JobRepository jobs;
     private final OutputRepository outputs;
-    private final JobLedger ledger;
+    private final JobTransitions transitions;
     private final ObjectStorage storage;
     private final DownloadLinks links;
 
-    public OutputService(JobRepository jobs, OutputRepository outputs, JobLedger ledger, ObjectStorage storage,
+    public OutputService(JobRepository jobs, OutputRepository outputs, JobTransitions transitions, ObjectStorage storage,
             DownloadLinks links) {
         this.jobs = jobs;
         this.outputs = outputs;
-        this.ledger = ledger;
+        this.transitions = transitions;
         this.storage = storage;
         this.links = links;
     }
@@ -84,7 +85,7 @@ public class OutputService {
                                 : "no preview of page " + page + ": the job has previews of pages 1 to "
                                         + output.previewPages));
             }
-            String key = io.pressroom.render.worker.RenderExecutor.previewKey(output.storageKey, page);
+            String key = io.pressroom.contract.StorageKeys.previewPage(output.storageKey, page);
             return ObjectStorage.blocking(() -> storage.get(key));
         }).onItem().ifNull().failWith(() -> new ApiProblem(404, "preview_not_found", "Not found",
                 "the preview is no longer stored"));
@@ -113,7 +114,7 @@ public class OutputService {
     /** Deletes the job's PDF: its links stop working at once, the stored object goes after the commit. */
     public Uni<Void> delete(String projectId, String jobId) {
         return Panache.withTransaction(() -> availableOutput(projectId, jobId)
-                .call(output -> retire(output, RenderOutput.DELETED, "output_deleted")))
+                .call(output -> retire(output, RenderOutput.DELETED, Note.output_deleted)))
                 .chain(this::removeStored);
     }
 
@@ -128,17 +129,16 @@ public class OutputService {
                 .onItem().transformToUniAndConcatenate(candidate -> Panache.withTransaction(() -> outputs
                         .findById(candidate.id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                         .chain(output -> RenderOutput.AVAILABLE.equals(output.state)
-                                ? retire(output, RenderOutput.EXPIRED, "output_expired").replaceWith(output)
+                                ? retire(output, RenderOutput.EXPIRED, Note.output_expired).replaceWith(output)
                                 : Uni.createFrom().<RenderOutput> nullItem()))
                         .call(output -> output == null ? Uni.createFrom().voidItem() : removeStored(output)))
                 .collect().asList().map(java.util.List::size);
     }
 
-    private Uni<?> retire(RenderOutput output, String state, String timelineEvent) {
+    private Uni<?> retire(RenderOutput output, String state, Note note) {
         output.state = state;
         output.deletedAt = Instant.now();
-        return jobs.findById(output.jobId).chain(job -> ledger.record(job, timelineEvent,
-                Map.of("outputId", output.id), output.deletedAt));
+        return transitions.note(output.jobId, note, Map.of("outputId", output.id));
     }
 
     /** The PDF and its previews, after the commit that retired them. */
@@ -146,7 +146,7 @@ public class OutputService {
         java.util.List<String> keys = new java.util.ArrayList<>();
         keys.add(output.storageKey);
         for (int page = 1; page <= output.previewPages; page++) {
-            keys.add(io.pressroom.render.worker.RenderExecutor.previewKey(output.storageKey, page));
+            keys.add(io.pressroom.contract.StorageKeys.previewPage(output.storageKey, page));
         }
         return storage.deleteQuietly(keys);
     }

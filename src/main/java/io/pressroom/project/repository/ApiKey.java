@@ -19,7 +19,7 @@ public class ApiKey {
 
     public String name;
 
-    /** SHA-256 of the plain key, see {@link io.pressroom.auth.ApiKeys}. */
+    /** SHA-256 of the plain key, see {@link io.pressroom.project.service.ApiKeys}. */
     @Column(name = "key_hash")
     public String keyHash;
 

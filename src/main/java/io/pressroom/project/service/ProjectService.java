@@ -4,7 +4,6 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.pressroom.auth.ApiKeys;
 import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Db;
 import io.pressroom.common.Ids;

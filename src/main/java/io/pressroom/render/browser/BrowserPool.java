@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.config.PressroomConfig;
+import io.pressroom.contract.ErrorCode;
 
 /**
  * A supervised, bounded Chromium render engine, after Gotenberg's supervisor: one browser per process, started on
@@ -237,9 +238,9 @@ public class BrowserPool {
         } catch (Exception e) {
             RenderFailure failure = classify(e, run, slot);
             discard(slot);
-            if (failure.code().equals(RenderFailure.INTERNAL_ERROR)) {
+            if (failure.code() == (ErrorCode.INTERNAL_ERROR)) {
                 LOG.warnf(e, "Render of job %s failed", request.jobId());
-            } else if (failure.code().equals(RenderFailure.RENDER_CRASHED)) {
+            } else if (failure.code() == (ErrorCode.RENDER_CRASHED)) {
                 LOG.warnf("Render of job %s failed: Chromium crashed (%s)", request.jobId(), e.getMessage());
             }
             throw failure;
@@ -277,14 +278,14 @@ public class BrowserPool {
 
     private RenderFailure classify(Exception e, RenderRun run, PageSlot slot) {
         if (run.cancelled()) {
-            return new RenderFailure(RenderFailure.CANCELLED, false, "the job was cancelled", null);
+            return new RenderFailure(ErrorCode.CANCELLED, false, "the job was cancelled", null);
         }
         if (run.expired()) {
             return RenderFailure.renderTimeout(run.budgetMs());
         }
         // a page that never loads may be a browser that died under it: that is a crash, and worth a retry
         boolean maybeCrash = !(e instanceof RenderFailure failure)
-                || failure.code().equals(RenderFailure.NAVIGATION_TIMEOUT);
+                || failure.code() == (ErrorCode.NAVIGATION_TIMEOUT);
         if (maybeCrash) {
             try {
                 if (!slot.chromium().answers(config.cleanupTimeout().toMillis())
@@ -342,8 +343,6 @@ public class BrowserPool {
     }
 
     private long budgetMs(RenderOptions options) {
-        long requested = options.renderTimeoutMs() > 0 ? options.renderTimeoutMs()
-                : RenderOptions.DEFAULT_RENDER_TIMEOUT_MS;
-        return Math.min(requested, config.maxRenderTimeout().toMillis());
+        return Math.min(options.renderTimeoutMs(), config.maxRenderTimeout().toMillis());
     }
 }

@@ -13,7 +13,7 @@ package io.pressroom.render.browser;
  * @param waitForSelector after load, wait until this CSS selector matches
  * @param waitForExpression after load, wait until this JavaScript expression is truthy
  * @param waitDelayMs after the waits, pause this long (animations, fonts)
- * @param renderTimeoutMs budget for the whole render; 0 means 30 s; capped by
+ * @param renderTimeoutMs budget for the whole render, as the job's command says; capped by
  *        {@code pressroom.chromium.max-render-timeout}
  * @param javascript false disables JavaScript in the page
  */
@@ -22,12 +22,9 @@ public record RenderOptions(String format, boolean landscape, Margin margin, boo
         String emulateMedia, String waitForSelector, String waitForExpression, long waitDelayMs,
         long renderTimeoutMs, boolean javascript) {
 
-    /** Budget used when a job sets none. */
-    public static final long DEFAULT_RENDER_TIMEOUT_MS = 30_000;
-
-    /** A4 portrait, backgrounds printed, print media, JavaScript on, 30 s budget. */
-    public static RenderOptions defaults() {
+    /** A4 portrait, backgrounds printed, print media, JavaScript on, with the given budget. */
+    public static RenderOptions defaults(long renderTimeoutMs) {
         return new RenderOptions("A4", false, null, true, 1.0, null, false, null, null, "print", null, null, 0,
-                DEFAULT_RENDER_TIMEOUT_MS, true);
+                renderTimeoutMs, true);
     }
 }

@@ -13,7 +13,7 @@ public record RenderRequest(String jobId, String html, Map<String, BundleAsset> 
 
     public RenderRequest {
         assets = assets == null ? Map.of() : Map.copyOf(assets);
-        options = options == null ? RenderOptions.defaults() : options;
+        java.util.Objects.requireNonNull(options, "options");
     }
 
     public RenderRequest(String jobId, String html, Map<String, BundleAsset> assets, RenderOptions options) {

@@ -16,9 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.common.Hashes;
 import io.pressroom.config.PressroomConfig;
-import io.pressroom.contract.JobOptions;
+import io.pressroom.contract.ErrorCode;
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderEvent;
+import io.pressroom.contract.StorageKeys;
 import io.pressroom.render.browser.BrowserPool;
 import io.pressroom.render.browser.RenderFailure;
 import io.pressroom.render.browser.RenderRequest;
@@ -35,8 +36,6 @@ import io.pressroom.template.TemplateEngine.TemplateException;
 public class RenderExecutor {
 
     private static final Logger LOG = Logger.getLogger(RenderExecutor.class);
-    /** Object storage failed (SPEC §3); retried. */
-    static final String STORAGE_ERROR = "storage_error";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -57,11 +56,6 @@ public class RenderExecutor {
         this.maxPages = config.chromium().maxPages();
     }
 
-    public static String outputKey(RenderCommand command) {
-        return "outputs/" + command.projectId() + "/" + command.jobId() + "/" + command.attempt() + "/"
-                + command.fileName() + ".pdf";
-    }
-
     /** Renders the command's attempt and uploads the PDF; returns what the succeeded event reports. */
     public RenderEvent.Output execute(RenderCommand command, Map<String, Long> timings) throws RenderFailure {
         long start = System.nanoTime();
@@ -71,26 +65,26 @@ public class RenderExecutor {
         try {
             html = engine.merge(prepared.template(), payload);
         } catch (TemplateException e) {
-            throw new RenderFailure(RenderFailure.TEMPLATE_ERROR, false, "template merge failed: " + e.getMessage(), e);
+            throw new RenderFailure(ErrorCode.TEMPLATE_ERROR, false, "template merge failed: " + e.getMessage(), e);
         }
         timings.put("merge", millisSince(start));
 
         RenderResult result = browsers.render(new RenderRequest(command.jobId(), html, prepared.assets(),
-                RenderOptionsMapper.toRenderOptions(options(command)), command.fileName()));
+                RenderOptionsMapper.toRenderOptions(command.options()), command.fileName()));
         timings.put("load", result.loadMs());
         timings.put("print", result.printMs());
 
         int pages = pageCount(result.pdf());
         if (pages > maxPages) {
-            throw new RenderFailure(RenderFailure.OUTPUT_TOO_LARGE, false,
+            throw new RenderFailure(ErrorCode.OUTPUT_TOO_LARGE, false,
                     "the PDF has " + pages + " pages, more than the limit of " + maxPages, null);
         }
         long uploadStart = System.nanoTime();
-        String key = outputKey(command);
+        String key = StorageKeys.pdf(command);
         try {
             storage.put(key, result.pdf(), "application/pdf");
         } catch (RuntimeException e) {
-            throw new RenderFailure(STORAGE_ERROR, true, "could not store the PDF", e);
+            throw new RenderFailure(ErrorCode.STORAGE_ERROR, true, "could not store the PDF", e);
         }
         long previewBytes = 0;
         int previewPages = 0;
@@ -98,14 +92,14 @@ public class RenderExecutor {
             try {
                 List<byte[]> previews = PagePreviews.render(result.pdf());
                 for (int page = 0; page < previews.size(); page++) {
-                    storage.put(previewKey(key, page + 1), previews.get(page), "image/png");
+                    storage.put(StorageKeys.previewPage(key, page + 1), previews.get(page), "image/png");
                     previewBytes += previews.get(page).length;
                 }
                 previewPages = previews.size();
             } catch (IOException e) {
-                throw new RenderFailure(RenderFailure.INTERNAL_ERROR, true, "could not make the page previews", e);
+                throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
             } catch (RuntimeException e) {
-                throw new RenderFailure(STORAGE_ERROR, true, "could not store the page previews", e);
+                throw new RenderFailure(ErrorCode.STORAGE_ERROR, true, "could not store the page previews", e);
             }
         }
         timings.put("upload", millisSince(uploadStart));
@@ -113,15 +107,6 @@ public class RenderExecutor {
         String reportKey = storeReport(command, result, pages, sha256, timings);
         return new RenderEvent.Output(key, "pdf", "application/pdf", result.pdf().length, pages, sha256, reportKey,
                 previewPages, previewBytes);
-    }
-
-    /** {@code …/{fileName}.pdf} → {@code …/page-{n}.png}, beside it. */
-    public static String previewKey(String pdfKey, int page) {
-        return pdfKey.substring(0, pdfKey.lastIndexOf('/') + 1) + "page-" + page + ".png";
-    }
-
-    public static String reportKey(RenderCommand command) {
-        return "outputs/" + command.projectId() + "/" + command.jobId() + "/" + command.attempt() + "/report.json";
     }
 
     /** The render report beside the PDF; a report that cannot be written does not fail the render. */
@@ -137,7 +122,7 @@ public class RenderExecutor {
         report.put("consoleErrors", result.consoleErrors());
         report.put("blockedRequests", result.blocked());
         try {
-            String key = reportKey(command);
+            String key = StorageKeys.report(command);
             storage.put(key, json.writeValueAsBytes(report), "application/json");
             return key;
         } catch (IOException | RuntimeException e) {
@@ -151,9 +136,9 @@ public class RenderExecutor {
             return command.bundlePrefix() == null ? templates.inline(command.inlineHtml())
                     : templates.get(command.bundlePrefix());
         } catch (TemplateException e) {
-            throw new RenderFailure(RenderFailure.TEMPLATE_ERROR, false, "template does not compile: " + e.getMessage(), e);
+            throw new RenderFailure(ErrorCode.TEMPLATE_ERROR, false, "template does not compile: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new RenderFailure(STORAGE_ERROR, true, "could not load the template", e);
+            throw new RenderFailure(ErrorCode.STORAGE_ERROR, true, "could not load the template", e);
         }
     }
 
@@ -164,16 +149,12 @@ public class RenderExecutor {
         try {
             byte[] bytes = storage.get(command.payloadRef());
             if (bytes == null) {
-                throw new RenderFailure(RenderFailure.INTERNAL_ERROR, false, "the job's payload is no longer stored", null);
+                throw new RenderFailure(ErrorCode.INTERNAL_ERROR, false, "the job's payload is no longer stored", null);
             }
             return json.readValue(bytes, MAP);
         } catch (IOException | RuntimeException e) {
-            throw new RenderFailure(STORAGE_ERROR, true, "could not load the payload", e);
+            throw new RenderFailure(ErrorCode.STORAGE_ERROR, true, "could not load the payload", e);
         }
-    }
-
-    private JobOptions options(RenderCommand command) {
-        return command.options() == null ? JobOptions.none() : json.convertValue(command.options(), JobOptions.class);
     }
 
     private static int pageCount(byte[] pdf) throws RenderFailure {
@@ -181,7 +162,7 @@ public class RenderExecutor {
             return document.getNumberOfPages();
         } catch (IOException e) {
             LOG.warn("Chromium produced an unreadable PDF", e);
-            throw new RenderFailure(RenderFailure.INTERNAL_ERROR, true, "the PDF could not be read back", e);
+            throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "the PDF could not be read back", e);
         }
     }
 

@@ -4,14 +4,17 @@ import io.pressroom.contract.JobOptions;
 import io.pressroom.render.browser.Margin;
 import io.pressroom.render.browser.RenderOptions;
 
-/** A job's options (nulls meaning "default") as the browser's complete set of render options. */
+/**
+ * A command's options (nulls meaning "default") as the browser's complete set of render options. The render budget
+ * has no default here: the API puts the effective one in every command.
+ */
 final class RenderOptionsMapper {
 
     private RenderOptionsMapper() {
     }
 
     static RenderOptions toRenderOptions(JobOptions job) {
-        RenderOptions defaults = RenderOptions.defaults();
+        RenderOptions defaults = RenderOptions.defaults(job.renderTimeoutMs());
         Margin margin = job.margin() == null ? defaults.margin()
                 : new Margin(job.margin().top(), job.margin().right(), job.margin().bottom(), job.margin().left());
         return new RenderOptions(
@@ -28,7 +31,7 @@ final class RenderOptionsMapper {
                 job.waitFor() == null ? defaults.waitForSelector() : job.waitFor().selector(),
                 or(job.waitForExpression(), defaults.waitForExpression()),
                 or(job.waitDelayMs(), defaults.waitDelayMs()),
-                or(job.renderTimeoutMs(), defaults.renderTimeoutMs()),
+                job.renderTimeoutMs(),
                 or(job.javascript(), defaults.javascript()));
     }
 

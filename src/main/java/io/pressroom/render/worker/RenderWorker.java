@@ -1,6 +1,7 @@
 package io.pressroom.render.worker;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pressroom.contract.ErrorCode;
 import io.pressroom.contract.RenderCommand;
+import io.pressroom.contract.RenderControl;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.render.browser.BrowserPool;
 import io.pressroom.render.browser.RenderFailure;
@@ -62,7 +65,7 @@ public class RenderWorker {
         long received = System.currentTimeMillis();
         if (cancelled.getIfPresent(command.jobId()) != null) {
             // cancelled before its turn came: no render at all
-            events.publish(RenderEvent.failed(command, received, RenderFailure.CANCELLED, "the job was cancelled",
+            events.publish(RenderEvent.failed(command, received, ErrorCode.CANCELLED, "the job was cancelled",
                     false));
             count("skipped");
             return;
@@ -80,15 +83,15 @@ public class RenderWorker {
             LOG.debugf("Rendered %s attempt %d in %d ms", command.jobId(), command.attempt(), timings.get("total"));
         } catch (RenderFailure problem) {
             // a cancel is no fault: its cause is only the interrupted wait
-            LOG.infof(RenderFailure.CANCELLED.equals(problem.code()) ? null : problem.getCause(),
+            LOG.infof(problem.code() == ErrorCode.CANCELLED ? null : problem.getCause(),
                     "Render of %s attempt %d failed: %s (%s)", command.jobId(), command.attempt(), problem.code(),
                     problem.getMessage());
             outcome = RenderEvent.failed(command, System.currentTimeMillis(), problem.code(), problem.getMessage(),
                     problem.retryable());
-            counted = RenderFailure.CANCELLED.equals(problem.code()) ? "cancelled" : "failed";
+            counted = problem.code() == ErrorCode.CANCELLED ? "cancelled" : "failed";
         } catch (RuntimeException unexpected) {
             LOG.errorf(unexpected, "Render of %s attempt %d failed unexpectedly", command.jobId(), command.attempt());
-            outcome = RenderEvent.failed(command, System.currentTimeMillis(), RenderFailure.INTERNAL_ERROR,
+            outcome = RenderEvent.failed(command, System.currentTimeMillis(), ErrorCode.INTERNAL_ERROR,
                     "the render failed unexpectedly", true);
             counted = "failed";
         }
@@ -108,31 +111,38 @@ public class RenderWorker {
     /** Control messages reach every renderer; a cancel stops the job's render if it runs here. */
     @Incoming("render-control-in")
     public void onControl(String message) {
+        RenderControl control;
         try {
-            var control = json.readTree(message);
-            if ("cancel".equals(control.path("type").asText())) {
-                String jobId = control.path("jobId").asText();
-                cancelled.put(jobId, Boolean.TRUE);
-                boolean stopped = browsers.cancel(jobId);
-                if (stopped) {
-                    LOG.infof("Stopped the render of cancelled job %s", jobId);
-                }
-                metrics.counter("pressroom.render.cancels", "stopped", Boolean.toString(stopped)).increment();
-            }
+            control = json.readValue(message, RenderControl.class);
         } catch (JsonProcessingException e) {
             LOG.warnf("Ignoring an unreadable control message: %s", e.getOriginalMessage());
+            return;
         }
+        if (!control.isCancel()) {
+            LOG.warnf("Ignoring a control message of unknown type %s", control.type());
+            return;
+        }
+        cancelled.put(control.jobId(), Boolean.TRUE);
+        boolean stopped = browsers.cancel(control.jobId());
+        if (stopped) {
+            LOG.infof("Stopped the render of cancelled job %s", control.jobId());
+        }
+        metrics.counter("pressroom.render.cancels", "stopped", Boolean.toString(stopped)).increment();
     }
 
+    /** A command that cannot be rendered as it is fails here, and goes to the dead-letter topic. */
     private RenderCommand parse(String message) {
+        RenderCommand command;
         try {
-            RenderCommand command = json.readValue(message, RenderCommand.class);
-            if (command.jobId() == null || command.attempt() < 1 || command.fileName() == null) {
-                throw new IllegalArgumentException("render command without job id, attempt or file name");
-            }
-            return command;
+            command = json.readValue(message, RenderCommand.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("unreadable render command", e);
         }
+        List<String> problems = command.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid render command for " + command.jobId() + ": "
+                    + String.join("; ", problems));
+        }
+        return command;
     }
 }

@@ -2,9 +2,7 @@ package io.pressroom.webhook.delivery;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,17 +13,18 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.common.Background;
 import io.pressroom.common.Backoff;
+import io.pressroom.common.Contexts;
 import io.pressroom.config.PressroomConfig;
+import io.pressroom.webhook.repository.WebhookDeliveryRepository;
+import io.pressroom.webhook.service.DeliveryTimeline;
 import io.pressroom.webhook.service.JobWebhookSecrets;
 import io.pressroom.webhook.service.WebhookSignal;
 import io.pressroom.webhook.service.WebhookSigning;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -55,7 +54,7 @@ public class WebhookSender {
 
     /** A claimed delivery: what one try needs. */
     record Claimed(String id, String jobId, String projectId, String url, String eventType, String body,
-            int attempts, String secret, int jobAttempt) {
+            int attempts, String secret) {
     }
 
     /** How one try ended: an HTTP status, or an error without one. */
@@ -66,25 +65,28 @@ public class WebhookSender {
     }
 
     private final Instance<Pool> database;
+    private final WebhookDeliveryRepository deliveries;
+    private final DeliveryTimeline timeline;
     private final JobWebhookSecrets jobSecrets;
     private final WebhookSignal signal;
     private final PressroomConfig config;
     private final PressroomConfig.Webhooks settings;
-    private final ObjectMapper json;
     private final Vertx vertx;
     private final Background sender;
     private final MeterRegistry metrics;
     private volatile HttpClient client;
 
-    public WebhookSender(Instance<Pool> database, JobWebhookSecrets jobSecrets, WebhookSignal signal,
-            PressroomConfig config, ObjectMapper json, Vertx vertx, MeterRegistry metrics) {
+    public WebhookSender(Instance<Pool> database, WebhookDeliveryRepository deliveries, DeliveryTimeline timeline,
+            JobWebhookSecrets jobSecrets, WebhookSignal signal, PressroomConfig config, Vertx vertx,
+            MeterRegistry metrics) {
         this.database = database;
+        this.deliveries = deliveries;
+        this.timeline = timeline;
         this.metrics = metrics;
         this.jobSecrets = jobSecrets;
         this.signal = signal;
         this.config = config;
         this.settings = config.webhooks();
-        this.json = json;
         this.vertx = vertx;
         this.sender = new Background(vertx, "Webhook sender", () -> sendBatch().map(sent -> sent == batchSize()));
     }
@@ -128,8 +130,7 @@ public class WebhookSender {
                 RETURNING d.id, d.job_id, d.project_id, d.url, d.event_type, d.body, d.attempts,
                     CASE WHEN d.endpoint_id IS NULL
                         THEN (SELECT p.job_webhook_secret FROM projects p WHERE p.id = d.project_id)
-                        ELSE (SELECT e.secret FROM webhook_endpoints e WHERE e.id = d.endpoint_id) END AS secret,
-                    (SELECT j.attempt FROM render_jobs j WHERE j.id = d.job_id) AS job_attempt""")
+                        ELSE (SELECT e.secret FROM webhook_endpoints e WHERE e.id = d.endpoint_id) END AS secret""")
                 .execute(Tuple.of(batchSize(), (double) lease().toSeconds()))
                 .chain(rows -> {
                     if (rows.size() == 0) {
@@ -137,11 +138,9 @@ public class WebhookSender {
                     }
                     List<Uni<Void>> tries = new ArrayList<>();
                     for (Row row : rows) {
-                        Integer jobAttempt = row.getInteger("job_attempt");
                         tries.add(attempt(new Claimed(row.getString("id"), row.getString("job_id"),
                                 row.getString("project_id"), row.getString("url"), row.getString("event_type"),
-                                row.getString("body"), row.getInteger("attempts"), row.getString("secret"),
-                                jobAttempt == null ? 0 : jobAttempt)));
+                                row.getString("body"), row.getInteger("attempts"), row.getString("secret"))));
                     }
                     return Uni.join().all(tries).andCollectFailures().replaceWith(rows.size());
                 });
@@ -199,7 +198,6 @@ public class WebhookSender {
         if (!delivered) {
             details.put("nextAttemptAt", next == null ? null : next.toEpochMilli());
         }
-        String type = delivered ? "webhook_delivered" : "webhook_failed";
         if (delivered) {
             LOG.debugf("Webhook %s of %s delivered (try %d, %d)", delivery.id(), delivery.jobId(),
                     delivery.attempts(), outcome.status());
@@ -207,32 +205,14 @@ public class WebhookSender {
             LOG.warnf("Webhook %s of %s abandoned after %d tries: %s", delivery.id(), delivery.jobId(),
                     delivery.attempts(), outcome.error() != null ? outcome.error() : "HTTP " + outcome.status());
         }
-        return database.get().withTransaction(connection -> connection.preparedQuery("""
-                UPDATE webhook_deliveries SET next_attempt_at = $3, last_status = $4, last_error = $5,
-                    delivered_at = CASE WHEN $6 THEN now() END,
-                    abandoned_at = CASE WHEN $7 THEN now() END
-                WHERE id = $1 AND attempts = $2""")
-                .execute(Tuple.from(Arrays.asList(delivery.id(), delivery.attempts(),
-                        next == null ? null : next.atOffset(ZoneOffset.UTC), outcome.status(), outcome.error(),
-                        delivered, !delivered && last)))
-                .chain(updated -> updated.rowCount() == 0 ? Uni.createFrom().voidItem()
-                        : connection.preparedQuery("""
-                                INSERT INTO job_events (job_id, type, attempt, details, at)
-                                VALUES ($1, $2, $3, CAST(CAST($4 AS text) AS jsonb), now())""")
-                                .execute(Tuple.of(delivery.jobId(), type, delivery.jobAttempt(), toJson(details)))
-                                .replaceWithVoid()))
+        return Contexts.onNewContext(vertx, () -> Panache.withTransaction(() -> deliveries.recordTry(delivery.id(),
+                delivery.attempts(), outcome.status(), outcome.error(), next, delivered, !delivered && last)
+                .chain(current -> current ? timeline.recordTry(delivery.jobId(), delivered, details)
+                        : Uni.createFrom().voidItem())))
                 .invoke(() -> Counter.builder("pressroom.webhook.tries")
                         .description("Webhook delivery tries by outcome: delivered, failed (retried later), abandoned")
                         .tag("outcome", delivered ? "delivered" : last ? "abandoned" : "failed")
                         .register(metrics).increment());
-    }
-
-    private String toJson(Map<String, Object> details) {
-        try {
-            return json.writeValueAsString(details);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** What went wrong, for the timeline: short, and never a secret (none reaches an exception here). */

@@ -9,7 +9,7 @@ import jakarta.persistence.Table;
 
 /**
  * One webhook message to one URL, written in the transaction that ends its job; sent by {@code WebhookSender}.
- * Only created through Hibernate: the sender reads and updates rows with SQL.
+ * The sender claims due rows with SQL ({@code FOR UPDATE SKIP LOCKED}) and records each try's outcome here.
  */
 @Entity
 @Table(name = "webhook_deliveries")
@@ -37,8 +37,23 @@ public class WebhookDelivery {
     /** The exact JSON that is signed and sent. */
     public String body;
 
+    /** Tries so far, counted when a try is claimed. */
+    public int attempts;
+
     @Column(name = "next_attempt_at")
     public Instant nextAttemptAt;
+
+    @Column(name = "last_status")
+    public Integer lastStatus;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(name = "delivered_at")
+    public Instant deliveredAt;
+
+    @Column(name = "abandoned_at")
+    public Instant abandonedAt;
 
     @Column(name = "created_at")
     public Instant createdAt;

@@ -2,8 +2,6 @@ package io.pressroom.webhook.service;
 
 import java.util.List;
 
-import io.pressroom.job.service.JobStatus;
-
 /** The webhook event types: one per terminal job status. */
 public final class WebhookEvents {
 
@@ -15,17 +13,13 @@ public final class WebhookEvents {
     private WebhookEvents() {
     }
 
-    /** The event a job in {@code status} announces, or {@code null} when the status is not terminal. */
-    public static String of(JobStatus status) {
-        switch (status) {
-            case succeeded:
-                return SUCCEEDED;
-            case failed:
-                return FAILED;
-            case cancelled:
-                return CANCELLED;
-            default:
-                return null;
-        }
+    /** The event a job ending in {@code status} announces, or {@code null} when the status is not terminal. */
+    public static String of(String status) {
+        return switch (status) {
+            case "succeeded" -> SUCCEEDED;
+            case "failed" -> FAILED;
+            case "cancelled" -> CANCELLED;
+            default -> null;
+        };
     }
 }

@@ -12,9 +12,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.common.Ids;
-import io.pressroom.job.repository.RenderJob;
-import io.pressroom.job.repository.RenderOutput;
-import io.pressroom.job.service.JobViews.JobDetail;
 import io.pressroom.webhook.repository.WebhookDelivery;
 import io.pressroom.webhook.repository.WebhookDeliveryRepository;
 import io.pressroom.webhook.repository.WebhookEndpointRepository;
@@ -29,7 +26,7 @@ import io.smallrye.mutiny.Uni;
 public class WebhookOutbox {
 
     /** The Standard Webhooks envelope; {@code data} is what {@code GET /v1/render-jobs/{id}} answers. */
-    public record Envelope(String type, String timestamp, JobDetail data) {
+    public record Envelope(String type, String timestamp, Object data) {
     }
 
     private final WebhookEndpointRepository endpoints;
@@ -42,19 +39,18 @@ public class WebhookOutbox {
         this.json = json;
     }
 
-    /** @param output the job's attached output, when it succeeded */
-    public Uni<Void> enqueue(RenderJob job, RenderOutput output) {
-        String type = WebhookEvents.of(job.status);
+    public Uni<Void> enqueue(FinishedJob job) {
+        String type = WebhookEvents.of(job.status());
         if (type == null) {
             return Uni.createFrom().voidItem();
         }
         Instant now = Instant.now();
-        String body = serialize(new Envelope(type, now.truncatedTo(ChronoUnit.MILLIS).toString(),
-                JobDetail.of(job, output)));
-        return endpoints.inProject(job.projectId).chain(subscribed -> {
+        String body = serialize(job.jobId(), new Envelope(type, now.truncatedTo(ChronoUnit.MILLIS).toString(),
+                job.detail()));
+        return endpoints.inProject(job.projectId()).chain(subscribed -> {
             List<WebhookDelivery> rows = new ArrayList<>();
-            if (job.webhookUrl != null) {
-                rows.add(delivery(job, null, job.webhookUrl, type, body, now));
+            if (job.webhookUrl() != null) {
+                rows.add(delivery(job, null, job.webhookUrl(), type, body, now));
             }
             subscribed.stream().filter(endpoint -> Arrays.asList(endpoint.events).contains(type))
                     .forEach(endpoint -> rows.add(delivery(job, endpoint.id, endpoint.url, type, body, now)));
@@ -62,12 +58,12 @@ public class WebhookOutbox {
         });
     }
 
-    private static WebhookDelivery delivery(RenderJob job, String endpointId, String url, String type, String body,
+    private static WebhookDelivery delivery(FinishedJob job, String endpointId, String url, String type, String body,
             Instant now) {
         WebhookDelivery delivery = new WebhookDelivery();
         delivery.id = Ids.next(Ids.WEBHOOK_MESSAGE);
-        delivery.jobId = job.id;
-        delivery.projectId = job.projectId;
+        delivery.jobId = job.jobId();
+        delivery.projectId = job.projectId();
         delivery.endpointId = endpointId;
         delivery.url = url;
         delivery.eventType = type;
@@ -77,11 +73,11 @@ public class WebhookOutbox {
         return delivery;
     }
 
-    private String serialize(Envelope envelope) {
+    private String serialize(String jobId, Envelope envelope) {
         try {
             return json.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize the webhook of " + envelope.data().job().id(), e);
+            throw new IllegalStateException("cannot serialize the webhook of " + jobId, e);
         }
     }
 }

@@ -45,7 +45,7 @@ class BrowserPoolTest {
 
     @Test
     void invoiceIsOneA4Page() throws Exception {
-        RenderResult result = pool.render(bench("invoice.html", RenderOptions.defaults()));
+        RenderResult result = pool.render(bench("invoice.html", RenderOptions.defaults(30_000)));
 
         List<String> pages = pages(result.pdf());
         assertThat(pages).hasSize(1);
@@ -58,7 +58,7 @@ class BrowserPoolTest {
 
     @Test
     void reportIsTwentyOnePages() throws Exception {
-        RenderResult result = pool.render(bench("report.html", RenderOptions.defaults()));
+        RenderResult result = pool.render(bench("report.html", RenderOptions.defaults(30_000)));
 
         List<String> pages = pages(result.pdf());
         assertThat(pages).hasSize(21);
@@ -80,7 +80,7 @@ class BrowserPoolTest {
                 "css/site.css", new BundleAsset("text/css", "h1::after { content: \"FROM-CSS\"; }".getBytes()),
                 "img/dot.png", new BundleAsset("image/png", png(3, 2)));
 
-        RenderResult result = pool.render(new RenderRequest("job-assets", html, assets, RenderOptions.defaults()));
+        RenderResult result = pool.render(new RenderRequest("job-assets", html, assets, RenderOptions.defaults(30_000)));
 
         String text = pages(result.pdf()).get(0);
         assertThat(text).contains("FROM-CSS", "IMG-LOADED-3x2");
@@ -176,12 +176,12 @@ class BrowserPoolTest {
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000 + 5000);
         assertThat(busiestProcessCpuMillisPerSecond()).as("the spinning renderer is gone").isLessThan(500);
 
-        assertThat(pages(pool.render(bench("invoice.html", RenderOptions.defaults())).pdf())).hasSize(1);
+        assertThat(pages(pool.render(bench("invoice.html", RenderOptions.defaults(30_000))).pdf())).hasSize(1);
     }
 
     @Test
     void callersBeyondCapacityWaitForAPage() throws Exception {
-        RenderRequest invoice = bench("invoice.html", RenderOptions.defaults());
+        RenderRequest invoice = bench("invoice.html", RenderOptions.defaults(30_000));
         AtomicInteger mostBusy = new AtomicInteger();
         ExecutorService callers = Executors.newFixedThreadPool(8);
         try {
@@ -234,7 +234,7 @@ class BrowserPoolTest {
 
     @Test
     void warmInvoiceTimings() throws Exception {
-        RenderRequest invoice = bench("invoice.html", RenderOptions.defaults());
+        RenderRequest invoice = bench("invoice.html", RenderOptions.defaults(30_000));
         pool.render(invoice);
         List<Long> total = new ArrayList<>();
         List<Long> load = new ArrayList<>();

@@ -13,7 +13,7 @@ final class Options {
     private String waitForSelector;
     private String waitForExpression;
     private long waitDelayMs;
-    private long renderTimeoutMs = RenderOptions.DEFAULT_RENDER_TIMEOUT_MS;
+    private long renderTimeoutMs = 30_000L;
     private boolean javascript = true;
 
     static Options options() {

@@ -34,7 +34,7 @@ class PrintParametersTest {
 
     @Test
     void defaultsAreA4WithoutHeaderOrFooter() {
-        Map<String, Object> params = PrintParameters.of(RenderOptions.defaults());
+        Map<String, Object> params = PrintParameters.of(RenderOptions.defaults(30_000));
 
         assertThat(params).containsEntry("paperWidth", 8.27).containsEntry("displayHeaderFooter", false)
                 .containsEntry("printBackground", true).containsEntry("scale", 1.0)

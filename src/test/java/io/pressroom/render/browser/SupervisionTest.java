@@ -48,7 +48,7 @@ class SupervisionTest {
             });
             assertThat((System.nanoTime() - killedAt) / 1_000_000).isLessThan(5000);
 
-            assertThat(pages(pool.render(bench("invoice.html", RenderOptions.defaults())).pdf())).hasSize(1);
+            assertThat(pages(pool.render(bench("invoice.html", RenderOptions.defaults(30_000))).pdf())).hasSize(1);
             assertThat(pool.chromium().pid()).isNotEqualTo(first.pid());
             secondProfile = pool.chromium().profile();
             assertThat(processesUsing(firstProfile)).isEmpty();
@@ -113,7 +113,7 @@ class SupervisionTest {
         BrowserPool pool = TestChromium.pool(TestChromium.Config.defaults().concurrency(1).maxOutputBytes(20_000)
                 .navigationTimeout(Duration.ofSeconds(2)));
         try {
-            assertThatThrownBy(() -> pool.render(bench("report.html", RenderOptions.defaults())))
+            assertThatThrownBy(() -> pool.render(bench("report.html", RenderOptions.defaults(30_000))))
                     .isInstanceOfSatisfying(RenderFailure.class, f -> {
                         assertThat(f.code()).isEqualTo("output_too_large");
                         assertThat(f.retryable()).isFalse();

@@ -102,7 +102,7 @@ final class TestChromium {
     }
 
     static RenderRequest html(String html) {
-        return new RenderRequest("job-test", html, Map.of(), RenderOptions.defaults());
+        return new RenderRequest("job-test", html, Map.of(), RenderOptions.defaults(30_000));
     }
 
     static RenderRequest bench(String file, RenderOptions options) throws IOException {

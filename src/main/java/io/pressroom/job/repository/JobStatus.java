@@ -1,4 +1,4 @@
-package io.pressroom.job.service;
+package io.pressroom.job.repository;
 
 /** Where a render job is; see SPEC §3. Terminal states never change. */
 public enum JobStatus {

@@ -1,4 +1,4 @@
-package io.pressroom.auth;
+package io.pressroom.project.service;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -1,4 +1,4 @@
-package io.pressroom.job.service;
+package io.pressroom.job.repository;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.pressroom.auth;
+package io.pressroom.project;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+
+import io.pressroom.project.service.ApiKeys;
 
 class ApiKeysTest {
 
