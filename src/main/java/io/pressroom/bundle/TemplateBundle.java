@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Hashes;
+import io.pressroom.common.Refusal;
 
 /**
  * A validated template bundle in memory: {@code index.html} plus assets, keyed by their relative path. Paths are
@@ -65,20 +65,20 @@ public final class TemplateBundle {
 
         public Builder add(String field, String path, String contentType, byte[] content) {
             if (!isSafePath(path)) {
-                throw ApiProblem.badRequest(field + ".path: " + PATH_RULE);
+                throw new Refusal.Invalid(field + ".path: " + PATH_RULE);
             }
             if (contentType == null || !CONTENT_TYPE.matcher(contentType.toLowerCase()).matches()) {
-                throw ApiProblem.badRequest(field + ".contentType: must be a media type such as text/css");
+                throw new Refusal.Invalid(field + ".contentType: must be a media type such as text/css");
             }
             if (entries.containsKey(path)) {
-                throw ApiProblem.badRequest(field + ".path: '" + path + "' appears twice in the bundle");
+                throw new Refusal.Invalid(field + ".path: '" + path + "' appears twice in the bundle");
             }
             if (entries.size() >= maxFiles + 1) {
-                throw ApiProblem.badRequest("the bundle has more than " + maxFiles + " assets");
+                throw new Refusal.Invalid("the bundle has more than " + maxFiles + " assets");
             }
             bytes += content.length;
             if (bytes > maxBytes) {
-                throw ApiProblem.tooLarge("the bundle is larger than " + maxBytes + " bytes");
+                throw new Refusal.TooLarge("the bundle is larger than " + maxBytes + " bytes");
             }
             entries.put(path, new Entry(path, contentType, content));
             return this;
@@ -86,7 +86,7 @@ public final class TemplateBundle {
 
         public TemplateBundle build() {
             if (!entries.containsKey(INDEX)) {
-                throw ApiProblem.badRequest("the bundle has no " + INDEX);
+                throw new Refusal.Invalid("the bundle has no " + INDEX);
             }
             return new TemplateBundle(entries);
         }

@@ -25,7 +25,7 @@ public final class Cursors {
             }
             return position;
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("cursor: is not a cursor returned by this API");
+            throw new Refusal.Invalid("cursor: is not a cursor returned by this API");
         }
     }
 
@@ -35,7 +35,7 @@ public final class Cursors {
             return defaultLimit;
         }
         if (limit < 1 || limit > max) {
-            throw ApiProblem.badRequest("limit: must be between 1 and " + max);
+            throw new Refusal.Invalid("limit: must be between 1 and " + max);
         }
         return limit;
     }

@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Refusal;
 import io.pressroom.config.PressroomConfig;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
@@ -93,10 +93,10 @@ public class ObjectStorage {
      */
     public static <T> Uni<T> blocking(Callable<T> work) {
         return VertxContextSupport.executeBlocking(work)
-                .onFailure(failure -> !(failure instanceof ApiProblem))
+                .onFailure(failure -> !(failure instanceof Refusal))
                 .transform(failure -> {
                     LOG.warn("Object storage call failed", failure);
-                    return ApiProblem.unavailable("storage_unavailable", "object storage is not available");
+                    return new Refusal.Unavailable("storage_unavailable", "object storage is not available");
                 });
     }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.pressroom.bundle.TemplateBundle;
-import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Refusal;
 
 class TemplateBundleTest {
 
@@ -27,22 +27,20 @@ class TemplateBundleTest {
             "C:/x", "file:x", "a b" })
     void unsafePathsAreRefusedNamingTheField(String path) {
         assertThatThrownBy(() -> builder().add("assets[0]", path, "text/css", bytes("x")))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> {
-                    assertThat(p.status()).isEqualTo(400);
-                    assertThat(p.detail()).startsWith("assets[0].path");
-                });
+                .isInstanceOfSatisfying(Refusal.Invalid.class,
+                        p -> assertThat(p.detail()).startsWith("assets[0].path"));
     }
 
     @Test
     void limitsAreEnforced() {
         assertThatThrownBy(() -> builder().add("assets[0]", "big.bin", "application/octet-stream", new byte[1000]))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(413));
+                .isInstanceOf(Refusal.TooLarge.class);
         TemplateBundle.Builder full = builder();
         for (int i = 0; i < 3; i++) {
             full.add("assets[" + i + "]", "a" + i + ".css", "text/css", bytes("x"));
         }
         assertThatThrownBy(() -> full.add("assets[3]", "a3.css", "text/css", bytes("x")))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.detail()).contains("more than 3"));
+                .isInstanceOfSatisfying(Refusal.Invalid.class, p -> assertThat(p.detail()).contains("more than 3"));
         assertThatThrownBy(() -> builder().add("assets[0]", "index.html", "text/html", bytes("x")))
                 .hasMessageContaining("twice");
         assertThatThrownBy(() -> builder().add("assets[0]", "a.css", "not a type", bytes("x")))

@@ -9,9 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.pressroom.bundle.BundleManifest;
 import io.pressroom.bundle.BundleStorage;
 import io.pressroom.bundle.TemplateBundle;
-import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Db;
 import io.pressroom.common.Ids;
+import io.pressroom.common.Refusal;
 import io.pressroom.deploy.repository.Deploy;
 import io.pressroom.deploy.repository.DeployRepository;
 import io.pressroom.deploy.repository.DeployVersion;
@@ -54,7 +54,7 @@ public class DeployService {
                 .onFailure(failure -> Db.isUniqueViolation(failure, "deploys_slug_unique"))
                 .recoverWithUni(failure -> {
                     if (slug != null) {
-                        return Uni.createFrom().failure(ApiProblem.conflict("slug_taken",
+                        return Uni.createFrom().failure(new Refusal.Conflict("slug_taken",
                                 "slug '" + slug + "' is already used by another deploy of this project"));
                     }
                     deploy.slug = withSuffix(deploy.slug, deploy.id);
@@ -65,7 +65,7 @@ public class DeployService {
     @WithSession
     public Uni<Deploy> find(String projectId, String idOrSlug) {
         return deploys.findInProject(projectId, idOrSlug)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + idOrSlug));
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("deploy " + idOrSlug));
     }
 
     @WithSession
@@ -82,8 +82,7 @@ public class DeployService {
         try {
             templates.compile(bundle.html());
         } catch (TemplateException e) {
-            return Uni.createFrom().failure(new ApiProblem(400, "template_error", "Template does not compile",
-                    "index.html: " + e.getMessage()));
+            return Uni.createFrom().failure(new Refusal.Invalid("template_error", "index.html: " + e.getMessage()));
         }
         String versionId = Ids.next(Ids.DEPLOY_VERSION);
         return find(projectId, idOrSlug).chain(deploy -> {
@@ -102,7 +101,7 @@ public class DeployService {
     private Uni<DeployVersion> record(String projectId, String deployId, String versionId, String prefix,
             TemplateBundle bundle) {
         return Panache.withTransaction(() -> deploys.lockInProject(projectId, deployId)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + deployId))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("deploy " + deployId))
                 .chain(deploy -> {
                     DeployVersion version = new DeployVersion();
                     version.id = versionId;
@@ -129,9 +128,9 @@ public class DeployService {
      */
     public Uni<Deploy> moveLatest(String projectId, String idOrSlug, String versionId) {
         return Panache.withTransaction(() -> deploys.lockInProject(projectId, idOrSlug)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + idOrSlug))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("deploy " + idOrSlug))
                 .chain(deploy -> versions.findInDeploy(deploy.id, versionId)
-                        .onItem().ifNull().failWith(() -> ApiProblem.notFound("version " + versionId + " of this deploy"))
+                        .onItem().ifNull().failWith(() -> new Refusal.NotFound("version " + versionId + " of this deploy"))
                         .map(version -> {
                             deploy.latestVersionId = version.id;
                             deploy.updatedAt = Instant.now();
@@ -142,7 +141,7 @@ public class DeployService {
     @WithSession
     public Uni<List<DeployVersion>> versions(String projectId, String idOrSlug, Integer beforeNumber, int limit) {
         return deploys.findInProject(projectId, idOrSlug)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + idOrSlug))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("deploy " + idOrSlug))
                 .chain(deploy -> versions.page(deploy.id, beforeNumber, limit));
     }
 
@@ -160,14 +159,14 @@ public class DeployService {
     @WithSession
     public Uni<Resolved> resolve(String projectId, String idOrSlug, String versionIdOrLatest) {
         return deploys.findInProject(projectId, idOrSlug)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("deploy " + idOrSlug))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("deploy " + idOrSlug))
                 .chain(deploy -> {
                     String versionId = LATEST.equals(versionIdOrLatest) ? deploy.latestVersionId : versionIdOrLatest;
                     if (versionId == null) {
-                        return Uni.createFrom().failure(ApiProblem.notFound("a version of deploy " + idOrSlug));
+                        return Uni.createFrom().failure(new Refusal.NotFound("a version of deploy " + idOrSlug));
                     }
                     return versions.findInDeploy(deploy.id, versionId)
-                            .onItem().ifNull().failWith(() -> ApiProblem.notFound("version " + versionIdOrLatest))
+                            .onItem().ifNull().failWith(() -> new Refusal.NotFound("version " + versionIdOrLatest))
                             .map(version -> new Resolved(deploy, version));
                 });
     }

@@ -3,8 +3,8 @@ package io.pressroom.job.repository;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Ids;
+import io.pressroom.common.Refusal;
 import io.quarkus.panache.common.Parameters;
 
 /**
@@ -23,7 +23,7 @@ public record JobFilter(String status, String deployId, String businessKey, Stri
             try {
                 parameters.and("status", JobStatus.valueOf(status));
             } catch (IllegalArgumentException e) {
-                throw ApiProblem.badRequest("status: must be one of queued, rendering, retry_scheduled, succeeded, "
+                throw new Refusal.Invalid("status: must be one of queued, rendering, retry_scheduled, succeeded, "
                         + "failed, cancelled");
             }
             conditions.add("status = :status");

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Refusal;
 import io.pressroom.config.PressroomConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -39,7 +39,7 @@ public class IdempotencyKeys {
      */
     public Uni<JobService.Created> claim(String projectId, String key, String fingerprint) {
         if (key.isBlank() || key.length() > 255) {
-            return Uni.createFrom().failure(ApiProblem.badRequest("Idempotency-Key: must be 1 to 255 characters"));
+            return Uni.createFrom().failure(new Refusal.Invalid("Idempotency-Key: must be 1 to 255 characters"));
         }
         Instant expiresAt = Instant.now().plus(config.idempotencyTtl());
         return Panache.getSession().chain(session -> session.createNativeQuery("""
@@ -65,7 +65,7 @@ public class IdempotencyKeys {
                 .getSingleResult())
                 .map(row -> {
                     if (!fingerprint.equals(row[0])) {
-                        throw ApiProblem.conflict("idempotency_key_reused",
+                        throw new Refusal.Conflict("idempotency_key_reused",
                                 "Idempotency-Key was already used with different parameters");
                     }
                     return new JobService.Created(((Number) row[1]).intValue(), parse((String) row[2]),

@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Hashes;
 import io.pressroom.common.Ids;
+import io.pressroom.common.Refusal;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.JobOptions;
 import io.pressroom.deploy.service.DeployService;
@@ -92,7 +92,7 @@ public class JobService {
         validate(request);
         byte[] payload = serialize(request.payload() == null ? Map.of() : request.payload());
         if (payload.length > config.maxPayloadBytes()) {
-            return Uni.createFrom().failure(ApiProblem.tooLarge("payload: is larger than "
+            return Uni.createFrom().failure(new Refusal.TooLarge("payload: is larger than "
                     + config.maxPayloadBytes() + " bytes"));
         }
         String fingerprint = idempotencyKey == null ? null : Hashes.sha256Hex(canonical(request));
@@ -176,25 +176,25 @@ public class JobService {
 
     private void validate(CreateJob request) {
         if ((request.deployId() == null) == (request.html() == null)) {
-            throw ApiProblem.badRequest("deployId: give either deployId or html (an inline template), not both");
+            throw new Refusal.Invalid("deployId: give either deployId or html (an inline template), not both");
         }
         if (request.html() != null && request.deployVersionId() != null) {
-            throw ApiProblem.badRequest("deployVersionId: only applies with deployId");
+            throw new Refusal.Invalid("deployVersionId: only applies with deployId");
         }
         if (request.queue() != null && !config.queues().contains(request.queue())) {
-            throw ApiProblem.badRequest("queue: must be one of " + String.join(", ", config.queues()));
+            throw new Refusal.Invalid("queue: must be one of " + String.join(", ", config.queues()));
         }
         if (request.webhookUrl() != null) {
             WebhookService.checkUrl("webhookUrl", request.webhookUrl());
         }
         if (request.formats() != null && request.formats().stream().distinct().count() != request.formats().size()) {
-            throw ApiProblem.badRequest("formats: lists a format twice");
+            throw new Refusal.Invalid("formats: lists a format twice");
         }
         if (request.html() != null) {
             try {
                 templates.compile(request.html());
             } catch (TemplateException e) {
-                throw new ApiProblem(400, "template_error", "Template does not compile", "html: " + e.getMessage());
+                throw new Refusal.Invalid("template_error", "html: " + e.getMessage());
             }
         }
     }
@@ -203,7 +203,7 @@ public class JobService {
         try {
             return json.writeValueAsBytes(payload);
         } catch (JsonProcessingException e) {
-            throw ApiProblem.badRequest("payload: is not serializable JSON");
+            throw new Refusal.Invalid("payload: is not serializable JSON");
         }
     }
 
@@ -218,7 +218,7 @@ public class JobService {
     @WithSession
     public Uni<JobDetail> find(String projectId, String jobId) {
         return jobs.findInProject(projectId, jobId)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
                 .chain(job -> outputs.findPdf(job.id).map(output -> JobDetail.of(job, output)));
     }
 
@@ -237,7 +237,7 @@ public class JobService {
     @WithTransaction
     public Uni<JobDetail> acknowledge(String projectId, String jobId, boolean acknowledged) {
         return jobs.findInProject(projectId, jobId)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
                 .invoke(job -> {
                     job.acknowledged = acknowledged;
                     job.updatedAt = Instant.now();
@@ -249,7 +249,7 @@ public class JobService {
     @WithSession
     public Uni<List<JobEvent>> timeline(String projectId, String jobId, long afterId) {
         return jobs.findInProject(projectId, jobId)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
                 .chain(job -> events.find("jobId = ?1 and id > ?2", Sort.ascending("id"), jobId, afterId).list());
     }
 }

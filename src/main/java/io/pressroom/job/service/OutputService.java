@@ -5,7 +5,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Refusal;
 import io.pressroom.job.repository.JobRepository;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
@@ -53,7 +53,7 @@ public class OutputService {
         return outputs.findById(grant.outputId())
                 .map(output -> {
                     if (output == null || !RenderOutput.AVAILABLE.equals(output.state)) {
-                        throw new ApiProblem(404, "output_gone", "Not found", "this output was deleted or expired");
+                        throw new Refusal.NotFound("output_gone", "this output was deleted or expired");
                     }
                     return output;
                 })
@@ -69,7 +69,7 @@ public class OutputService {
     private Uni<Download> read(RenderOutput output, boolean inline) {
         return ObjectStorage.blocking(() -> storage.get(output.storageKey)).map(content -> {
             if (content == null) {
-                throw new ApiProblem(404, "output_gone", "Not found", "this output is no longer stored");
+                throw new Refusal.NotFound("output_gone", "this output is no longer stored");
             }
             return new Download(output, content, inline);
         });
@@ -80,35 +80,35 @@ public class OutputService {
     public Uni<byte[]> preview(String projectId, String jobId, int page) {
         return availableOutput(projectId, jobId).chain(output -> {
             if (page < 1 || page > output.previewPages) {
-                return Uni.createFrom().failure(new ApiProblem(404, "preview_not_found", "Not found",
-                        output.previewPages == 0 ? "the job has no previews (they need formats [\"pdf\", \"png\"])"
-                                : "no preview of page " + page + ": the job has previews of pages 1 to "
-                                        + output.previewPages));
+                return Uni.createFrom()
+                        .failure(new Refusal.NotFound("preview_not_found",
+                                output.previewPages == 0 ? "the job has no previews (they need formats [\"pdf\", \"png\"])"
+                                        : "no preview of page " + page + ": the job has previews of pages 1 to "
+                                                + output.previewPages));
             }
             String key = io.pressroom.contract.StorageKeys.previewPage(output.storageKey, page);
             return ObjectStorage.blocking(() -> storage.get(key));
-        }).onItem().ifNull().failWith(() -> new ApiProblem(404, "preview_not_found", "Not found",
-                "the preview is no longer stored"));
+        }).onItem().ifNull().failWith(() -> new Refusal.NotFound("preview_not_found", "the preview is no longer stored"));
     }
 
     /** The render report (JSON) of the attempt that produced the job's output. */
     @WithSession
     public Uni<byte[]> report(String projectId, String jobId) {
         return jobs.findInProject(projectId, jobId)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
                 .chain(job -> outputs.findPdf(job.id).map(output -> {
                     if (output == null && !job.status.terminal()) {
-                        throw ApiProblem.conflict("output_not_ready", "the job is " + job.status
+                        throw new Refusal.Conflict("output_not_ready", "the job is " + job.status
                                 + "; its report is not available yet");
                     }
                     if (output == null || output.reportKey == null) {
-                        throw new ApiProblem(404, "report_not_found", "Not found", "the job has no render report");
+                        throw new Refusal.NotFound("report_not_found", "the job has no render report");
                     }
                     return output.reportKey;
                 }))
                 .chain(key -> ObjectStorage.blocking(() -> storage.get(key)))
-                .onItem().ifNull().failWith(() -> new ApiProblem(404, "report_not_found", "Not found",
-                        "the render report is no longer stored"));
+                .onItem().ifNull()
+                .failWith(() -> new Refusal.NotFound("report_not_found", "the render report is no longer stored"));
     }
 
     /** Deletes the job's PDF: its links stop working at once, the stored object goes after the commit. */
@@ -153,20 +153,20 @@ public class OutputService {
 
     private Uni<RenderOutput> availableOutput(String projectId, String jobId) {
         return jobs.findInProject(projectId, jobId)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("render job " + jobId))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
                 .chain(job -> outputs.findPdf(job.id).map(output -> check(job, output)));
     }
 
     private static RenderOutput check(RenderJob job, RenderOutput output) {
         if (output == null) {
             if (!job.status.terminal()) {
-                throw ApiProblem.conflict("output_not_ready", "the job is " + job.status + "; its output is not "
+                throw new Refusal.Conflict("output_not_ready", "the job is " + job.status + "; its output is not "
                         + "available yet");
             }
-            throw new ApiProblem(404, "output_not_found", "Not found", "the job has no output (it is " + job.status + ")");
+            throw new Refusal.NotFound("output_not_found", "the job has no output (it is " + job.status + ")");
         }
         if (!RenderOutput.AVAILABLE.equals(output.state)) {
-            throw new ApiProblem(404, "output_gone", "Not found", "the output was " + output.state);
+            throw new Refusal.NotFound("output_gone", "the output was " + output.state);
         }
         return output;
     }

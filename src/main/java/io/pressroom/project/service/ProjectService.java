@@ -4,9 +4,9 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Db;
 import io.pressroom.common.Ids;
+import io.pressroom.common.Refusal;
 import io.pressroom.project.repository.ApiKey;
 import io.pressroom.project.repository.ApiKeyRepository;
 import io.pressroom.project.repository.Project;
@@ -42,7 +42,7 @@ public class ProjectService {
     @WithTransaction
     public Uni<IssuedKey> issueKey(String projectId, String name) {
         return projects.findById(projectId)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("project " + projectId))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("project " + projectId))
                 .chain(project -> {
                     String plain = ApiKeys.generate();
                     return keys.persist(newKey(projectId, name, plain)).map(key -> new IssuedKey(key, plain));
@@ -52,7 +52,7 @@ public class ProjectService {
     @WithTransaction
     public Uni<Void> revokeKey(String projectId, String keyId) {
         return keys.findInProject(projectId, keyId)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("key " + keyId))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("key " + keyId))
                 .invoke(key -> {
                     if (key.revokedAt == null) {
                         key.revokedAt = Instant.now();

@@ -7,8 +7,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Ids;
+import io.pressroom.common.Refusal;
 import io.pressroom.webhook.repository.WebhookEndpoint;
 import io.pressroom.webhook.repository.WebhookEndpointRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -48,14 +48,14 @@ public class WebhookService {
     @WithSession
     public Uni<WebhookEndpoint> find(String projectId, String id) {
         return endpoints.findInProject(projectId, id)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("webhook " + id));
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("webhook " + id));
     }
 
     /** Deletes the endpoint and the deliveries to it that are still pending. */
     @WithTransaction
     public Uni<Void> delete(String projectId, String id) {
         return endpoints.findInProject(projectId, id)
-                .onItem().ifNull().failWith(() -> ApiProblem.notFound("webhook " + id))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("webhook " + id))
                 .call(endpoints::delete)
                 .replaceWithVoid();
     }
@@ -65,21 +65,21 @@ public class WebhookService {
         try {
             URI uri = new URI(url);
             if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw ApiProblem.badRequest(field + ": must be an absolute http(s) URL");
+                throw new Refusal.Invalid(field + ": must be an absolute http(s) URL");
             }
         } catch (URISyntaxException e) {
-            throw ApiProblem.badRequest(field + ": must be an absolute http(s) URL");
+            throw new Refusal.Invalid(field + ": must be an absolute http(s) URL");
         }
     }
 
     private static List<String> checkEvents(List<String> events) {
         for (int i = 0; i < events.size(); i++) {
             if (!WebhookEvents.ALL.contains(events.get(i))) {
-                throw ApiProblem.badRequest("events[" + i + "]: must be one of " + String.join(", ", WebhookEvents.ALL));
+                throw new Refusal.Invalid("events[" + i + "]: must be one of " + String.join(", ", WebhookEvents.ALL));
             }
         }
         if (events.stream().distinct().count() != events.size()) {
-            throw ApiProblem.badRequest("events: lists an event twice");
+            throw new Refusal.Invalid("events: lists an event twice");
         }
         return events;
     }
