@@ -121,7 +121,7 @@ public interface PressroomConfig {
         @WithDefault("60s")
         Duration renderingGrace();
 
-        /** Render budget when the job sets none. */
+        /** Render budget when the job sets none; the API writes it into each command, renderers have no default. */
         @WithDefault("30s")
         Duration defaultRenderTimeout();
 
