@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.contract.ErrorCode;
 import io.pressroom.testing.Pdfs;
 
 /** Renders real documents through one shared pool and reads the PDFs back. */
@@ -115,9 +116,9 @@ class BrowserPoolTest {
         assertThat(pages(firstTwo.pdf())).hasSize(2);
 
         assertThatThrownBy(() -> pool.render(bench("invoice.html", options().format("B7").build())))
-                .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo("template_error"));
+                .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.TEMPLATE_ERROR));
         assertThatThrownBy(() -> pool.render(bench("invoice.html", options().pageRanges("5-6").build())))
-                .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo("template_error"));
+                .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.TEMPLATE_ERROR));
     }
 
     /**
@@ -130,7 +131,7 @@ class BrowserPoolTest {
             String jobId = "job-range-" + i;
             assertThatThrownBy(() -> pool.render(new RenderRequest(jobId, "<p>one page</p>", Map.of(),
                     options().pageRanges("2-3").build())))
-                    .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo("template_error"));
+                    .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.TEMPLATE_ERROR));
         }
     }
 
@@ -170,7 +171,7 @@ class BrowserPoolTest {
 
         long start = System.nanoTime();
         assertThatThrownBy(() -> pool.render(hostile)).isInstanceOfSatisfying(RenderFailure.class, f -> {
-            assertThat(f.code()).isEqualTo("render_timeout_exceeded");
+            assertThat(f.code()).isEqualTo(ErrorCode.RENDER_TIMEOUT_EXCEEDED);
             assertThat(f.retryable()).isFalse();
         });
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000 + 5000);

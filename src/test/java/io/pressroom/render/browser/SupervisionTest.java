@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import com.ruiyun.jvppeteer.cdp.core.CdpPage;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pressroom.contract.ErrorCode;
 
 /** Each test owns its pool: they kill browsers and check what is left behind. */
 class SupervisionTest {
@@ -43,7 +44,7 @@ class SupervisionTest {
             ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
 
             assertThatThrownBy(render::join).cause().isInstanceOfSatisfying(RenderFailure.class, f -> {
-                assertThat(f.code()).isEqualTo("render_crashed");
+                assertThat(f.code()).isEqualTo(ErrorCode.RENDER_CRASHED);
                 assertThat(f.retryable()).isTrue();
             });
             assertThat((System.nanoTime() - killedAt) / 1_000_000).isLessThan(5000);
@@ -76,7 +77,7 @@ class SupervisionTest {
             page.client().send("Page.navigate", Cdp.params("url", "chrome://kill"), null, false);
 
             assertThatThrownBy(render::join).cause().isInstanceOfSatisfying(RenderFailure.class,
-                    f -> assertThat(f.code()).isEqualTo("render_crashed"));
+                    f -> assertThat(f.code()).isEqualTo(ErrorCode.RENDER_CRASHED));
             assertThat((System.nanoTime() - crashedAt) / 1_000_000).isLessThan(5000);
             assertThat(pages(pool.render(TestChromium.html("<p>after</p>")).pdf()).get(0)).contains("after");
             assertThat(pool.chromium().pid()).isEqualTo(pid);
@@ -115,7 +116,7 @@ class SupervisionTest {
         try {
             assertThatThrownBy(() -> pool.render(bench("report.html", RenderOptions.defaults(30_000))))
                     .isInstanceOfSatisfying(RenderFailure.class, f -> {
-                        assertThat(f.code()).isEqualTo("output_too_large");
+                        assertThat(f.code()).isEqualTo(ErrorCode.OUTPUT_TOO_LARGE);
                         assertThat(f.retryable()).isFalse();
                     });
 
@@ -123,7 +124,7 @@ class SupervisionTest {
                     Options.options().timeoutMs(10_000).build());
             long start = System.nanoTime();
             assertThatThrownBy(() -> pool.render(neverLoads)).isInstanceOfSatisfying(RenderFailure.class, f -> {
-                assertThat(f.code()).isEqualTo("navigation_timeout");
+                assertThat(f.code()).isEqualTo(ErrorCode.NAVIGATION_TIMEOUT);
                 assertThat(f.retryable()).isFalse();
             });
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(6000);
