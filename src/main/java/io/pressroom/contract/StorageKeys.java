@@ -1,5 +1,8 @@
 package io.pressroom.contract;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Where a render attempt's files live in object storage (SPEC §1), known to both roles: the renderer writes them,
  * the API serves and deletes them.
@@ -9,21 +12,39 @@ public final class StorageKeys {
     private StorageKeys() {
     }
 
-    /** {@code outputs/{projectId}/{jobId}/{attempt}/}: everything one attempt stored. */
-    public static String attemptPrefix(String projectId, String jobId, int attempt) {
-        return "outputs/" + projectId + "/" + jobId + "/" + attempt + "/";
+    /**
+     * {@code outputs/{projectId}/{jobId}/{attempt}/{renderId}/}: everything one render stored. The render id is new
+     * for every render, so a second render of the same attempt (a redelivered command, a renderer thought dead)
+     * never overwrites the files of the one that was attached.
+     */
+    public static String renderPrefix(RenderCommand command, String renderId) {
+        return "outputs/" + command.projectId() + "/" + command.jobId() + "/" + command.attempt() + "/" + renderId
+                + "/";
     }
 
-    public static String pdf(RenderCommand command) {
-        return attemptPrefix(command.projectId(), command.jobId(), command.attempt()) + command.fileName() + ".pdf";
+    public static String pdf(RenderCommand command, String renderId) {
+        return renderPrefix(command, renderId) + command.fileName() + ".pdf";
     }
 
-    public static String report(RenderCommand command) {
-        return attemptPrefix(command.projectId(), command.jobId(), command.attempt()) + "report.json";
+    public static String report(RenderCommand command, String renderId) {
+        return renderPrefix(command, renderId) + "report.json";
     }
 
     /** {@code …/{fileName}.pdf} → {@code …/page-{n}.png}, beside it. */
     public static String previewPage(String pdfKey, int page) {
         return pdfKey.substring(0, pdfKey.lastIndexOf('/') + 1) + "page-" + page + ".png";
+    }
+
+    /** Every object a render stored, from what its succeeded event reports. */
+    public static List<String> allOf(RenderEvent.Output output) {
+        List<String> keys = new ArrayList<>();
+        keys.add(output.storageKey());
+        for (int page = 1; page <= output.previewPages(); page++) {
+            keys.add(previewPage(output.storageKey(), page));
+        }
+        if (output.reportKey() != null) {
+            keys.add(output.reportKey());
+        }
+        return keys;
     }
 }

@@ -15,8 +15,8 @@ import io.pressroom.common.Ids;
 import io.pressroom.common.Refusal;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.RenderEvent;
+import io.pressroom.contract.StorageKeys;
 import io.pressroom.job.repository.JobRepository;
-import io.pressroom.job.repository.JobStatus;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
 import io.pressroom.job.repository.RenderOutput;
@@ -47,8 +47,14 @@ public class JobTransitions implements DeliveryTimeline {
 
     private static final Logger LOG = Logger.getLogger(JobTransitions.class);
 
-    /** What a transition left to do outside the transaction. */
-    private record Outcome(RenderJob job, Decision decision, List<String> storageKeysToDelete) {
+    /**
+     * What a transition left to do outside the transaction; {@code attachedKey} is the storage key of the job's
+     * attached PDF when an event with an output changed nothing (null otherwise).
+     */
+    private record Outcome(RenderJob job, Decision decision, List<String> storageKeysToDelete, String attachedKey) {
+        Outcome(RenderJob job, Decision decision, List<String> storageKeysToDelete) {
+            this(job, decision, storageKeysToDelete, null);
+        }
     }
 
     private final JobRepository jobs;
@@ -161,6 +167,11 @@ public class JobTransitions implements DeliveryTimeline {
                 return Uni.createFrom().item(new Outcome(job, Decision.none(stateOf(job)), List.of()));
             }
             Decision decision = machine.apply(stateOf(job), signal);
+            if (!decision.changed() && event != null && event.output() != null) {
+                // which output is attached decides whether the event's render is a twin to discard
+                return outputs.findPdf(job.id).map(attached -> new Outcome(job, decision, List.of(),
+                        attached == null ? null : attached.storageKey));
+            }
             return record(job, decision, event);
         })).call(outcome -> afterCommit(outcome, event));
     }
@@ -281,10 +292,11 @@ public class JobTransitions implements DeliveryTimeline {
         }
         List<String> keys = new ArrayList<>(outcome.storageKeysToDelete());
         if (event != null && event.output() != null && outcome.decision().effect() != Effect.ATTACH_OUTPUT
-                && !attachedFrom(outcome.job(), event)) {
+                && !event.output().storageKey().equals(outcome.attachedKey())) {
+            // a render that will never be attached: a stale attempt, a cancelled job, or a twin of the attached one
             LOG.infof("Discarding the output of %s attempt %d: the job is %s", event.jobId(), event.attempt(),
                     outcome.job().status);
-            keys.add(event.output().storageKey());
+            keys.addAll(StorageKeys.allOf(event.output()));
         }
         if (outcome.decision().changed()) {
             outboxSignal.wake();
@@ -296,8 +308,4 @@ public class JobTransitions implements DeliveryTimeline {
         return storage.deleteQuietly(keys);
     }
 
-    /** A repeated succeeded event of the attempt whose output is attached names that same output: keep it. */
-    private static boolean attachedFrom(RenderJob job, RenderEvent event) {
-        return job.status == JobStatus.succeeded && job.attempt == event.attempt();
-    }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -80,7 +81,8 @@ public class RenderExecutor {
                     "the PDF has " + pages + " pages, more than the limit of " + maxPages, null);
         }
         long uploadStart = System.nanoTime();
-        String key = StorageKeys.pdf(command);
+        String renderId = UUID.randomUUID().toString();
+        String key = StorageKeys.pdf(command, renderId);
         try {
             storage.put(key, result.pdf(), "application/pdf");
         } catch (RuntimeException e) {
@@ -104,13 +106,13 @@ public class RenderExecutor {
         }
         timings.put("upload", millisSince(uploadStart));
         String sha256 = Hashes.sha256Hex(result.pdf());
-        String reportKey = storeReport(command, result, pages, sha256, timings);
+        String reportKey = storeReport(command, renderId, result, pages, sha256, timings);
         return new RenderEvent.Output(key, "pdf", "application/pdf", result.pdf().length, pages, sha256, reportKey,
                 previewPages, previewBytes);
     }
 
     /** The render report beside the PDF; a report that cannot be written does not fail the render. */
-    private String storeReport(RenderCommand command, RenderResult result, int pages, String sha256,
+    private String storeReport(RenderCommand command, String renderId, RenderResult result, int pages, String sha256,
             Map<String, Long> timings) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("jobId", command.jobId());
@@ -122,7 +124,7 @@ public class RenderExecutor {
         report.put("consoleErrors", result.consoleErrors());
         report.put("blockedRequests", result.blocked());
         try {
-            String key = StorageKeys.report(command);
+            String key = StorageKeys.report(command, renderId);
             storage.put(key, json.writeValueAsBytes(report), "application/json");
             return key;
         } catch (IOException | RuntimeException e) {

@@ -31,7 +31,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * after that. Unreadable commands go to the dead-letter topic.
  * <p>
  * Metrics: {@code pressroom.render.commands} by {@code outcome} ({@code succeeded}, {@code failed}, {@code cancelled}:
- * stopped while rendering, {@code skipped}: cancelled before its turn, never rendered) and
+ * stopped while rendering, {@code skipped}: cancelled before its turn, never rendered, {@code duplicate}: an attempt
+ * this renderer already finished, delivered again; its outcome is published again, nothing is rendered) and
  * {@code pressroom.render.cancels} (cancel messages read) by {@code stopped} (whether a render was stopped here);
  * histograms {@code pressroom.render.duration} by {@code outcome} and {@code pressroom.render.queue.wait}.
  */
@@ -47,6 +48,9 @@ public class RenderWorker {
     private final MeterRegistry metrics;
     /** Recently cancelled jobs, so that a command still queued for one is skipped rather than rendered. */
     private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofHours(1)).build();
+    /** Outcomes of recently finished attempts (job#attempt), so that a command delivered again is not rendered again. */
+    private final Cache<String, RenderEvent> finished = Caffeine.newBuilder().maximumSize(20_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
 
     public RenderWorker(RenderExecutor executor, EventPublisher events, BrowserPool browsers, ObjectMapper json,
@@ -68,6 +72,14 @@ public class RenderWorker {
             events.publish(RenderEvent.failed(command, received, ErrorCode.CANCELLED, "the job was cancelled",
                     false));
             count("skipped");
+            return;
+        }
+        RenderEvent earlier = finished.getIfPresent(attemptOf(command));
+        if (earlier != null) {
+            // delivered again (an offset not committed before a rebalance or a restart): tell the outcome again,
+            // never render twice; the API ignores a repeated event
+            events.publish(earlier);
+            count("duplicate");
             return;
         }
         events.publish(RenderEvent.rendering(command, received));
@@ -96,12 +108,17 @@ public class RenderWorker {
             counted = "failed";
         }
         events.publish(outcome);
+        finished.put(attemptOf(command), outcome);
         count(counted);
         Timer.builder("pressroom.render.duration").description("A render command, from its start to its outcome")
                 .tag("outcome", counted).publishPercentileHistogram().register(metrics)
                 .record(Duration.ofMillis(RenderExecutor.millisSince(start)));
         Timer.builder("pressroom.render.queue.wait").description("From the job's request to its render's start")
                 .publishPercentileHistogram().register(metrics).record(Duration.ofMillis(timings.get("queueWait")));
+    }
+
+    private static String attemptOf(RenderCommand command) {
+        return command.jobId() + "#" + command.attempt();
     }
 
     private void count(String outcome) {
