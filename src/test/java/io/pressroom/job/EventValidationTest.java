@@ -72,7 +72,8 @@ class EventValidationTest {
         assertThat(done.getString("job.status")).as(done.prettify()).isEqualTo("failed");
         assertThat(done.getString("job.errorCode")).isEqualTo("template_error");
         assertThat(done.getString("output")).isNull();
-        assertThat(deadLettered(jobId)).singleElement().satisfies(value -> assertThat(value).contains("succeeded"));
+        assertThat(deadLettered(jobId)).singleElement().satisfies(value -> assertThat(value).contains("succeeded")
+                .contains("reason: invalid: a succeeded event needs its output"));
     }
 
     private List<String> deadLettered(String jobId) {
@@ -87,7 +88,9 @@ class EventValidationTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(500)).forEach(record -> {
                     if (jobId.equals(record.key())) {
-                        found.add(record.value());
+                        found.add(record.value() + " reason: " + new String(
+                                record.headers().lastHeader("pressroom-reason").value(),
+                                java.nio.charset.StandardCharsets.UTF_8));
                     }
                 });
                 return !found.isEmpty();

@@ -11,26 +11,35 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pressroom.common.DeadLetters;
+import io.pressroom.common.Transient;
 import io.pressroom.contract.RenderEvent;
+import io.pressroom.contract.Topics;
 import io.pressroom.job.service.JobTransitions;
 import io.smallrye.mutiny.Uni;
 
 /**
  * API role: applies renderers' events to jobs. An event is acknowledged (its offset committed) only after its
- * transaction committed; while the database is unreachable the event is retried with backoff rather than dropped.
- * Unreadable messages, and events that fail {@link RenderEvent#problems()} (an unknown type or error code, a
- * {@code succeeded} without its output…), go to the dead-letter topic.
+ * transaction committed, or after it was dead-lettered. While the database is away the event is retried with
+ * backoff for as long as it takes (the events behind it wait, which is right: none could be applied either); any
+ * other failure gets a few tries, then the event is dead-lettered so it never blocks its partition. Unreadable
+ * messages, and events that fail {@link RenderEvent#problems()} (an unknown type or error code, a {@code succeeded}
+ * without its output…), are dead-lettered at once. This method never fails, so the consumer never stops.
  */
 @ApplicationScoped
 public class RenderEventConsumer {
 
     private static final Logger LOG = Logger.getLogger(RenderEventConsumer.class);
+    /** Tries of an event whose failure is not a dependency outage, before it is dead-lettered. */
+    static final int TRIES = 5;
 
     private final JobTransitions transitions;
+    private final DeadLetters deadLetters;
     private final ObjectMapper json;
 
-    public RenderEventConsumer(JobTransitions transitions, ObjectMapper json) {
+    public RenderEventConsumer(JobTransitions transitions, DeadLetters deadLetters, ObjectMapper json) {
         this.transitions = transitions;
+        this.deadLetters = deadLetters;
         this.json = json;
     }
 
@@ -40,17 +49,21 @@ public class RenderEventConsumer {
         try {
             event = json.readValue(message, RenderEvent.class);
         } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(new IllegalArgumentException("unreadable render event", e));
+            return deadLetters.send(Topics.EVENTS_DLQ, null, message, "unreadable: " + e.getOriginalMessage());
         }
         List<String> problems = event.problems();
         if (!problems.isEmpty()) {
-            // refused, not retried: no retry can make it valid, and it would hold up the events behind it
-            return Uni.createFrom().failure(new IllegalArgumentException("invalid render event for "
-                    + event.jobId() + ": " + String.join("; ", problems)));
+            // no retry can make it valid, and it would hold up the events behind it
+            return deadLetters.send(Topics.EVENTS_DLQ, event.jobId(), message, "invalid: " + String.join("; ",
+                    problems));
         }
         return Uni.createFrom().deferred(() -> transitions.apply(event))
-                .onFailure().invoke(failure -> LOG.warnf(failure, "Applying %s of %s failed; retrying",
-                        event.type(), event.jobId()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
+                .onFailure().invoke(failure -> LOG.warnf("Applying %s of %s failed (%s); retrying", event.type(),
+                        event.jobId(), failure.getMessage()))
+                .onFailure(Transient::is).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
+                .indefinitely()
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(TRIES - 1)
+                .onFailure().recoverWithUni(failure -> deadLetters.send(Topics.EVENTS_DLQ, event.jobId(), message,
+                        "failed " + TRIES + " times: " + failure));
     }
 }

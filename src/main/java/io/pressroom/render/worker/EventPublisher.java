@@ -6,11 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.contract.RenderEvent;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -22,7 +24,13 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 @ApplicationScoped
 public class EventPublisher {
 
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * After this long without a broker the command fails (the reaper re-drives the job); it matches the command
+     * channel's {@code throttled.unprocessed-record-max-age.ms}.
+     */
+    private static final Duration GIVE_UP = Duration.ofMinutes(10);
 
     private final MutinyEmitter<String> events;
     private final ObjectMapper json;
@@ -32,7 +40,10 @@ public class EventPublisher {
         this.json = json;
     }
 
-    /** Blocks until the broker acknowledged the event. */
+    /**
+     * Blocks until the broker acknowledged the event, trying again while it is away: the render is done, and its
+     * outcome must not be lost (the command stays unacknowledged meanwhile, so a restart would deliver it again).
+     */
     public void publish(RenderEvent event) {
         String payload;
         try {
@@ -42,6 +53,11 @@ public class EventPublisher {
         }
         Message<String> message = Message.of(payload).addMetadata(
                 OutgoingKafkaRecordMetadata.<String> builder().withKey(event.jobId()).build());
-        events.sendMessage(message).await().atMost(ACK_TIMEOUT);
+        Uni.createFrom().deferred(() -> events.sendMessage(message)).ifNoItem().after(ACK_TIMEOUT).fail()
+                .onFailure().invoke(failure -> LOG.warnf("Could not publish %s of %s yet: %s", event.type(),
+                        event.jobId(), failure.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30))
+                .expireIn(GIVE_UP.toMillis())
+                .await().indefinitely();
     }
 }

@@ -16,10 +16,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pressroom.common.DeadLetters;
 import io.pressroom.contract.ErrorCode;
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderControl;
 import io.pressroom.contract.RenderEvent;
+import io.pressroom.contract.Topics;
 import io.pressroom.render.browser.BrowserPool;
 import io.pressroom.render.browser.RenderFailure;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -28,7 +30,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * Renderer role: consumes render commands on the bounded {@code render-pool} (platform threads, sized by
  * {@code pressroom.chromium.concurrency}); the Kafka consumer pauses while the pool is busy. For each command it
  * reports {@code rendering}, renders, and reports {@code succeeded} or {@code failed}; the offset is committed
- * after that. Unreadable commands go to the dead-letter topic.
+ * after that. Unreadable and invalid commands go to the dead-letter topic ({@link DeadLetters}); nothing here stops
+ * the consumer.
  * <p>
  * Metrics: {@code pressroom.render.commands} by {@code outcome} ({@code succeeded}, {@code failed}, {@code cancelled}:
  * stopped while rendering, {@code skipped}: cancelled before its turn, never rendered, {@code duplicate}: an attempt
@@ -46,6 +49,7 @@ public class RenderWorker {
     private final BrowserPool browsers;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
+    private final DeadLetters deadLetters;
     /** Recently cancelled jobs, so that a command still queued for one is skipped rather than rendered. */
     private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
@@ -54,7 +58,8 @@ public class RenderWorker {
             .expireAfterWrite(Duration.ofHours(1)).build();
 
     public RenderWorker(RenderExecutor executor, EventPublisher events, BrowserPool browsers, ObjectMapper json,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.executor = executor;
         this.browsers = browsers;
         this.events = events;
@@ -66,6 +71,9 @@ public class RenderWorker {
     @Blocking(value = "render-pool", ordered = false)
     public void onCommand(String message) {
         RenderCommand command = parse(message);
+        if (command == null) {
+            return;
+        }
         long received = System.currentTimeMillis();
         if (cancelled.getIfPresent(command.jobId()) != null) {
             // cancelled before its turn came: no render at all
@@ -147,18 +155,24 @@ public class RenderWorker {
         metrics.counter("pressroom.render.cancels", "stopped", Boolean.toString(stopped)).increment();
     }
 
-    /** A command that cannot be rendered as it is fails here, and goes to the dead-letter topic. */
+    /**
+     * The command, or null when it cannot be rendered as it is: then it is dead-lettered (waiting for the broker as
+     * long as it takes) and skipped, and the consumer goes on.
+     */
     private RenderCommand parse(String message) {
         RenderCommand command;
         try {
             command = json.readValue(message, RenderCommand.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("unreadable render command", e);
+            deadLetters.send(Topics.COMMANDS_DLQ, null, message, "unreadable: " + e.getOriginalMessage()).await()
+                    .indefinitely();
+            return null;
         }
         List<String> problems = command.problems();
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid render command for " + command.jobId() + ": "
-                    + String.join("; ", problems));
+            deadLetters.send(Topics.COMMANDS_DLQ, command.jobId(), message, "invalid: " + String.join("; ",
+                    problems)).await().indefinitely();
+            return null;
         }
         return command;
     }

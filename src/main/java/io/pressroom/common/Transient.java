@@ -1,0 +1,47 @@
+package io.pressroom.common;
+
+import java.net.ConnectException;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+/**
+ * Whether a failure says a dependency is away (and waiting helps) rather than that the work itself is wrong: a
+ * refused, closed or timed-out connection, or PostgreSQL saying it is starting, stopping, out of resources or that
+ * two transactions collided.
+ */
+public final class Transient {
+
+    /** SQLSTATE classes and codes worth waiting for (connection, resources, operator, lock and serialization). */
+    private static final Set<String> CLASSES = Set.of("08", "53", "57");
+    private static final Set<String> CODES = Set.of("40001", "40P01", "55P03");
+
+    private Transient() {
+    }
+
+    public static boolean is(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof TimeoutException
+                    || cause instanceof io.smallrye.mutiny.TimeoutException
+                    || cause instanceof ClosedConnectionException
+                    || cause instanceof io.netty.channel.ConnectTimeoutException) {
+                return true;
+            }
+            if (cause instanceof PgException pg && pg.getSqlState() != null
+                    && (CODES.contains(pg.getSqlState()) || CLASSES.contains(pg.getSqlState().substring(0, 2)))) {
+                return true;
+            }
+            // the pool's own "Timeout" when no connection frees up in time carries no type of its own
+            if (cause.getClass().getName().startsWith("io.vertx.core.impl.NoStackTrace")
+                    && String.valueOf(cause.getMessage()).contains("Timeout")) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+}
