@@ -9,6 +9,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.pressroom.common.ApiProblem;
 import io.pressroom.common.ProblemMapper;
+import io.pressroom.common.Refusal;
+import io.pressroom.common.Transient;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.project.repository.ApiKeyRepository;
 import io.pressroom.project.service.ApiKeys;
@@ -52,14 +54,18 @@ public class AuthFilter {
         if (!ApiKeys.looksValid(token)) {
             return deny(request, "invalid API key");
         }
-        return Panache.withSession(() -> keys.findActiveByHash(ApiKeys.hash(token)))
+        return Transient.bounded(Panache.withSession(() -> keys.findActiveByHash(ApiKeys.hash(token))),
+                config.http().dependencyTimeout(), "the database")
                 .onItem().transform(key -> {
                     if (key == null) {
                         return problem(request, "invalid or revoked API key");
                     }
                     caller.authenticate(key.projectId);
-                    return null;
-                });
+                    return (Response) null;
+                })
+                // the database is away: 503 at once, rather than a request that hangs or a 500
+                .onFailure(Refusal.class).recoverWithItem(refusal -> ProblemMapper.respond(
+                        ProblemMapper.toProblem((Refusal) refusal), request.getUriInfo()));
     }
 
     private static String bearerToken(String header) {

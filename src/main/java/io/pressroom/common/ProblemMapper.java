@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    private static final int RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response apiProblem(ApiProblem problem, UriInfo uri) {
@@ -124,13 +125,22 @@ public class ProblemMapper {
 
     public static Response respond(ApiProblem problem, UriInfo uri) {
         String path = uri == null ? null : uri.getPath();
-        return Response.status(problem.status())
+        Response.ResponseBuilder response = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
-                .entity(Problem.of(problem, path))
-                .build();
+                .entity(Problem.of(problem, path));
+        if (problem.status() == 503) {
+            // a dependency is away: most outages we ride out are seconds long
+            response.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        return response.build();
     }
 
     private static Response internal(Throwable throwable, UriInfo uri) {
+        if (Transient.is(throwable)) {
+            LOG.warnf("A dependency is not available on %s: %s", uri == null ? "?" : uri.getPath(),
+                    throwable.getMessage());
+            return respond(toProblem(Transient.unavailable("a service this request needs is not available")), uri);
+        }
         LOG.errorf(throwable, "Unexpected failure on %s", uri == null ? "?" : uri.getPath());
         return respond(new ApiProblem(500, "internal_error", "Internal error", "the request failed unexpectedly"), uri);
     }

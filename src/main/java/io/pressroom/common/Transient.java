@@ -1,9 +1,12 @@
 package io.pressroom.common;
 
 import java.net.ConnectException;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -18,7 +21,25 @@ public final class Transient {
     private static final Set<String> CLASSES = Set.of("08", "53", "57");
     private static final Set<String> CODES = Set.of("40001", "40P01", "55P03");
 
+    /** The code of a 503 while a dependency is away. */
+    public static final String DEPENDENCY_UNAVAILABLE = "dependency_unavailable";
+
     private Transient() {
+    }
+
+    /**
+     * {@code work}, failed with {@link Refusal.Unavailable} ({@code dependency_unavailable}, a 503 with
+     * {@code Retry-After}) when it has not finished within {@code timeout}, or failed for a transient reason.
+     */
+    public static <T> Uni<T> bounded(Uni<T> work, Duration timeout, String dependency) {
+        return work.ifNoItem().after(timeout).failWith(() -> unavailable(dependency + " did not answer within "
+                + timeout.toMillis() + " ms"))
+                .onFailure(failure -> !(failure instanceof Refusal) && is(failure))
+                .transform(failure -> unavailable(dependency + " is not available"));
+    }
+
+    public static Refusal.Unavailable unavailable(String detail) {
+        return new Refusal.Unavailable(DEPENDENCY_UNAVAILABLE, detail + "; try again shortly");
     }
 
     public static boolean is(Throwable failure) {
@@ -31,6 +52,11 @@ public final class Transient {
             }
             if (cause instanceof PgException pg && pg.getSqlState() != null
                     && (CODES.contains(pg.getSqlState()) || CLASSES.contains(pg.getSqlState().substring(0, 2)))) {
+                return true;
+            }
+            // Hibernate Reactive reports what PostgreSQL said as an SQLException
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() >= 2
+                    && (CODES.contains(sql.getSQLState()) || CLASSES.contains(sql.getSQLState().substring(0, 2)))) {
                 return true;
             }
             // the pool's own "Timeout" when no connection frees up in time carries no type of its own

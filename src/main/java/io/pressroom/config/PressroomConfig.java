@@ -90,6 +90,14 @@ public interface PressroomConfig {
         /** Requests a project may make at once above {@code rate-limit-per-second}, after a quiet spell. */
         @WithDefault("200")
         int rateLimitBurst();
+
+        /**
+         * How long a request waits for PostgreSQL (the key check, a job's creation and reads) before it answers 503
+         * {@code dependency_unavailable} with {@code Retry-After}, instead of hanging while the database is frozen
+         * or unreachable.
+         */
+        @WithDefault("4s")
+        Duration dependencyTimeout();
     }
 
     interface Jobs {

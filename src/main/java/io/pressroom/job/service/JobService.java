@@ -1,6 +1,7 @@
 package io.pressroom.job.service;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pressroom.common.Hashes;
 import io.pressroom.common.Ids;
 import io.pressroom.common.Refusal;
+import io.pressroom.common.Transient;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.JobOptions;
 import io.pressroom.deploy.service.DeployService;
@@ -65,6 +67,7 @@ public class JobService {
     private final TemplateEngine templates;
     private final ObjectMapper json;
     private final PressroomConfig.Jobs config;
+    private final Duration dependencyTimeout;
     private final JobMetrics metrics;
 
     public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys,
@@ -82,6 +85,7 @@ public class JobService {
         this.templates = templates;
         this.json = json;
         this.config = config.jobs();
+        this.dependencyTimeout = config.http().dependencyTimeout();
     }
 
     /**
@@ -114,7 +118,8 @@ public class JobService {
                                 return null;
                             })
                             : Uni.createFrom().voidItem();
-                    return stored.chain(() -> persist(job, fingerprint, idempotencyKey))
+                    return stored.chain(() -> Transient.bounded(persist(job, fingerprint, idempotencyKey),
+                            dependencyTimeout, "the database"))
                             .invoke(created -> {
                                 if (created.jobId().equals(jobId)) {
                                     metrics.created(job); // not for an idempotent replay
