@@ -194,6 +194,21 @@ public interface PressroomConfig {
         /** How long a storage health probe may take before the check reports DOWN. */
         @WithDefault("3s")
         Duration healthTimeout();
+
+        /**
+         * How long one storage call may wait for an answer (connect and each read) before it fails; the S3 client's
+         * timeouts are set from it.
+         */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /**
+         * How long a renderer keeps trying object storage (template, payload, uploads) before the attempt fails with
+         * {@code storage_error}; the API writes it into each command and waits that much longer before it counts a
+         * rendering job as crashed.
+         */
+        @WithDefault("3m")
+        Duration retryFor();
     }
 
     interface Templates {

@@ -31,7 +31,9 @@ public record RenderCommand(
         JobOptions options,
         List<String> formats,
         String fileName,
-        long requestedAt) {
+        long requestedAt,
+        /** How long the renderer keeps trying object storage before the attempt fails with storage_error. */
+        long storageRetryMs) {
 
     public static final String TYPE = "render";
     /** 2: {@code options} is typed and always carries {@code renderTimeoutMs}. */
@@ -57,6 +59,9 @@ public record RenderCommand(
         }
         if (options == null || options.renderTimeoutMs() == null || options.renderTimeoutMs() < 1) {
             problems.add("options.renderTimeoutMs is required");
+        }
+        if (storageRetryMs < 0) {
+            problems.add("storageRetryMs must be 0 or more");
         }
         return problems;
     }

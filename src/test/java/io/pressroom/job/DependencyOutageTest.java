@@ -25,7 +25,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 /**
  * While PostgreSQL is away — frozen (SIGSTOP: connections open, nothing answers) or down (connections refused) —
  * a create answers 503 dependency_unavailable with Retry-After within 5 s instead of hanging, and once it is back a
- * new job renders without anything being restarted.
+ * new job renders without anything being restarted. An object storage outage during a render is waited out by the
+ * renderer, not counted as a failed attempt.
  */
 @QuarkusTest
 class DependencyOutageTest {
@@ -59,6 +60,28 @@ class DependencyOutageTest {
             postgresRunning.accept(true);
         }
         assertANewJobRenders(project);
+    }
+
+    @Test
+    void aStorageOutageDuringARenderIsWaitedOutWithoutBurningAnAttempt() throws Exception {
+        TestProject project = Api.newProject();
+        String jobId = project.call().body(Map.of("html", "<p>stored after the outage</p>", "options",
+                Map.of("waitDelayMs", 1500))).post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> "rendering".equals(
+                project.call().get("/v1/render-jobs/" + jobId).then().extract().path("job.status")));
+        List<ProcessHandle> s3 = ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().map(line -> line.contains("s3proxy")).orElse(false)).toList();
+        assertThat(s3).isNotEmpty();
+        signal("STOP", s3);
+        try {
+            // longer than the storage timeout (5 s in tests) and the S3 client's own retries behind it
+            Thread.sleep(20_000);
+        } finally {
+            signal("CONT", s3);
+        }
+        var done = awaitTerminal(project, jobId);
+        assertThat(done.getString("job.status")).as(done.prettify()).isEqualTo("succeeded");
+        assertThat(done.getInt("job.attempt")).isEqualTo(1);
     }
 
     private static void assertCreateRefusedQuickly(TestProject project) {

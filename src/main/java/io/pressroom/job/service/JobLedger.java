@@ -37,12 +37,14 @@ public class JobLedger {
     private final OutboxRepository outbox;
     private final ObjectMapper json;
     private final PressroomConfig.Jobs config;
+    private final Duration storageRetry;
 
     public JobLedger(JobEventRepository events, OutboxRepository outbox, ObjectMapper json, PressroomConfig config) {
         this.events = events;
         this.outbox = outbox;
         this.json = json;
         this.config = config.jobs();
+        this.storageRetry = config.storage().retryFor();
     }
 
     /**
@@ -82,6 +84,14 @@ public class JobLedger {
         return Duration.ofMillis(options(job).renderTimeoutMs());
     }
 
+    /**
+     * How long a renderer may take with the job's attempt before it counts as lost: its render budget, and the
+     * time it may spend waiting for object storage.
+     */
+    Duration renderingWindow(RenderJob job) {
+        return renderTimeout(job).plus(storageRetry);
+    }
+
     /** The job's options with every default the renderer needs filled in. */
     private JobOptions options(RenderJob job) {
         JobOptions options = job.options == null ? JobOptions.none() : json.convertValue(job.options, JobOptions.class);
@@ -94,6 +104,7 @@ public class JobLedger {
                 : BundleStorage.prefix(job.projectId, job.deployId, job.deployVersionId);
         return new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, job.id, job.projectId,
                 job.dispatchedAttempt, prefix, job.deployVersionId, job.inlineHtml, job.payload, job.payloadRef,
-                options(job), List.of(job.formats), job.fileName, job.requestedAt.toEpochMilli());
+                options(job), List.of(job.formats), job.fileName, job.requestedAt.toEpochMilli(),
+                storageRetry.toMillis());
     }
 }

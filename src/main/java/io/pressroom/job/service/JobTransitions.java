@@ -209,7 +209,7 @@ public class JobTransitions implements DeliveryTimeline {
         }
         switch (next.status()) {
             case rendering -> job.startRendering(next.attempt(), at,
-                    now.plus(ledger.renderTimeout(job)).plus(config.renderingGrace()));
+                    now.plus(ledger.renderingWindow(job)).plus(config.renderingGrace()));
             case queued -> {
                 job.requeue(now.plus(config.queuedDeadline()));
                 details.put("reason", "retry");

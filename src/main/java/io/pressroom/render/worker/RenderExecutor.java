@@ -83,26 +83,24 @@ public class RenderExecutor {
         long uploadStart = System.nanoTime();
         String renderId = UUID.randomUUID().toString();
         String key = StorageKeys.pdf(command, renderId);
-        try {
-            storage.put(key, result.pdf(), "application/pdf");
-        } catch (RuntimeException e) {
-            throw new RenderFailure(ErrorCode.STORAGE_ERROR, true, "could not store the PDF", e);
-        }
+        long budget = command.storageRetryMs();
+        StorageRetry.run(budget, "store the PDF", () -> storage.put(key, result.pdf(), "application/pdf"));
         long previewBytes = 0;
         int previewPages = 0;
         if (command.formats() != null && command.formats().contains("png")) {
+            List<byte[]> previews;
             try {
-                List<byte[]> previews = PagePreviews.render(result.pdf());
-                for (int page = 0; page < previews.size(); page++) {
-                    storage.put(StorageKeys.previewPage(key, page + 1), previews.get(page), "image/png");
-                    previewBytes += previews.get(page).length;
-                }
-                previewPages = previews.size();
+                previews = PagePreviews.render(result.pdf());
             } catch (IOException e) {
                 throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
-            } catch (RuntimeException e) {
-                throw new RenderFailure(ErrorCode.STORAGE_ERROR, true, "could not store the page previews", e);
             }
+            for (int page = 0; page < previews.size(); page++) {
+                byte[] png = previews.get(page);
+                String pageKey = StorageKeys.previewPage(key, page + 1);
+                StorageRetry.run(budget, "store the page previews", () -> storage.put(pageKey, png, "image/png"));
+                previewBytes += png.length;
+            }
+            previewPages = previews.size();
         }
         timings.put("upload", millisSince(uploadStart));
         String sha256 = Hashes.sha256Hex(result.pdf());
@@ -136,11 +134,10 @@ public class RenderExecutor {
     private TemplateCache.Prepared prepare(RenderCommand command) throws RenderFailure {
         try {
             return command.bundlePrefix() == null ? templates.inline(command.inlineHtml())
-                    : templates.get(command.bundlePrefix());
+                    : StorageRetry.call(command.storageRetryMs(), "load the template",
+                            () -> templates.get(command.bundlePrefix()));
         } catch (TemplateException e) {
             throw new RenderFailure(ErrorCode.TEMPLATE_ERROR, false, "template does not compile: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new RenderFailure(ErrorCode.STORAGE_ERROR, true, "could not load the template", e);
         }
     }
 
@@ -148,14 +145,15 @@ public class RenderExecutor {
         if (command.payloadRef() == null) {
             return command.payload() == null ? Map.of() : command.payload();
         }
+        byte[] bytes = StorageRetry.call(command.storageRetryMs(), "load the payload",
+                () -> storage.get(command.payloadRef()));
+        if (bytes == null) {
+            throw new RenderFailure(ErrorCode.INTERNAL_ERROR, false, "the job's payload is no longer stored", null);
+        }
         try {
-            byte[] bytes = storage.get(command.payloadRef());
-            if (bytes == null) {
-                throw new RenderFailure(ErrorCode.INTERNAL_ERROR, false, "the job's payload is no longer stored", null);
-            }
             return json.readValue(bytes, MAP);
-        } catch (IOException | RuntimeException e) {
-            throw new RenderFailure(ErrorCode.STORAGE_ERROR, true, "could not load the payload", e);
+        } catch (IOException e) {
+            throw new RenderFailure(ErrorCode.INTERNAL_ERROR, false, "the job's payload is not readable JSON", e);
         }
     }
 
