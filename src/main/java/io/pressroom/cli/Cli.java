@@ -41,11 +41,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "Without a command, or with 'serve', it starts the service in its configured role (pressroom.role). "
                 + "With a command it is a client of a running Pressroom API and never starts the service." }, subcommands = {
                         Cli.Serve.class, HealthCommand.class, RenderCommand.class, JobsCommand.class,
-                        HelpCommand.class }, footerHeading = "%nEnvironment:%n", footer = {
+                        DeployCommand.class, HelpCommand.class }, footerHeading = "%nEnvironment:%n", footer = {
                                 "  PRESSROOM_API    the API's base URL when --api is not given",
                                 "  PRESSROOM_TOKEN  the project's API key when --token is not given" }, exitCodeListHeading = "%nExit status:%n", exitCodeList = {
                                         " 0:done",
-                                        " 1:the job failed or was cancelled; not ready (health)",
+                                        " 1:the job failed or was cancelled; not ready (health); nothing to roll back to",
                                         " 2:usage error (unknown option, missing argument, unreadable file)",
                                         " 3:the API answered an error (its problem detail is printed)",
                                         " 4:the API cannot be reached",

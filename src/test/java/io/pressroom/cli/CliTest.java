@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,9 +87,9 @@ class CliTest {
     @Test
     void helpAndVersionExitZeroOnEveryCommandWithoutStartingTheService() {
         List<List<String>> helps = List.of(List.of("--help"), List.of("-h"), List.of("jobs", "--help"),
-                List.of("jobs", "wait", "-h"), List.of("jobs", "get", "--help"),
+                List.of("deploy", "--help"), List.of("deploy", "push", "-h"), List.of("jobs", "get", "--help"),
                 List.of("render", "--help"), List.of("health", "-h"), List.of("serve", "--help"),
-                List.of("help", "jobs"));
+                List.of("help", "deploy"));
         for (List<String> args : helps) {
             assertThat(run(Map.of(), args.toArray(String[]::new))).as(args + ": " + err()).isZero();
             String command = String.join(" ", args.stream().filter(a -> !a.startsWith("-") && !a.equals("help"))
@@ -96,7 +98,7 @@ class CliTest {
                     .contains("Exit status:", "5   the job was still running");
         }
         for (List<String> args : List.of(List.of("--version"), List.of("-V"), List.of("jobs", "wait", "--version"),
-                List.of("jobs", "cancel", "-V"))) {
+                List.of("deploy", "rollback", "-V"))) {
             assertThat(run(Map.of(), args.toArray(String[]::new))).as(args.toString()).isZero();
             // the build's version, filled in by Maven: never the fallback of a missing resource
             assertThat(out()).as(args.toString()).matches("pressroom \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R");
@@ -114,7 +116,7 @@ class CliTest {
     @Test
     void theMainClassPrintsHelpAndVersionAndExits() throws Exception {
         Map<List<String>, String> expected = Map.of(List.of("--help"), "(?s)Usage: pressroom \\[-hV].*Commands:.*",
-                List.of("jobs", "list", "--version"), "pressroom \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R");
+                List.of("deploy", "push", "--version"), "pressroom \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R");
         for (var entry : expected.entrySet()) {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-cp", System.getProperty("java.class.path"), PressroomMain.class.getName()));
@@ -144,6 +146,8 @@ class CliTest {
         assertThat(client(project, "jobs", "wait", "rj_x", "--timeout", "soon")).isEqualTo(Cli.USAGE);
         assertThat(client(project, "jobs", "lst")).isEqualTo(Cli.USAGE);
         assertThat(err()).contains("Did you mean: jobs list?");
+        assertThat(client(project, "deploy", "push", dir.toString(), "--slug=empty")).isEqualTo(Cli.USAGE);
+        assertThat(err()).contains("has no index.html");
         assertThat(client(project, "render", "--html", dir.resolve("missing.html").toString())).isEqualTo(Cli.USAGE);
         assertThat(err()).contains("missing.html: no such file");
         assertThat(client(project, "render", "--html", Files.writeString(dir.resolve("t.html"), "<p>x</p>")
@@ -181,23 +185,43 @@ class CliTest {
     }
 
     @Test
-    void renderThenTheJobCommands() throws Exception {
+    void deployPushThenRenderThenTheJobCommands() throws Exception {
         TestProject project = Api.newProject();
-        String deployId = Api.deployWith(project, "<h1>Invoice {{number}}</h1>");
+        Path template = Files.createDirectories(dir.resolve("invoice"));
+        Files.writeString(template.resolve("index.html"), "<html><head><link rel=\"stylesheet\" href=\"css/style.css\">"
+                + "</head><body><h1>Invoice {{number}}</h1></body></html>");
+        Files.writeString(Files.createDirectories(template.resolve("css")).resolve("style.css"),
+                "h1::after { content: ' (styled)'; }");
+        Files.writeString(Files.createDirectories(template.resolve(".git")).resolve("config"), "[core]");
+        Files.writeString(template.resolve(".DS_Store"), "junk");
+
+        // --api and --token given, nothing in the environment; the deploy does not exist yet
+        assertThat(run(Map.of(), "deploy", "push", template.toString(), "--slug=cli-invoice", "--name", "CLI invoice",
+                "--api=" + api(), "--token", project.key())).as(err()).isZero();
+        String deployId = project.call().get("/v1/deploys/cli-invoice").then().statusCode(200)
+                .extract().path("id");
+        String v1 = project.call().get("/v1/deploys/cli-invoice").then().extract().path("latestVersionId");
+        assertThat(out()).contains(deployId + " created (cli-invoice)",
+                v1 + " published: version 1 of " + deployId + ", 2 files");
+        assertThat(project.call().get("/v1/deploys/" + deployId + "/versions/latest").then().extract().jsonPath()
+                .<String> getList("files.path")).containsExactlyInAnyOrder("index.html", "css/style.css");
+        assertThat(project.call().get("/v1/deploys/" + deployId).then().extract().<String> path("name"))
+                .isEqualTo("CLI invoice");
+
         Path payload = Files.writeString(dir.resolve("data.json"), "{\"number\": \"CLI-7\"}");
         Path pdf = dir.resolve("invoice.pdf");
-        assertThat(client(project, "render", "--deploy", deployId, "--payload", payload.toString(),
+        assertThat(client(project, "render", "--deploy", "cli-invoice", "--payload", payload.toString(),
                 "--business-key=cli-flow", "--out", pdf.toString())).as(err()).isZero();
         String jobId = out().lines().findFirst().orElseThrow().split(" ")[0];
         assertThat(jobId).startsWith("rj_");
         assertThat(out()).contains(jobId + " succeeded: ", "bytes written to " + pdf);
-        assertThat(Pdfs.read(Files.readAllBytes(pdf)).text()).contains("Invoice CLI-7");
+        // the stylesheet came along in the zip made from the directory
+        assertThat(Pdfs.read(Files.readAllBytes(pdf)).text()).contains("Invoice CLI-7 (styled)");
 
-        // --api and --token given, nothing in the environment
-        assertThat(run(Map.of(), "jobs", "get", jobId, "--api=" + api(), "--token", project.key())).isZero();
+        assertThat(client(project, "jobs", "get", jobId)).isZero();
         JsonNode detail = JSON.readTree(out());
         assertThat(detail.at("/job/status").asText()).isEqualTo("succeeded");
-        assertThat(detail.at("/job/deployId").asText()).isEqualTo(deployId);
+        assertThat(detail.at("/job/deployVersionId").asText()).isEqualTo(v1);
         assertThat(detail.at("/job/businessKey").asText()).isEqualTo("cli-flow");
 
         assertThat(client(project, "jobs", "list", "--deploy", deployId, "--status=succeeded", "--limit", "5"))
@@ -210,6 +234,56 @@ class CliTest {
 
         assertThat(client(project, "jobs", "wait", jobId)).isZero();
         assertThat(out()).isEqualTo(jobId + " succeeded\n");
+    }
+
+    @Test
+    void deployPushesAndRollbacks() throws Exception {
+        TestProject project = Api.newProject();
+        Path template = Files.createDirectories(dir.resolve("letter"));
+        Files.writeString(template.resolve("index.html"), "<p>one</p>");
+        assertThat(client(project, "deploy", "push", template.toString(), "--slug", "letter")).as(err()).isZero();
+        String deployId = project.call().get("/v1/deploys/letter").then().extract().path("id");
+        String v1 = latest(project, deployId);
+
+        // the slug exists now: a second version of the same deploy
+        Files.writeString(template.resolve("index.html"), "<p>two</p>");
+        assertThat(client(project, "deploy", "push", template.toString(), "--slug", "letter")).as(err()).isZero();
+        String v2 = latest(project, deployId);
+        assertThat(out()).doesNotContain("created").contains(v2 + " published: version 2 of " + deployId);
+
+        // a zip bundle to a deploy named by id
+        Path zip = dir.resolve("letter.zip");
+        try (ZipOutputStream stream = new ZipOutputStream(Files.newOutputStream(zip))) {
+            stream.putNextEntry(new ZipEntry("index.html"));
+            stream.write("<p>three</p>".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(client(project, "deploy", "push", zip.toString(), "--deploy", deployId)).as(err()).isZero();
+        String v3 = latest(project, deployId);
+        assertThat(out()).contains(v3 + " published: version 3");
+        assertThat(List.of(v1, v2, v3)).doesNotHaveDuplicates();
+
+        assertThat(client(project, "deploy", "rollback", "letter")).as(err()).isZero();
+        assertThat(latest(project, deployId)).isEqualTo(v2);
+        assertThat(out()).isEqualTo("letter: latest is now " + v2 + " (version 2), was " + v3 + " (version 3)\n");
+        assertThat(client(project, "deploy", "rollback", deployId)).isZero();
+        assertThat(latest(project, deployId)).isEqualTo(v1);
+        assertThat(client(project, "deploy", "rollback", "letter")).isEqualTo(Cli.FAILED);
+        assertThat(err()).contains("no version before version 1");
+        assertThat(latest(project, deployId)).isEqualTo(v1);
+        assertThat(client(project, "deploy", "rollback", "letter", "--to=" + v3)).isZero();
+        assertThat(latest(project, deployId)).isEqualTo(v3);
+
+        assertThat(client(project, "deploy", "rollback", "no-such-deploy")).isEqualTo(Cli.API_ERROR);
+        assertThat(err()).contains("404 not_found");
+        assertThat(client(project, "deploy", "push", template.toString(), "--deploy", "no-such-deploy"))
+                .isEqualTo(Cli.API_ERROR);
+        assertThat(client(project, "deploy", "push", template.toString(), "--slug", "Not A Slug"))
+                .isEqualTo(Cli.API_ERROR);
+        assertThat(err()).contains("400", "slug");
+    }
+
+    private static String latest(TestProject project, String deployId) {
+        return project.call().get("/v1/deploys/" + deployId).then().statusCode(200).extract().path("latestVersionId");
     }
 
     @Test
