@@ -1,258 +1,187 @@
 package io.pressroom.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Pressroom's command-line client, in the service's own binary (SPEC §5): {@code health} for exec probes in images
- * without curl, and {@code render} to create a job, wait for it and download the PDF. It talks to a running API over
- * HTTP with the JDK's client and never starts the service itself. Arguments are parsed here rather than with picocli:
- * Quarkus's picocli extension turns the whole application into a command, and the service must stay one.
+ * Pressroom's command line (SPEC §5), in the service's own binary: without a command, or with {@code serve}, it
+ * starts the service; with one it is a client of a running API and never starts the service. Parsing, help, version
+ * and usage errors are picocli's; the plain library, since Quarkus's picocli extension would make the whole
+ * application a command.
  * <p>
- * Exit status: 0 done (healthy, or the job succeeded and its PDF is written); 1 unhealthy, or the API could not be
- * reached or refused the request; 2 the job failed or was cancelled; 3 the job was still running when the timeout
- * passed; 64 wrong usage.
+ * Exit statuses are stable (scripts and probes depend on them) and listed in every command's help and in the
+ * README: see the constants below.
  */
-public final class Cli {
+@Command(name = "pressroom", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, sortOptions = false, usageHelpAutoWidth = true, description = {
+        "Pressroom, a render-job service (templates + JSON data -> PDF).",
+        "Without a command, or with 'serve', it starts the service in its configured role (pressroom.role). "
+                + "With a command it is a client of a running Pressroom API and never starts the service." }, subcommands = {
+                        Cli.Serve.class, HealthCommand.class, RenderCommand.class, JobsCommand.class,
+                        DeployCommand.class, HelpCommand.class }, footerHeading = "%nEnvironment:%n", footer = {
+                                "  PRESSROOM_API    the API's base URL when --api is not given",
+                                "  PRESSROOM_TOKEN  the project's API key when --token is not given" }, exitCodeListHeading = "%nExit status:%n", exitCodeList = {
+                                        " 0:done",
+                                        " 1:the job failed or was cancelled; not ready (health); nothing to roll back to",
+                                        " 2:usage error (unknown option, missing argument, unreadable file)",
+                                        " 3:the API answered an error (its problem detail is printed)",
+                                        " 4:the API cannot be reached",
+                                        " 5:the job was still running when --timeout passed" })
+public final class Cli implements Callable<Integer> {
 
-    static final int OK = 0;
-    static final int ERROR = 1;
-    static final int JOB_FAILED = 2;
-    static final int STILL_RUNNING = 3;
-    static final int USAGE = 64;
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = CommandLine.ExitCode.USAGE;
+    public static final int API_ERROR = 3;
+    public static final int UNREACHABLE = 4;
+    public static final int TIMEOUT = 5;
 
-    private static final Set<String> COMMANDS = Set.of("health", "render", "help");
-    private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
-    private static final Duration POLL = Duration.ofMillis(500);
-    private static final String USAGE_TEXT = """
-            Usage:
-              pressroom                      start the service (role from pressroom.role)
-              pressroom health [--url URL]   exit 0 when the service at URL is ready (default
-                                             http://127.0.0.1 on $QUARKUS_HTTP_PORT, else
-                                             $PRESSROOM_HTTP_PORT, else 8080)
-              pressroom render (--deploy ID_OR_SLUG [--version dv_…] | --html FILE) [--payload FILE|-]
-                               [--business-key KEY] [--idempotency-key KEY] [--out FILE] [--timeout SECONDS]
-                                             create a job, wait for it, write its PDF (default: the job's file
-                                             name); uses $PRESSROOM_API and $PRESSROOM_TOKEN
-            Exit status: 0 done, 1 unhealthy or API error, 2 job failed or cancelled, 3 still running at the
-            timeout, 64 wrong usage.""";
+    @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "", description = "A configuration property for the service, as java -D would set it.")
+    Map<String, String> properties = new LinkedHashMap<>();
 
     private final Map<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Runnable service;
 
-    public Cli(Map<String, String> env, PrintStream out, PrintStream err) {
+    /**
+     * @param env where {@code --api}, {@code --token} and health's port come from when not given
+     * @param service starts the service and returns when it has stopped ({@code Quarkus::run} in the binary)
+     */
+    public Cli(Map<String, String> env, PrintStream out, PrintStream err, Runnable service) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.service = service;
     }
 
-    /** Whether the arguments name a command; options alone ({@code -Dquarkus.http.host=…}) start the service. */
-    public static boolean isCommand(String... args) {
-        return args.length > 0 && COMMANDS.contains(args[0]);
-    }
-
+    /** Runs the command {@code args} name; returns its exit status (also after the service has stopped). */
     public int run(String... args) {
-        try {
-            Map<String, String> options = options(args);
-            switch (args[0]) {
-                case "health":
-                    return health(options);
-                case "render":
-                    return render(options);
-                default:
-                    out.println(USAGE_TEXT);
-                    return OK;
-            }
-        } catch (UsageException e) {
-            err.println("pressroom: " + e.getMessage());
-            err.println(USAGE_TEXT);
-            return USAGE;
-        } catch (IOException e) {
-            err.println("pressroom: " + e.getMessage());
-            return ERROR;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ERROR;
-        }
+        CommandLine commandLine = new CommandLine(this)
+                .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+                .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+                .setParameterExceptionHandler(Cli::usage)
+                .setExecutionExceptionHandler((e, command, parsed) -> failed(e, command))
+                // picocli finds its own Path converter by reflection on Paths.get, which a native image lacks
+                .registerConverter(Path.class, Path::of);
+        // after the subcommands are added: the provider is handed down to all of them
+        commandLine.setDefaultValueProvider(environment());
+        return commandLine.execute(args);
     }
 
-    private int health(Map<String, String> options) throws IOException, InterruptedException {
-        known(options, "url");
-        String port = env.getOrDefault("QUARKUS_HTTP_PORT", env.getOrDefault("PRESSROOM_HTTP_PORT", "8080"));
-        String base = options.getOrDefault("url", "http://127.0.0.1:" + port);
-        HttpResponse<String> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(URI.create(strip(base) + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            err.println("pressroom: not ready: " + base + " does not answer (" + e + ")");
-            return ERROR;
-        }
-        (response.statusCode() == 200 ? out : err).println(response.body());
-        return response.statusCode() == 200 ? OK : ERROR;
-    }
-
-    private int render(Map<String, String> options) throws IOException, InterruptedException {
-        known(options, "deploy", "version", "html", "payload", "business-key", "idempotency-key", "out", "timeout");
-        if (options.containsKey("deploy") == options.containsKey("html")) {
-            throw new UsageException("render needs exactly one of --deploy and --html");
-        }
-        String api = strip(required(env, "PRESSROOM_API"));
-        String token = required(env, "PRESSROOM_TOKEN");
-        long timeoutMs = seconds(options.getOrDefault("timeout", "120")) * 1000;
-
-        Map<String, Object> request = new LinkedHashMap<>();
-        if (options.containsKey("deploy")) {
-            request.put("deployId", options.get("deploy"));
-            request.put("deployVersionId", options.getOrDefault("version", "latest"));
-        } else {
-            request.put("html", Files.readString(Path.of(options.get("html"))));
-        }
-        if (options.containsKey("payload")) {
-            String file = options.get("payload");
-            byte[] payload = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
-            request.put("payload", json.readTree(payload));
-        }
-        if (options.containsKey("business-key")) {
-            request.put("businessKey", options.get("business-key"));
-        }
-        // a retried command (after a network error, say) must not render twice
-        String idempotencyKey = options.getOrDefault("idempotency-key", "cli-" + UUID.randomUUID());
-
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(api + "/v1/render-jobs?wait=15"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(request))).build());
-        if (created.statusCode() != 200 && created.statusCode() != 202) {
-            return refused(created);
-        }
-        JsonNode job = json.readTree(created.body()).path("job");
-        String jobId = job.path("id").asText();
-        out.println(jobId + " " + job.path("status").asText());
-        while (!TERMINAL.contains(job.path("status").asText())) {
-            if (System.currentTimeMillis() >= deadline) {
-                err.println("pressroom: " + jobId + " is still " + job.path("status").asText()
-                        + "; follow it with GET " + api + "/v1/render-jobs/" + jobId);
-                return STILL_RUNNING;
-            }
-            Thread.sleep(POLL.toMillis());
-            HttpResponse<String> current = send(HttpRequest.newBuilder(URI.create(api + "/v1/render-jobs/" + jobId))
-                    .header("Authorization", "Bearer " + token).GET().build());
-            if (current.statusCode() != 200) {
-                return refused(current);
-            }
-            job = json.readTree(current.body()).path("job");
-        }
-        String status = job.path("status").asText();
-        if (!status.equals("succeeded")) {
-            err.println("pressroom: " + jobId + " " + status
-                    + (job.hasNonNull("errorCode") ? ": " + job.path("errorCode").asText() + " ("
-                            + job.path("errorMessage").asText() + ")" : ""));
-            return JOB_FAILED;
-        }
-        HttpResponse<byte[]> pdf = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/render-jobs/" + jobId
-                + "/output")).header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(2)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (pdf.statusCode() != 200) {
-            return refused(new String(pdf.body(), StandardCharsets.UTF_8), pdf.statusCode());
-        }
-        Path target = Path.of(options.getOrDefault("out", fileName(pdf)));
-        Files.write(target, pdf.body());
-        out.println(jobId + " succeeded: " + pdf.body().length + " bytes written to " + target);
+    @Override
+    public Integer call() {
+        properties.forEach(System::setProperty);
+        service.run();
         return OK;
     }
 
-    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private int refused(HttpResponse<String> response) {
-        return refused(response.body(), response.statusCode());
-    }
-
-    private int refused(String body, int status) {
-        err.println("pressroom: the API answered " + status + ": " + body);
-        return ERROR;
-    }
-
-    /** The file name of {@code Content-Disposition}, without any directory a server could slip in. */
-    private static String fileName(HttpResponse<?> response) {
-        String disposition = response.headers().firstValue("Content-Disposition").orElse("");
-        int start = disposition.indexOf("filename=\"");
-        String name = start < 0 ? "output.pdf"
-                : disposition.substring(start + 10, Math.max(start + 10, disposition.indexOf('"', start + 10)));
-        name = Path.of(name.isBlank() ? "output.pdf" : name).getFileName().toString();
-        return name.startsWith(".") ? "output.pdf" : name;
-    }
-
-    /** {@code --name value} pairs after the command. */
-    private static Map<String, String> options(String... args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 1; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new UsageException("expected --option value, got '" + args[i] + "'");
+    private IDefaultValueProvider environment() {
+        return argument -> {
+            if (!(argument instanceof OptionSpec option)) {
+                return null;
             }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
+            return switch (option.longestName()) {
+                case "--api" -> env.get("PRESSROOM_API");
+                case "--token" -> env.get("PRESSROOM_TOKEN");
+                // the service's own port: health probes the process beside it
+                case "--url" -> "http://127.0.0.1:"
+                        + env.getOrDefault("QUARKUS_HTTP_PORT", env.getOrDefault("PRESSROOM_HTTP_PORT", "8080"));
+                default -> null;
+            };
+        };
     }
 
-    private static void known(Map<String, String> options, String... names) {
-        Set<String> allowed = Set.of(names);
-        for (String name : options.keySet()) {
-            if (!allowed.contains(name)) {
-                throw new UsageException("unknown option --" + name);
+    /** The error, the command's synopsis and where its help is: the full help would bury the error. */
+    private static int usage(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("pressroom: " + e.getMessage().replaceFirst("^Error: ", ""));
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.print(command.getHelp().fullSynopsis());
+        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+        return USAGE;
+    }
+
+    private static int failed(Exception e, CommandLine command) {
+        PrintWriter err = command.getErr();
+        if (e instanceof Failure failure) {
+            err.println("pressroom: " + failure.getMessage());
+            return failure.status;
+        }
+        if (e instanceof FileSystemException file) {
+            String reason = e instanceof NoSuchFileException ? "no such file"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                            : Objects.requireNonNullElse(file.getReason(), e.getClass().getSimpleName());
+            err.println("pressroom: " + file.getFile() + ": " + reason);
+            return USAGE;
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        err.println("pressroom: " + e);
+        return FAILED;
+    }
+
+    /** An outcome other than success, with its exit status; the message goes to stderr. */
+    static final class Failure extends RuntimeException {
+        final int status;
+
+        Failure(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    @Command(name = "serve", description = "Start the service (also what no command does).")
+    static final class Serve implements Callable<Integer> {
+        @ParentCommand
+        Cli root;
+
+        @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "", description = "A configuration property for the service, as java -D would set it.")
+        Map<String, String> properties = new LinkedHashMap<>();
+
+        @Override
+        public Integer call() {
+            root.properties.putAll(properties);
+            return root.call();
+        }
+    }
+
+    /** The build's version, from a resource the build fills in (no manifest in a native image). */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties build = new Properties();
+            try (InputStream in = Cli.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    build.load(in);
+                }
             }
-        }
-    }
-
-    private static String required(Map<String, String> env, String name) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            throw new UsageException(name + " is not set (the local run prints it: deploy/local/run.sh)");
-        }
-        return value;
-    }
-
-    private static long seconds(String value) {
-        try {
-            long seconds = Long.parseLong(value);
-            if (seconds < 1) {
-                throw new NumberFormatException();
-            }
-            return seconds;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--timeout must be a whole number of seconds, got '" + value + "'");
-        }
-    }
-
-    private static String strip(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    private static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
+            return new String[] { "pressroom " + build.getProperty("version", "(version unknown)") };
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.pressroom.cli;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * The one binary: with a command ({@code pressroom health}, {@code pressroom render …}) it is a command-line client
- * that exits when done, without starting the service; without one it starts Pressroom in its configured role.
+ * The one binary: without a command, or with {@code serve}, it starts Pressroom in its configured role; with one it
+ * is the command-line client ({@link Cli}) and exits when done, without starting the service.
  */
 @QuarkusMain
 public final class PressroomMain {
@@ -14,9 +16,14 @@ public final class PressroomMain {
     }
 
     public static void main(String... args) {
-        if (Cli.isCommand(args)) {
-            System.exit(new Cli(System.getenv(), System.out, System.err).run(args));
+        AtomicBoolean served = new AtomicBoolean();
+        int status = new Cli(System.getenv(), System.out, System.err, () -> {
+            served.set(true);
+            Quarkus.run();
+        }).run(args);
+        // never System.exit after the service ran: it returns from a shutdown, where exit would block forever
+        if (!served.get()) {
+            System.exit(status);
         }
-        Quarkus.run(args);
     }
 }
