@@ -5,13 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 
+import org.apache.commons.compress.archivers.zip.Zip64Mode;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -113,6 +121,14 @@ class ZipBundleReaderTest {
     }
 
     @Test
+    void aLinkIsRefusedWhateverSystemTheZipSaysMadeIt() {
+        // Info-ZIP's unzip makes a link of Unix link bits in an entry marked MS-DOS too (PKZip for Unix writes those)
+        byte[] link = Zips.withUnixMode(zip().file("index.html", HTML).file("css/site.css", "/etc/passwd").bytes(),
+                "css/site.css", Zips.S_IFLNK | 0777);
+        refused(() -> read(Zips.withMadeBy(link, "css/site.css", 0)), 400, "zip entry 'css/site.css'", "symbolic link");
+    }
+
+    @Test
     void duplicateEncryptedAndUnsupportedEntriesAreRefused() {
         byte[] two = zip().file("index.html", HTML).file("a.css", "a").file("b.css", "b").bytes();
         refused(() -> read(Zips.renamed(two, "b.css", "a.css")), 400, "zip entry 'a.css'", "twice");
@@ -130,6 +146,54 @@ class ZipBundleReaderTest {
         byte[] broken = good.clone();
         broken[40] ^= 0x55; // inside the deflated data of index.html
         refused(() -> read(broken), 400, "zip entry 'index.html'", "corrupt");
+    }
+
+    @Test
+    void zip64AndSplitArchivesAreRefused(@TempDir Path dir) throws IOException {
+        ByteArrayOutputStream zip64 = new ByteArrayOutputStream();
+        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(zip64)) {
+            out.setUseZip64(Zip64Mode.Always);
+            out.putArchiveEntry(new ZipArchiveEntry("index.html"));
+            out.write(HTML.getBytes(StandardCharsets.UTF_8));
+            out.closeArchiveEntry();
+        }
+        refused(() -> read(zip64.toByteArray()), 400, "zip64 archives are not supported");
+
+        // a split archive's last part holds the central directory: it is what an upload of the .zip would send
+        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(dir.resolve("bundle.zip"), 64 * 1024)) {
+            out.putArchiveEntry(new ZipArchiveEntry("img/noise.bin"));
+            out.write(random(100_000));
+            out.closeArchiveEntry();
+        }
+        refused(() -> read(Files.readAllBytes(dir.resolve("bundle.zip"))), 400, "split (multi-part) zip archives");
+    }
+
+    @Test
+    void theEndRecordTheDirectoryAndTheLocalHeadersMustAgree() {
+        byte[] good = zip().file("index.html", HTML).file("a.css", "a").file("b.css", "b").bytes();
+        // Commons Compress would read all three entries, or skip the bytes before the directory, or read the local
+        // header's data under the central directory's name
+        refused(() -> read(Zips.withDeclaredCount(good, 2)), 400, "not a well-formed zip archive");
+        byte[] prefixed = new byte[100 + good.length];
+        System.arraycopy(good, 0, prefixed, 100, good.length);
+        refused(() -> read(prefixed), 400, "not a well-formed zip archive");
+        refused(() -> read(Zips.withLocalName(good, "b.css", "c.css")), 400, "zip entry 'b.css'", "corrupt");
+    }
+
+    @Test
+    void everyDamagedByteIsAnsweredWithAProblem() {
+        byte[] good = zip().file("index.html", HTML).stored("a.css", "p {}".getBytes(StandardCharsets.UTF_8)).bytes();
+        for (int at = 0; at < good.length; at++) {
+            for (int bits : new int[] { 0x01, 0x80, 0xFF }) {
+                byte[] damaged = good.clone();
+                damaged[at] ^= bits;
+                try {
+                    read(damaged);
+                } catch (ApiProblem problem) {
+                    assertThat(problem.status()).as("byte %d ^ %x: %s", at, bits, problem.detail()).isIn(400, 413);
+                }
+            }
+        }
     }
 
     @Test

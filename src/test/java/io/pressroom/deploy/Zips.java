@@ -12,7 +12,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Builds zips with {@code java.util.zip}, and patches their headers for what {@link ZipOutputStream} will not write:
- * symbolic links (Unix mode in the external attributes), encryption flags, duplicate names, lying sizes.
+ * symbolic links (Unix mode in the external attributes), encryption flags, duplicate names, lying sizes and counts,
+ * headers that disagree.
  */
 final class Zips {
 
@@ -103,6 +104,13 @@ final class Zips {
         return patched;
     }
 
+    /** Sets the system an entry says made it (the high byte of "version made by": 0 MS-DOS, 3 Unix). */
+    static byte[] withMadeBy(byte[] zip, String name, int platform) {
+        byte[] patched = zip.clone();
+        patched[central(patched, name) + 5] = (byte) platform;
+        return patched;
+    }
+
     /** ORs general-purpose flag bits into both headers of an entry (bit 0: encrypted). */
     static byte[] withFlag(byte[] zip, String name, int flag) {
         byte[] patched = zip.clone();
@@ -138,6 +146,26 @@ final class Zips {
         return patched;
     }
 
+    /** Renames an entry in its local header only, leaving the central directory as it was. */
+    static byte[] withLocalName(byte[] zip, String name, String local) {
+        byte[] now = local.getBytes(StandardCharsets.UTF_8);
+        if (now.length != name.getBytes(StandardCharsets.UTF_8).length) {
+            throw new IllegalArgumentException("names must have the same length");
+        }
+        byte[] patched = zip.clone();
+        System.arraycopy(now, 0, patched, getInt(patched, central(patched, name) + 42) + 30, now.length);
+        return patched;
+    }
+
+    /** Declares another entry count in the end-of-central-directory record. */
+    static byte[] withDeclaredCount(byte[] zip, int count) {
+        byte[] patched = zip.clone();
+        int end = end(patched);
+        putShort(patched, end + 8, count);
+        putShort(patched, end + 10, count);
+        return patched;
+    }
+
     /** Declares another uncompressed size for an entry in the central directory. */
     static byte[] withDeclaredSize(byte[] zip, String name, long size) {
         byte[] patched = zip.clone();
@@ -145,12 +173,17 @@ final class Zips {
         return patched;
     }
 
-    private static int central(byte[] zip, String name) {
-        byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
+    private static int end(byte[] zip) {
         int end = zip.length - 22;
         while (getInt(zip, end) != END_SIGNATURE) {
             end--;
         }
+        return end;
+    }
+
+    private static int central(byte[] zip, String name) {
+        byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
+        int end = end(zip);
         int at = getInt(zip, end + 16);
         while (at < end && getInt(zip, at) == CENTRAL_SIGNATURE) {
             int nameLength = getShort(zip, at + 28);

@@ -1,9 +1,12 @@
 package io.pressroom.deploy.service;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -12,8 +15,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
+
+import org.apache.commons.compress.archivers.zip.GeneralPurposeBit;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.archivers.zip.ZipLong;
+import org.apache.commons.compress.archivers.zip.ZipMethod;
+import org.apache.commons.compress.archivers.zip.ZipShort;
+import org.apache.commons.compress.utils.InputStreamStatistics;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 import io.pressroom.bundle.TemplateBundle;
 import io.pressroom.common.ApiProblem;
@@ -21,10 +31,11 @@ import io.pressroom.common.ApiProblem;
 /**
  * Reads a zip bundle ({@code index.html} at its root, assets beside it) into a {@link TemplateBundle}, in memory.
  * <p>
- * The zip is read from its central directory, the listing every unzip tool trusts, and each entry is inflated here
- * with {@link Inflater}, counting the bytes it actually produces: sizes declared in the zip are checked afterwards,
- * never used to decide how much to accept. {@code java.util.zip.ZipInputStream} would read local headers only and
- * does not expose the external attributes that mark symbolic links, hence this small reader.
+ * Commons Compress's {@link ZipFile} reads the central directory, the listing every unzip tool trusts, and inflates each
+ * entry; the bytes its stream actually produces are counted here as they come, so a zip bomb is stopped long before it
+ * is fully inflated. Sizes declared in the zip are checked afterwards, with the CRC, never used to decide how much to
+ * accept. A few checks stay here because ZipFile accepts what a bundle must not be: see {@link #checkDirectory} and
+ * {@link #checkLocalHeader}.
  * <p>
  * Refused with 400, naming the entry: paths that are absolute, contain {@code ..} or backslashes, or use other
  * characters than {@link TemplateBundle} allows; symbolic links and other non-regular files; duplicate names;
@@ -41,20 +52,14 @@ public final class ZipBundleReader {
             long ratioThresholdBytes) {
     }
 
-    private static final int END_SIGNATURE = 0x06054b50;
-    private static final int ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-    private static final int CENTRAL_SIGNATURE = 0x02014b50;
-    private static final int LOCAL_SIGNATURE = 0x04034b50;
+    private static final long END_SIGNATURE = 0x06054b50L;
+    private static final long ZIP64_LOCATOR_SIGNATURE = 0x07064b50L;
     private static final int END_SIZE = 22;
     private static final int ZIP64_LOCATOR_SIZE = 20;
     private static final int CENTRAL_SIZE = 46;
     private static final int LOCAL_SIZE = 30;
     private static final int MAX_COMMENT = 0xFFFF;
-
-    private static final int FLAG_ENCRYPTED = 1;
-    private static final int FLAG_STRONG_ENCRYPTION = 1 << 6;
-    private static final int STORED = 0;
-    private static final int DEFLATED = 8;
+    private static final long ZIP64_MAGIC = 0xFFFFFFFFL;
 
     /** Unix file type bits, kept in the upper half of the external attributes. */
     private static final int S_IFMT = 0170000;
@@ -87,55 +92,56 @@ public final class ZipBundleReader {
     private ZipBundleReader() {
     }
 
-    /** One record of the central directory. */
-    private record Entry(String name, int flags, int method, long crc, long compressedSize, long size,
-            int externalAttributes, long localOffset, byte[] rawName) {
-
-        int unixType() {
-            return (externalAttributes >>> 16) & S_IFMT;
-        }
-
-        boolean isDirectory() {
-            return name.endsWith("/") || unixType() == S_IFDIR;
+    public static TemplateBundle read(byte[] zip, Limits limits) {
+        checkDirectory(zip, limits.maxEntries());
+        // the central directory alone, names as it lists them; each local header is read with its entry, so that a
+        // broken one is reported under the entry's name
+        try (ZipFile archive = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(zip))
+                .setIgnoreLocalFileHeader(true).get()) {
+            return read(archive, zip, limits);
+        } catch (IOException e) {
+            throw malformed();
         }
     }
 
-    public static TemplateBundle read(byte[] zip, Limits limits) {
-        List<Entry> entries = centralDirectory(zip, limits.maxEntries());
+    private static TemplateBundle read(ZipFile archive, byte[] zip, Limits limits) {
         TemplateBundle.Builder builder = new TemplateBundle.Builder(limits.maxBundleBytes(), limits.maxAssets());
         Set<String> names = new HashSet<>();
         List<String> files = new ArrayList<>();
         long total = 0;
-        for (Entry entry : entries) {
-            String shown = shown(entry.name());
-            checkPath(entry.name(), shown);
-            if (!names.add(entry.name())) {
+        for (ZipArchiveEntry entry : Collections.list(archive.getEntries())) {
+            // the name as stored: getName() turns backslashes into slashes in entries made on MS-DOS
+            String name = new String(entry.getRawName(), StandardCharsets.UTF_8);
+            String shown = shown(name);
+            checkPath(name, shown);
+            if (!names.add(name)) {
                 throw ApiProblem.badRequest(shown + ": appears twice in the zip");
             }
-            int type = entry.unixType();
+            int type = unixType(entry);
             if (type == S_IFLNK) {
                 throw ApiProblem.badRequest(shown + ": symbolic links are not allowed in a bundle");
             }
             if (type != 0 && type != S_IFREG && type != S_IFDIR) {
                 throw ApiProblem.badRequest(shown + ": is not a regular file");
             }
-            if (entry.isDirectory() || isFinderMetadata(entry.name())) {
+            if (name.endsWith("/") || type == S_IFDIR || isFinderMetadata(name)) {
                 continue;
             }
-            if (!TemplateBundle.isSafePath(entry.name())) {
+            if (!TemplateBundle.isSafePath(name)) {
                 throw ApiProblem.badRequest(shown + ": " + TemplateBundle.PATH_RULE);
             }
-            if ((entry.flags() & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) != 0) {
-                throw ApiProblem.badRequest(shown + ": is encrypted; upload a zip without a password");
+            if (isEncrypted(entry.getGeneralPurposeBit())) {
+                throw encrypted(shown);
             }
-            if (entry.method() != STORED && entry.method() != DEFLATED) {
-                throw ApiProblem.badRequest(shown + ": uses compression method " + entry.method()
+            if (entry.getMethod() != ZipMethod.STORED.getCode() && entry.getMethod() != ZipMethod.DEFLATED.getCode()) {
+                throw ApiProblem.badRequest(shown + ": uses compression method " + entry.getMethod()
                         + "; only stored and deflate are supported");
             }
-            byte[] content = content(zip, entry, shown, limits, limits.maxBundleBytes() - total);
+            checkLocalHeader(zip, entry, shown);
+            byte[] content = content(archive, entry, shown, limits, limits.maxBundleBytes() - total);
             total += content.length;
-            files.add(entry.name());
-            builder.add(shown, entry.name(), contentType(entry.name()), content);
+            files.add(name);
+            builder.add(shown, name, contentType(name), content);
         }
         if (!files.contains(TemplateBundle.INDEX)) {
             files.stream().filter(name -> name.endsWith("/" + TemplateBundle.INDEX))
@@ -175,29 +181,50 @@ public final class ZipBundleReader {
         }
     }
 
+    /**
+     * The Unix file type in the upper half of the external attributes, whatever system the entry says made it:
+     * {@link ZipArchiveEntry#getUnixMode()} reads it only from entries made on Unix, but Info-ZIP's unzip also makes
+     * symbolic links of entries marked MS-DOS, as PKZip for Unix writes them.
+     */
+    private static int unixType(ZipArchiveEntry entry) {
+        return (int) (entry.getExternalAttributes() >>> 16) & S_IFMT;
+    }
+
     /** What macOS Finder adds to the zips it makes; never part of a template. */
     private static boolean isFinderMetadata(String name) {
         return name.startsWith("__MACOSX/") || name.equals(".DS_Store") || name.endsWith("/.DS_Store");
     }
 
-    // --- central directory ---------------------------------------------------------------------------------------
+    private static boolean isEncrypted(GeneralPurposeBit flags) {
+        return flags.usesEncryption() || flags.usesStrongEncryption();
+    }
 
-    private static List<Entry> centralDirectory(byte[] zip, int maxEntries) {
+    // --- what ZipFile accepts and a bundle must not be -----------------------------------------------------------
+
+    /**
+     * Reads the end-of-central-directory record and walks the directory's record lengths, before {@link ZipFile}
+     * parses anything. ZipFile reads zip64 and split archives and data placed before the directory without a word, and
+     * it parses every directory record it finds whatever count the end record declares (20 MB of minimal records
+     * cost it about 260 MiB of heap): here the count is held to {@code maxEntries} and to what the directory
+     * really holds.
+     */
+    private static void checkDirectory(byte[] zip, int maxEntries) {
         int end = findEnd(zip);
         if (end < 0) {
             throw ApiProblem.badRequest("the request body is not a zip archive");
         }
-        if (u16(zip, end + 4) != 0 || u16(zip, end + 6) != 0) {
+        if (ZipShort.getValue(zip, end + 4) != 0 || ZipShort.getValue(zip, end + 6) != 0) {
             throw ApiProblem.badRequest("split (multi-part) zip archives are not supported");
         }
-        int count = u16(zip, end + 10);
-        long size = u32(zip, end + 12);
-        long offset = u32(zip, end + 16);
-        boolean zip64Locator = end >= ZIP64_LOCATOR_SIZE && i32(zip, end - ZIP64_LOCATOR_SIZE) == ZIP64_LOCATOR_SIGNATURE;
-        if (count == 0xFFFF || size == 0xFFFFFFFFL || offset == 0xFFFFFFFFL || zip64Locator) {
-            throw ApiProblem.badRequest("zip64 archives are not supported; a bundle is far below their sizes");
+        int count = ZipShort.getValue(zip, end + 10);
+        long size = ZipLong.getValue(zip, end + 12);
+        long offset = ZipLong.getValue(zip, end + 16);
+        boolean zip64Locator = end >= ZIP64_LOCATOR_SIZE
+                && ZipLong.getValue(zip, end - ZIP64_LOCATOR_SIZE) == ZIP64_LOCATOR_SIGNATURE;
+        if (count == 0xFFFF || size == ZIP64_MAGIC || offset == ZIP64_MAGIC || zip64Locator) {
+            throw zip64();
         }
-        if (u16(zip, end + 8) != count) {
+        if (ZipShort.getValue(zip, end + 8) != count) {
             throw malformed();
         }
         if (count > maxEntries) {
@@ -206,134 +233,87 @@ public final class ZipBundleReader {
         if (offset + size != end) {
             throw malformed();
         }
-        List<Entry> entries = new ArrayList<>(count);
-        int position = (int) offset;
+        int at = (int) offset;
         for (int i = 0; i < count; i++) {
-            if (position + CENTRAL_SIZE > end || i32(zip, position) != CENTRAL_SIGNATURE) {
+            if (at + CENTRAL_SIZE > end || ZipLong.getValue(zip, at) != ZipLong.CFH_SIG.getValue()) {
                 throw malformed();
             }
-            int nameLength = u16(zip, position + 28);
-            int extraLength = u16(zip, position + 30);
-            int commentLength = u16(zip, position + 32);
-            int next = position + CENTRAL_SIZE + nameLength + extraLength + commentLength;
-            if (next > end) {
-                throw malformed();
+            if (ZipLong.getValue(zip, at + 20) == ZIP64_MAGIC || ZipLong.getValue(zip, at + 24) == ZIP64_MAGIC
+                    || ZipLong.getValue(zip, at + 42) == ZIP64_MAGIC) {
+                throw zip64();
             }
-            byte[] rawName = Arrays.copyOfRange(zip, position + CENTRAL_SIZE, position + CENTRAL_SIZE + nameLength);
-            long compressedSize = u32(zip, position + 20);
-            long uncompressedSize = u32(zip, position + 24);
-            long localOffset = u32(zip, position + 42);
-            if (compressedSize == 0xFFFFFFFFL || uncompressedSize == 0xFFFFFFFFL || localOffset == 0xFFFFFFFFL) {
-                throw ApiProblem.badRequest("zip64 archives are not supported; a bundle is far below their sizes");
-            }
-            entries.add(new Entry(new String(rawName, StandardCharsets.UTF_8), u16(zip, position + 8),
-                    u16(zip, position + 10), u32(zip, position + 16), compressedSize, uncompressedSize,
-                    i32(zip, position + 38), localOffset, rawName));
-            position = next;
+            at += CENTRAL_SIZE + ZipShort.getValue(zip, at + 28) + ZipShort.getValue(zip, at + 30)
+                    + ZipShort.getValue(zip, at + 32);
         }
-        if (position != end) {
+        if (at != end) {
             throw malformed();
         }
-        return entries;
     }
 
-    /** The end-of-central-directory record: the last one whose comment reaches exactly to the end of the data. */
+    /**
+     * The end record {@link ZipFile} reads, the last signature in the final 64 KiB, if its comment reaches exactly to
+     * the end of the data; -1 otherwise.
+     */
     private static int findEnd(byte[] zip) {
         int lowest = Math.max(0, zip.length - END_SIZE - MAX_COMMENT);
         for (int at = zip.length - END_SIZE; at >= lowest; at--) {
-            if (i32(zip, at) == END_SIGNATURE && at + END_SIZE + u16(zip, at + 20) == zip.length) {
-                return at;
+            if (ZipLong.getValue(zip, at) == END_SIGNATURE) {
+                return at + END_SIZE + ZipShort.getValue(zip, at + 20) == zip.length ? at : -1;
             }
         }
         return -1;
     }
 
+    /**
+     * ZipFile reads only the lengths in an entry's local header, to find its data; streaming unzip tools take the
+     * name and the flags from there. They must agree with the central directory: two parsers must not see two zips.
+     */
+    private static void checkLocalHeader(byte[] zip, ZipArchiveEntry entry, String shown) {
+        int at = (int) entry.getLocalHeaderOffset();
+        byte[] name = entry.getRawName();
+        if ((long) at + LOCAL_SIZE + name.length > zip.length
+                || ZipLong.getValue(zip, at) != ZipLong.LFH_SIG.getValue()
+                || ZipShort.getValue(zip, at + 26) != name.length
+                || !Arrays.equals(zip, at + LOCAL_SIZE, at + LOCAL_SIZE + name.length, name, 0, name.length)) {
+            throw corrupt(shown);
+        }
+        if (isEncrypted(GeneralPurposeBit.parse(zip, at + 6))) {
+            throw encrypted(shown);
+        }
+    }
+
     // --- entry data ----------------------------------------------------------------------------------------------
 
-    private static byte[] content(byte[] zip, Entry entry, String shown, Limits limits, long budget) {
-        int start = dataStart(zip, entry, shown);
-        if (start + entry.compressedSize() > zip.length) {
-            throw corrupt(shown);
-        }
-        int compressed = (int) entry.compressedSize();
-        byte[] content;
-        if (entry.method() == STORED) {
-            if (compressed > budget) {
-                throw tooLarge(shown, limits);
-            }
-            content = Arrays.copyOfRange(zip, start, start + compressed);
-        } else {
-            content = inflate(zip, start, compressed, shown, limits, budget);
-        }
-        CRC32 crc = new CRC32();
-        crc.update(content);
-        if (content.length != entry.size() || crc.getValue() != entry.crc()) {
-            throw corrupt(shown);
-        }
-        return content;
-    }
-
-    private static int dataStart(byte[] zip, Entry entry, String shown) {
-        long local = entry.localOffset();
-        if (local + LOCAL_SIZE > zip.length || i32(zip, (int) local) != LOCAL_SIGNATURE) {
-            throw corrupt(shown);
-        }
-        int at = (int) local;
-        int nameLength = u16(zip, at + 26);
-        int extraLength = u16(zip, at + 28);
-        long start = (long) at + LOCAL_SIZE + nameLength + extraLength;
-        if (start > zip.length
-                || !Arrays.equals(zip, at + LOCAL_SIZE, at + LOCAL_SIZE + nameLength, entry.rawName(), 0,
-                        entry.rawName().length)) {
-            // the local header must name the same file as the central directory: two parsers must not see two zips
-            throw corrupt(shown);
-        }
-        if ((u16(zip, at + 6) & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) != 0) {
-            throw ApiProblem.badRequest(shown + ": is encrypted; upload a zip without a password");
-        }
-        return (int) start;
-    }
-
-    /** Inflates one entry, stopping as soon as it passes the bundle's remaining budget or the ratio limit. */
-    private static byte[] inflate(byte[] zip, int start, int length, String shown, Limits limits, long budget) {
-        Inflater inflater = new Inflater(true);
-        try {
-            inflater.setInput(zip, start, length);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(length * 4 + 64, 1 << 20));
+    /** Reads one entry, stopping as soon as it passes the bundle's remaining budget or the ratio limit. */
+    private static byte[] content(ZipFile archive, ZipArchiveEntry entry, String shown, Limits limits, long budget) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = archive.getInputStream(entry)) {
+            // the stored and the deflate streams both count the compressed bytes they have consumed
+            InputStreamStatistics statistics = (InputStreamStatistics) in;
             byte[] buffer = new byte[64 * 1024];
             long produced = 0;
-            boolean padded = false;
-            while (!inflater.finished()) {
-                int n = inflater.inflate(buffer);
-                if (n == 0) {
-                    if (inflater.finished()) {
-                        break;
-                    }
-                    if (!inflater.needsInput() || padded) {
-                        throw corrupt(shown);
-                    }
-                    // raw deflate may want one byte past the data to finish, as java.util.zip.ZipFile gives it
-                    inflater.setInput(new byte[1]);
-                    padded = true;
-                    continue;
-                }
+            for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
                 produced += n;
                 if (produced > budget) {
                     throw tooLarge(shown, limits);
                 }
-                if (produced > limits.ratioThresholdBytes()
-                        && produced > (long) limits.maxCompressionRatio() * Math.max(1, inflater.getBytesRead())) {
+                if (produced > limits.ratioThresholdBytes() && produced > (long) limits.maxCompressionRatio()
+                        * Math.max(1, statistics.getCompressedCount())) {
                     throw ApiProblem.tooLarge(shown + ": inflates more than " + limits.maxCompressionRatio()
                             + " times its compressed size (a zip bomb?)");
                 }
                 out.write(buffer, 0, n);
             }
-            return out.toByteArray();
-        } catch (DataFormatException e) {
+        } catch (IOException e) {
             throw corrupt(shown);
-        } finally {
-            inflater.end();
         }
+        byte[] content = out.toByteArray();
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        if (content.length != entry.getSize() || crc.getValue() != entry.getCrc()) {
+            throw corrupt(shown);
+        }
+        return content;
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
@@ -343,8 +323,16 @@ public final class ZipBundleReader {
                 + " bytes once uncompressed");
     }
 
+    private static ApiProblem encrypted(String shown) {
+        return ApiProblem.badRequest(shown + ": is encrypted; upload a zip without a password");
+    }
+
     private static ApiProblem corrupt(String shown) {
         return ApiProblem.badRequest(shown + ": is corrupt (its data does not match the zip's directory)");
+    }
+
+    private static ApiProblem zip64() {
+        return ApiProblem.badRequest("zip64 archives are not supported; a bundle is far below their sizes");
     }
 
     private static ApiProblem malformed() {
@@ -360,17 +348,5 @@ public final class ZipBundleReader {
             shown.append('…');
         }
         return shown.append('\'').toString();
-    }
-
-    private static int u16(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
-    }
-
-    private static int i32(byte[] b, int at) {
-        return u16(b, at) | u16(b, at + 2) << 16;
-    }
-
-    private static long u32(byte[] b, int at) {
-        return i32(b, at) & 0xFFFFFFFFL;
     }
 }
