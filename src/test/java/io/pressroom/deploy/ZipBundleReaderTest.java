@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.pressroom.bundle.BundleFile;
 import io.pressroom.bundle.TemplateBundle;
-import io.pressroom.common.ApiProblem;
+import io.pressroom.common.ProblemMapper;
+import io.pressroom.common.Refusal;
 import io.pressroom.deploy.service.ZipBundleReader;
 import io.pressroom.deploy.service.ZipBundleReader.Limits;
 
@@ -45,9 +46,9 @@ class ZipBundleReaderTest {
     }
 
     private static void refused(ThrowingCallable read, int status, String... detailParts) {
-        assertThatThrownBy(read).isInstanceOfSatisfying(ApiProblem.class, problem -> {
-            assertThat(problem.status()).isEqualTo(status);
-            assertThat(problem.detail()).contains(detailParts);
+        assertThatThrownBy(read).isInstanceOfSatisfying(Refusal.class, refusal -> {
+            assertThat(ProblemMapper.toProblem(refusal).status()).isEqualTo(status);
+            assertThat(refusal.detail()).contains(detailParts);
         });
     }
 
@@ -189,8 +190,9 @@ class ZipBundleReaderTest {
                 damaged[at] ^= bits;
                 try {
                     read(damaged);
-                } catch (ApiProblem problem) {
-                    assertThat(problem.status()).as("byte %d ^ %x: %s", at, bits, problem.detail()).isIn(400, 413);
+                } catch (Refusal problem) {
+                    assertThat(ProblemMapper.toProblem(problem).status()).as("byte %d ^ %x: %s", at, bits,
+                            problem.detail()).isIn(400, 413);
                 }
             }
         }

@@ -26,7 +26,7 @@ import org.apache.commons.compress.utils.InputStreamStatistics;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 import io.pressroom.bundle.TemplateBundle;
-import io.pressroom.common.ApiProblem;
+import io.pressroom.common.Refusal;
 
 /**
  * Reads a zip bundle ({@code index.html} at its root, assets beside it) into a {@link TemplateBundle}, in memory.
@@ -115,26 +115,26 @@ public final class ZipBundleReader {
             String shown = shown(name);
             checkPath(name, shown);
             if (!names.add(name)) {
-                throw ApiProblem.badRequest(shown + ": appears twice in the zip");
+                throw new Refusal.Invalid(shown + ": appears twice in the zip");
             }
             int type = unixType(entry);
             if (type == S_IFLNK) {
-                throw ApiProblem.badRequest(shown + ": symbolic links are not allowed in a bundle");
+                throw new Refusal.Invalid(shown + ": symbolic links are not allowed in a bundle");
             }
             if (type != 0 && type != S_IFREG && type != S_IFDIR) {
-                throw ApiProblem.badRequest(shown + ": is not a regular file");
+                throw new Refusal.Invalid(shown + ": is not a regular file");
             }
             if (name.endsWith("/") || type == S_IFDIR || isFinderMetadata(name)) {
                 continue;
             }
             if (!TemplateBundle.isSafePath(name)) {
-                throw ApiProblem.badRequest(shown + ": " + TemplateBundle.PATH_RULE);
+                throw new Refusal.Invalid(shown + ": " + TemplateBundle.PATH_RULE);
             }
             if (isEncrypted(entry.getGeneralPurposeBit())) {
                 throw encrypted(shown);
             }
             if (entry.getMethod() != ZipMethod.STORED.getCode() && entry.getMethod() != ZipMethod.DEFLATED.getCode()) {
-                throw ApiProblem.badRequest(shown + ": uses compression method " + entry.getMethod()
+                throw new Refusal.Invalid(shown + ": uses compression method " + entry.getMethod()
                         + "; only stored and deflate are supported");
             }
             checkLocalHeader(zip, entry, shown);
@@ -147,7 +147,7 @@ public final class ZipBundleReader {
             files.stream().filter(name -> name.endsWith("/" + TemplateBundle.INDEX))
                     .min(Comparator.comparingInt(String::length))
                     .ifPresent(nested -> {
-                        throw ApiProblem.badRequest("the zip has no " + TemplateBundle.INDEX + " at its root but has '"
+                        throw new Refusal.Invalid("the zip has no " + TemplateBundle.INDEX + " at its root but has '"
                                 + nested + "': zip the contents of the folder, not the folder itself");
                     });
         }
@@ -166,17 +166,17 @@ public final class ZipBundleReader {
 
     private static void checkPath(String name, String shown) {
         if (name.isEmpty()) {
-            throw ApiProblem.badRequest("a zip entry has an empty name");
+            throw new Refusal.Invalid("a zip entry has an empty name");
         }
         if (name.indexOf('\\') >= 0) {
-            throw ApiProblem.badRequest(shown + ": backslashes are not allowed in paths");
+            throw new Refusal.Invalid(shown + ": backslashes are not allowed in paths");
         }
         if (name.startsWith("/") || DRIVE.matcher(name).lookingAt()) {
-            throw ApiProblem.badRequest(shown + ": absolute paths are not allowed");
+            throw new Refusal.Invalid(shown + ": absolute paths are not allowed");
         }
         for (String segment : name.split("/")) {
             if (segment.equals("..")) {
-                throw ApiProblem.badRequest(shown + ": paths may not climb out of the bundle ('..')");
+                throw new Refusal.Invalid(shown + ": paths may not climb out of the bundle ('..')");
             }
         }
     }
@@ -211,10 +211,10 @@ public final class ZipBundleReader {
     private static void checkDirectory(byte[] zip, int maxEntries) {
         int end = findEnd(zip);
         if (end < 0) {
-            throw ApiProblem.badRequest("the request body is not a zip archive");
+            throw new Refusal.Invalid("the request body is not a zip archive");
         }
         if (ZipShort.getValue(zip, end + 4) != 0 || ZipShort.getValue(zip, end + 6) != 0) {
-            throw ApiProblem.badRequest("split (multi-part) zip archives are not supported");
+            throw new Refusal.Invalid("split (multi-part) zip archives are not supported");
         }
         int count = ZipShort.getValue(zip, end + 10);
         long size = ZipLong.getValue(zip, end + 12);
@@ -228,7 +228,7 @@ public final class ZipBundleReader {
             throw malformed();
         }
         if (count > maxEntries) {
-            throw ApiProblem.tooLarge("the zip lists " + count + " entries; at most " + maxEntries + " are accepted");
+            throw new Refusal.TooLarge("the zip lists " + count + " entries; at most " + maxEntries + " are accepted");
         }
         if (offset + size != end) {
             throw malformed();
@@ -299,7 +299,7 @@ public final class ZipBundleReader {
                 }
                 if (produced > limits.ratioThresholdBytes() && produced > (long) limits.maxCompressionRatio()
                         * Math.max(1, statistics.getCompressedCount())) {
-                    throw ApiProblem.tooLarge(shown + ": inflates more than " + limits.maxCompressionRatio()
+                    throw new Refusal.TooLarge(shown + ": inflates more than " + limits.maxCompressionRatio()
                             + " times its compressed size (a zip bomb?)");
                 }
                 out.write(buffer, 0, n);
@@ -318,25 +318,25 @@ public final class ZipBundleReader {
 
     // --- helpers -------------------------------------------------------------------------------------------------
 
-    private static ApiProblem tooLarge(String shown, Limits limits) {
-        return ApiProblem.tooLarge(shown + ": the bundle is larger than " + limits.maxBundleBytes()
+    private static Refusal tooLarge(String shown, Limits limits) {
+        return new Refusal.TooLarge(shown + ": the bundle is larger than " + limits.maxBundleBytes()
                 + " bytes once uncompressed");
     }
 
-    private static ApiProblem encrypted(String shown) {
-        return ApiProblem.badRequest(shown + ": is encrypted; upload a zip without a password");
+    private static Refusal encrypted(String shown) {
+        return new Refusal.Invalid(shown + ": is encrypted; upload a zip without a password");
     }
 
-    private static ApiProblem corrupt(String shown) {
-        return ApiProblem.badRequest(shown + ": is corrupt (its data does not match the zip's directory)");
+    private static Refusal corrupt(String shown) {
+        return new Refusal.Invalid(shown + ": is corrupt (its data does not match the zip's directory)");
     }
 
-    private static ApiProblem zip64() {
-        return ApiProblem.badRequest("zip64 archives are not supported; a bundle is far below their sizes");
+    private static Refusal zip64() {
+        return new Refusal.Invalid("zip64 archives are not supported; a bundle is far below their sizes");
     }
 
-    private static ApiProblem malformed() {
-        return ApiProblem.badRequest("the request body is not a well-formed zip archive (unreadable central directory)");
+    private static Refusal malformed() {
+        return new Refusal.Invalid("the request body is not a well-formed zip archive (unreadable central directory)");
     }
 
     /** The entry's name as shown in errors: control characters replaced, long names cut. */
