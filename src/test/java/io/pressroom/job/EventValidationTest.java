@@ -31,7 +31,10 @@ import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Render events are checked on receipt: one that cannot be applied is dead-lettered and holds nothing up. */
+/**
+ * Messages are checked on receipt: an event that cannot be applied is dead-lettered and holds nothing up; a command
+ * the renderer cannot use is dead-lettered and its job fails, saying why, rather than waiting forever.
+ */
 @QuarkusTest
 class EventValidationTest {
 
@@ -76,14 +79,47 @@ class EventValidationTest {
                 .contains("reason: invalid: a succeeded event needs its output"));
     }
 
+    @Test
+    void aCommandTheRendererCannotUseFailsItsJobInsteadOfLeavingItQueued() throws Exception {
+        TestProject project = Api.newProject();
+        String jobId = "rj_skew" + System.nanoTime();
+        database.preparedQuery("""
+                INSERT INTO render_jobs (id, project_id, status, attempt, dispatched_attempt, inline_html, payload,
+                    file_name, requested_at, deadline_at)
+                VALUES ($1, $2, 'queued', 0, 1, '<p>x</p>', '{}', 'x', now(), now() + interval '1 hour')""")
+                .execute(Tuple.of(jobId, project.id())).await().indefinitely();
+        // what an API of an older version would send: schema 1, no render budget
+        String command = """
+                {"type": "render", "schemaVersion": 1, "jobId": "%s", "projectId": "%s", "attempt": 1,
+                 "inlineHtml": "<p>x</p>", "options": {}, "fileName": "x", "requestedAt": 0}"""
+                .formatted(jobId, project.id());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            producer.send(new ProducerRecord<>(Topics.commands("default"), jobId, command)).get();
+        }
+
+        JsonPath done = awaitTerminal(project, jobId);
+        assertThat(done.getString("job.status")).as(done.prettify()).isEqualTo("failed");
+        assertThat(done.getString("job.errorCode")).isEqualTo("internal_error");
+        assertThat(done.getString("job.errorMessage")).contains("render command", "schemaVersion 1");
+        assertThat(deadLettered(Topics.COMMANDS_DLQ, jobId)).singleElement()
+                .satisfies(value -> assertThat(value).contains("reason: invalid"));
+    }
+
     private List<String> deadLettered(String jobId) {
+        return deadLettered(Topics.EVENTS_DLQ, jobId);
+    }
+
+    private List<String> deadLettered(String topic, String jobId) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
                 new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.EVENTS_DLQ));
+            consumer.subscribe(List.of(topic));
             List<String> found = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(500)).forEach(record -> {

@@ -170,8 +170,13 @@ public class RenderWorker {
         }
         List<String> problems = command.problems();
         if (!problems.isEmpty()) {
-            deadLetters.send(Topics.COMMANDS_DLQ, command.jobId(), message, "invalid: " + String.join("; ",
-                    problems)).await().indefinitely();
+            String reason = "invalid: " + String.join("; ", problems);
+            deadLetters.send(Topics.COMMANDS_DLQ, command.jobId(), message, reason).await().indefinitely();
+            if (command.jobId() != null && command.projectId() != null && command.attempt() >= 1) {
+                // the job would wait for a render that never comes (version skew, a bug): it fails, and says why
+                events.publish(RenderEvent.failed(command, System.currentTimeMillis(), ErrorCode.INTERNAL_ERROR,
+                        "the renderer could not use the job's render command (" + reason + ")", false));
+            }
             return null;
         }
         return command;
