@@ -233,6 +233,14 @@ public interface PressroomConfig {
         @WithDefault("2")
         int concurrency();
 
+        /**
+         * On shutdown (SIGTERM), how long a renderer waits for the commands in flight to finish, upload and report
+         * before it closes Chromium; it takes no new command meanwhile. Keep Kubernetes'
+         * {@code terminationGracePeriodSeconds} above it.
+         */
+        @WithDefault("130s")
+        Duration drainTimeout();
+
         /** The browser is replaced after this many renders, which bounds what a long-lived Chromium accumulates. */
         @WithDefault("200")
         int restartAfterRenders();

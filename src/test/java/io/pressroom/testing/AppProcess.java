@@ -135,6 +135,11 @@ public final class AppProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Waits for the process to end by itself; its exit status. */
+    public int awaitExit(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        return process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS).exitValue();
+    }
+
     @Override
     public void close() {
         List<ProcessHandle> children = process.descendants().toList();

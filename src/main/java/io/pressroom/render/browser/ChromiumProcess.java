@@ -1,6 +1,7 @@
 package io.pressroom.render.browser;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,16 +15,19 @@ import org.jboss.logging.Logger;
 
 import com.ruiyun.jvppeteer.api.core.Browser;
 import com.ruiyun.jvppeteer.api.core.CDPSession;
+import com.ruiyun.jvppeteer.cdp.core.BrowserRunner;
 import com.ruiyun.jvppeteer.cdp.core.Puppeteer;
 import com.ruiyun.jvppeteer.cdp.entities.LaunchOptions;
 
 import io.pressroom.config.PressroomConfig;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * One Chromium process started by jvppeteer ({@code launch()}, never {@code connect()}: a connected browser that
  * dies goes unnoticed), with its own profile directory under {@code java.io.tmpdir}. Stopping it ends the whole
  * process tree (renderers, zygotes, utilities) and removes the profile.
  */
+@RegisterForReflection(targets = BrowserRunner.class, fields = true)
 final class ChromiumProcess {
 
     private static final Logger LOG = Logger.getLogger(ChromiumProcess.class);
@@ -61,6 +65,28 @@ final class ChromiumProcess {
         this.session = session;
         this.process = browser.process().toHandle();
         this.profile = profile;
+    }
+
+    static {
+        keepJvppeteerFromClosingBrowsersAtExit();
+    }
+
+    /**
+     * jvppeteer registers a JVM shutdown hook that closes every browser it launched the moment shutdown begins.
+     * Shutdown hooks run concurrently, so that hook would kill the renders a graceful drain
+     * ({@code RenderWorker.drain}) is waiting for. Its guard flag, set before the first launch, keeps it from being
+     * registered; the pool closes the browser itself once the drain is over ({@link BrowserPool} {@code close()}).
+     * jvppeteer offers no option for this, hence the reflection.
+     */
+    private static void keepJvppeteerFromClosingBrowsersAtExit() {
+        try {
+            Field registered = BrowserRunner.class.getDeclaredField("isRegisterShutdownHook");
+            registered.setAccessible(true);
+            registered.setBoolean(null, true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warnf("Could not keep jvppeteer from closing Chromium at exit (%s): renders in flight at shutdown "
+                    + "will fail and be retried", e);
+        }
     }
 
     static ChromiumProcess launch(PressroomConfig.Chromium config) throws IOException {

@@ -3,8 +3,12 @@ package io.pressroom.render.worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -17,6 +21,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pressroom.common.DeadLetters;
+import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.ErrorCode;
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderControl;
@@ -24,6 +29,7 @@ import io.pressroom.contract.RenderEvent;
 import io.pressroom.contract.Topics;
 import io.pressroom.render.browser.BrowserPool;
 import io.pressroom.render.browser.RenderFailure;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -50,6 +56,9 @@ public class RenderWorker {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final DeadLetters deadLetters;
+    private final Duration drainTimeout;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
     /** Recently cancelled jobs, so that a command still queued for one is skipped rather than rendered. */
     private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
@@ -58,8 +67,9 @@ public class RenderWorker {
             .expireAfterWrite(Duration.ofHours(1)).build();
 
     public RenderWorker(RenderExecutor executor, EventPublisher events, BrowserPool browsers, ObjectMapper json,
-            MeterRegistry metrics, DeadLetters deadLetters) {
+            MeterRegistry metrics, DeadLetters deadLetters, PressroomConfig config) {
         this.deadLetters = deadLetters;
+        this.drainTimeout = config.chromium().drainTimeout();
         this.executor = executor;
         this.browsers = browsers;
         this.events = events;
@@ -70,10 +80,56 @@ public class RenderWorker {
     @Incoming("render-commands-in")
     @Blocking(value = "render-pool", ordered = false)
     public void onCommand(String message) {
+        if (draining) {
+            awaitExit(); // never taken: not acknowledged, so after the restart it is delivered again
+        }
         RenderCommand command = parse(message);
         if (command == null) {
             return;
         }
+        inFlight.incrementAndGet();
+        try {
+            render(command);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * Graceful drain, at the start of shutdown (before Chromium and the Kafka clients close): no new command is
+     * started, and the commands in flight get up to {@code pressroom.chromium.drain-timeout} to finish, upload and
+     * publish their outcome, so a rolling update or a scale-down costs no render attempt.
+     */
+    void drain(@Observes @Priority(1) ShutdownEvent event) {
+        draining = true;
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        if (inFlight.get() > 0) {
+            LOG.infof("Draining: waiting up to %d s for %d render(s) in flight", drainTimeout.toSeconds(),
+                    inFlight.get());
+        }
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOG.warnf("Drain time is up with %d render(s) in flight; they will be re-driven", inFlight.get());
+        }
+    }
+
+    private static void awaitExit() {
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("shutting down: the command was not started");
+        }
+    }
+
+    private void render(RenderCommand command) {
         long received = System.currentTimeMillis();
         if (cancelled.getIfPresent(command.jobId()) != null) {
             // cancelled before its turn came: no render at all

@@ -77,6 +77,11 @@ final class TestChromium {
         }
 
         @Override
+        public Duration drainTimeout() {
+            return Duration.ofSeconds(30);
+        }
+
+        @Override
         public Duration maxRenderTimeout() {
             return Duration.ofSeconds(120);
         }
