@@ -51,52 +51,52 @@ public class OpenApiProblems implements OASFilter {
      * generic one.
      */
     static final Map<String, List<ApiProblem>> PARTICULAR = Map.ofEntries(
-            entry("ProjectResource_create", List.of(ApiProblem.badRequest("name: must not be blank"))),
-            entry("ProjectResource_createKey", List.of(ApiProblem.badRequest("name: size must be between 0 and 200"))),
-            entry("ProjectResource_revokeKey", List.of(ApiProblem.notFound("key key_01m84qd1tnx6y709mfsxsmtzqq"))),
-            entry("DeployResource_create", List.of(
+            entry("createProject", List.of(ApiProblem.badRequest("name: must not be blank"))),
+            entry("createApiKey", List.of(ApiProblem.badRequest("name: size must be between 0 and 200"))),
+            entry("deleteApiKey", List.of(ApiProblem.notFound("key key_01m84qd1tnx6y709mfsxsmtzqq"))),
+            entry("createDeploy", List.of(
                     ApiProblem.badRequest("slug: must be lower-case letters, digits and '-' (at most 63)"),
                     ApiProblem.conflict("slug_taken", "slug 'invoice' is already used by another deploy of this project"))),
-            entry("DeployResource_list", List.of(ApiProblem.badRequest("limit: must be between 1 and 100"))),
-            entry("DeployResource_publish", List.of(
+            entry("listDeploys", List.of(ApiProblem.badRequest("limit: must be between 1 and 100"))),
+            entry("createDeployVersion", List.of(
                     ApiProblem.badRequest("assets[0].base64: is not valid base64"),
                     new ApiProblem(400, "template_error", "Template does not compile",
                             "index.html: line 1, column 9: found: 'EOF', expected: '{{/'"),
                     ApiProblem.tooLarge("the bundle is larger than 10485760 bytes"), STORAGE)),
-            entry("DeployResource_moveLatest", List.of(ApiProblem.badRequest("versionId: must not be blank"),
+            entry("setDeployLatest", List.of(ApiProblem.badRequest("versionId: must not be blank"),
                     ApiProblem.notFound("deploy dpl_01m84qd2af2gfm2zn5zrf03dxc"),
                     ApiProblem.notFound("version dv_01m84qd2rn19krp5efh5x1vtm0 of this deploy"))),
-            entry("DeployResource_versions", List.of(ApiProblem.badRequest("cursor: is not a cursor returned by this API"))),
-            entry("DeployResource_version", List.of(ApiProblem.notFound("deploy dpl_01m84qd2af2gfm2zn5zrf03dxc"),
+            entry("listDeployVersions", List.of(ApiProblem.badRequest("cursor: is not a cursor returned by this API"))),
+            entry("getDeployVersion", List.of(ApiProblem.notFound("deploy dpl_01m84qd2af2gfm2zn5zrf03dxc"),
                     ApiProblem.notFound("version dv_01m84qd2rn19krp5efh5x1vtm0"))),
-            entry("RenderJobResource_create", List.of(
+            entry("createRenderJob", List.of(
                     ApiProblem.badRequest("deployId: give either deployId or html (an inline template), not both"),
                     new ApiProblem(400, "template_error", "Template does not compile",
                             "html: line 1, column 9: found: 'EOF', expected: '{{/'"),
                     ApiProblem.notFound("deploy dpl_01m84qd2af2gfm2zn5zrf03dxc"),
                     ApiProblem.conflict("idempotency_key_reused", "Idempotency-Key was already used with different parameters"),
                     ApiProblem.tooLarge("payload: is larger than 5242880 bytes"), STORAGE)),
-            entry("RenderJobResource_list", List.of(ApiProblem.badRequest("status: must be one of queued, rendering, "
+            entry("listRenderJobs", List.of(ApiProblem.badRequest("status: must be one of queued, rendering, "
                     + "retry_scheduled, succeeded, failed, cancelled"))),
-            entry("RenderJobResource_acknowledge", List.of(ApiProblem.badRequest("acknowledged: must not be null"))),
-            entry("RenderJobResource_cancel", List.of(ApiProblem.conflict("job_not_cancellable",
+            entry("acknowledgeRenderJob", List.of(ApiProblem.badRequest("acknowledged: must not be null"))),
+            entry("cancelRenderJob", List.of(ApiProblem.conflict("job_not_cancellable",
                     "the job is succeeded and can no longer be cancelled"))),
-            entry("RenderJobResource_events",
+            entry("getRenderJobEvents",
                     List.of(ApiProblem.badRequest("Last-Event-ID: must be an event id from this stream"))),
-            entry("RenderJobResource_report", List.of(
+            entry("getRenderJobReport", List.of(
                     new ApiProblem(404, "report_not_found", "Not found", "the job has no render report"),
                     notReady("its report is not available yet"), STORAGE)),
-            entry("RenderJobResource_download", linkProblems()),
-            entry("RenderJobResource_preview", linkProblems()),
-            entry("RenderJobResource_output", List.of(outputGone(), notReady("its output is not available yet"), STORAGE)),
-            entry("RenderJobResource_page", List.of(
+            entry("createOutputDownload", linkProblems()),
+            entry("createOutputPreview", linkProblems()),
+            entry("getRenderJobOutput", List.of(outputGone(), notReady("its output is not available yet"), STORAGE)),
+            entry("getRenderJobOutputPage", List.of(
                     new ApiProblem(404, "preview_not_found", "Not found",
                             "no preview of page 2: the job has previews of pages 1 to 1"),
                     notReady("its output is not available yet"), STORAGE)),
-            entry("RenderJobResource_deleteOutput", List.of(outputGone(), notReady("its output is not available yet"))),
-            entry("WebhookResource_create", List.of(ApiProblem.badRequest("url: must be an absolute http(s) URL"),
+            entry("deleteRenderJobOutput", List.of(outputGone(), notReady("its output is not available yet"))),
+            entry("createWebhookEndpoint", List.of(ApiProblem.badRequest("url: must be an absolute http(s) URL"),
                     ApiProblem.badRequest("events[0]: must be one of job.succeeded, job.failed, job.cancelled"))),
-            entry("DownloadResource_download", List.of(
+            entry("downloadOutput", List.of(
                     new ApiProblem(403, "link_invalid", "Forbidden", "this link is not valid"),
                     new ApiProblem(404, "output_gone", "Not found", "this output was deleted or expired"),
                     new ApiProblem(410, "link_expired", "Gone", "this link has expired"), STORAGE)));

@@ -8,7 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,10 +21,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The served OpenAPI document is complete: every operation has a summary and typed, described parameters, every request
- * body and success response an example (binary ones aside), every error response a problem+json example. A new
- * endpoint without examples in {@code META-INF/openapi.yaml} fails here, as does an example for a path or status
- * the code does not have (it would make an operation without an operationId or a response without a description).
+ * The served OpenAPI document is complete: every operation has an explicit, client-friendly id, a summary and typed,
+ * described parameters, every request body and success response an example (binary ones aside), every error response
+ * a problem+json example. A new endpoint without examples in {@code META-INF/openapi.yaml} fails here, as does an
+ * example for a path or status the code does not have (it would make an operation without an operationId or a
+ * response without a description).
  */
 @QuarkusTest
 class OpenApiDocumentTest {
@@ -76,6 +80,31 @@ class OpenApiDocumentTest {
         assertThat(missing).isEmpty();
     }
 
+    /**
+     * Generated clients name their methods after the ids. No strategy is configured, so an id in the document is one
+     * written in {@code @Operation(operationId = …)}, and an operation without one has none.
+     */
+    @Test
+    void everyOperationHasAnExplicitCamelCaseIdOfItsOwn() {
+        Config config = ConfigProvider.getConfig();
+        assertThat(config.getOptionalValue("quarkus.smallrye-openapi.operation-id-strategy", String.class)).isEmpty();
+        assertThat(config.getOptionalValue("mp.openapi.extensions.smallrye.operationIdStrategy", String.class)).isEmpty();
+        Map<String, List<String>> operationsById = new TreeMap<>();
+        List<String> wrong = new ArrayList<>();
+        operations().forEach((name, operation) -> {
+            String id = operation.path("operationId").asText();
+            if (!id.matches("^[a-z][A-Za-z]+$")) {
+                wrong.add(name + ": '" + id + "'");
+            }
+            operationsById.computeIfAbsent(id, key -> new ArrayList<>()).add(name);
+        });
+        assertThat(wrong).as("operations without a camelCase operationId").isEmpty();
+        assertThat(operationsById).as("operationIds used more than once")
+                .allSatisfy((id, operations) -> assertThat(operations).hasSize(1));
+        assertThat(operationsById).containsKeys("createRenderJob", "getRenderJob", "listRenderJobs", "cancelRenderJob",
+                "getRenderJobEvents", "createDeployVersion", "setDeployLatest", "createApiKey", "deleteApiKey");
+    }
+
     @Test
     void theTimelineIsDocumentedAsJsonAndAsAnEventStream() {
         JsonNode ok = document.at("/paths/~1v1~1render-jobs~1{jobId}~1events/get/responses/200/content");
@@ -102,7 +131,7 @@ class OpenApiDocumentTest {
 
     /** "GET /v1/render-jobs" → its operation. */
     private Map<String, JsonNode> operations() {
-        Map<String, JsonNode> operations = new java.util.TreeMap<>();
+        Map<String, JsonNode> operations = new TreeMap<>();
         document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(
                 method -> operations.put(method.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(),
                         method.getValue())));

@@ -92,7 +92,7 @@ public class DeployResource {
     }
 
     @POST
-    @Operation(summary = "Create a deploy (a named template)")
+    @Operation(operationId = "createDeploy", summary = "Create a deploy (a named template)")
     @APIResponse(responseCode = "201", description = "Created", headers = @Header(name = "Location", description = "The deploy's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = DeployView.class)))
     public Uni<Response> create(@Valid @NotNull CreateDeploy request) {
         return deploys.create(caller.projectId(), request.name().strip(), request.slug())
@@ -101,7 +101,7 @@ public class DeployResource {
     }
 
     @GET
-    @Operation(summary = "List deploys, newest first")
+    @Operation(operationId = "listDeploys", summary = "List deploys, newest first")
     public Uni<Page<DeployView>> list(
             @Parameter(description = "Page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20")) @QueryParam("limit") Integer limit,
             @Parameter(description = "The nextCursor of the previous page; absent for the first page") @QueryParam("cursor") String cursor) {
@@ -112,14 +112,14 @@ public class DeployResource {
 
     @GET
     @Path("/{deployId}")
-    @Operation(summary = "Get a deploy by id or slug")
+    @Operation(operationId = "getDeploy", summary = "Get a deploy by id or slug")
     public Uni<DeployView> get(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId) {
         return deploys.find(caller.projectId(), deployId).map(DeployView::of);
     }
 
     @POST
     @Path("/{deployId}/versions")
-    @Operation(summary = PUBLISH, description = PUBLISH_DETAILS)
+    @Operation(operationId = "createDeployVersion", summary = PUBLISH, description = PUBLISH_DETAILS)
     @APIResponse(responseCode = "201", description = "Published", headers = @Header(name = "Location", description = "The version's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = VersionView.class)))
     public Uni<Response> publish(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
             @Valid @NotNull PublishVersion request) {
@@ -146,7 +146,7 @@ public class DeployResource {
 
     @PUT
     @Path("/{deployId}/latest")
-    @Operation(summary = "Move latest to one of the deploy's versions (rollback)", description = "Jobs created afterwards with deployVersionId 'latest' use that version.")
+    @Operation(operationId = "setDeployLatest", summary = "Move latest to one of the deploy's versions (rollback)", description = "Jobs created afterwards with deployVersionId 'latest' use that version.")
     public Uni<DeployView> moveLatest(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
             @Valid @NotNull MoveLatest request) {
         return deploys.moveLatest(caller.projectId(), deployId, request.versionId()).map(DeployView::of);
@@ -154,7 +154,7 @@ public class DeployResource {
 
     @GET
     @Path("/{deployId}/versions")
-    @Operation(summary = "List a deploy's versions, newest first")
+    @Operation(operationId = "listDeployVersions", summary = "List a deploy's versions, newest first")
     public Uni<Page<VersionView>> versions(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
             @Parameter(description = "Page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20")) @QueryParam("limit") Integer limit,
             @Parameter(description = "The nextCursor of the previous page; absent for the first page") @QueryParam("cursor") String cursor) {
@@ -166,7 +166,7 @@ public class DeployResource {
 
     @GET
     @Path("/{deployId}/versions/{versionId}")
-    @Operation(summary = "Get a version by id, or the one 'latest' points at")
+    @Operation(operationId = "getDeployVersion", summary = "Get a version by id, or the one 'latest' points at")
     public Uni<VersionView> version(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
             @Parameter(description = "A version id (dv_…) or latest") @PathParam("versionId") String versionId) {
         return deploys.version(caller.projectId(), deployId, versionId).map(VersionView::of);

@@ -39,7 +39,7 @@ public class DownloadResource {
     @GET
     @Path("/{token}")
     @SecurityRequirementsSet
-    @Operation(summary = "Download or preview a PDF through a signed link", description = "The url of "
+    @Operation(operationId = "downloadOutput", summary = "Download or preview a PDF through a signed link", description = "The url of "
             + "output-download or output-preview; no API key. Not cached by shared caches.")
     @APIResponse(responseCode = "200", description = "The PDF", headers = @Header(name = "Content-Disposition", description = "attachment (output-download) or inline (output-preview), with the file name", schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     public Uni<Response> download(

@@ -100,7 +100,7 @@ public class RenderJobResource {
     }
 
     @POST
-    @Operation(summary = "Create a render job", description = "Answers 202 at once; the job is rendered "
+    @Operation(operationId = "createRenderJob", summary = "Create a render job", description = "Answers 202 at once; the job is rendered "
             + "asynchronously. With Idempotency-Key, a repeated request within 24 h returns the original answer. "
             + "With sync=true (or wait=SECONDS) the request waits up to 15 s (pressroom.jobs.sync-wait-max) for the "
             + "job to end: 200 with the job, even a failed one, or 202 when it still runs.")
@@ -141,13 +141,13 @@ public class RenderJobResource {
 
     @GET
     @Path("/{jobId}")
-    @Operation(summary = "Get a render job with its output")
+    @Operation(operationId = "getRenderJob", summary = "Get a render job with its output")
     public Uni<JobDetail> get(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId) {
         return jobs.find(caller.projectId(), jobId);
     }
 
     @GET
-    @Operation(summary = "List render jobs, newest first", description = "Filters combine with AND; createdAfter and "
+    @Operation(operationId = "listRenderJobs", summary = "List render jobs, newest first", description = "Filters combine with AND; createdAfter and "
             + "createdBefore are epoch milliseconds. Pass nextCursor back as cursor for the next page.")
     public Uni<Page<JobView>> list(
             @Parameter(description = "Only jobs in this status", schema = @Schema(type = SchemaType.STRING, enumeration = {
@@ -175,7 +175,7 @@ public class RenderJobResource {
 
     @PATCH
     @Path("/{jobId}")
-    @Operation(summary = "Mark a job acknowledged (or not)")
+    @Operation(operationId = "acknowledgeRenderJob", summary = "Mark a job acknowledged (or not)")
     public Uni<JobDetail> acknowledge(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId,
             @Valid @NotNull Acknowledge request) {
         return jobs.acknowledge(caller.projectId(), jobId, request.acknowledged());
@@ -183,7 +183,7 @@ public class RenderJobResource {
 
     @DELETE
     @Path("/{jobId}")
-    @Operation(summary = "Cancel a job", description = "204 for queued, retry_scheduled and rendering jobs; 409 once "
+    @Operation(operationId = "cancelRenderJob", summary = "Cancel a job", description = "204 for queued, retry_scheduled and rendering jobs; 409 once "
             + "terminal. An output that still arrives is discarded.")
     @APIResponse(responseCode = "204", description = "Cancelled")
     public Uni<Response> cancel(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId) {
@@ -194,7 +194,7 @@ public class RenderJobResource {
     @Path("/{jobId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @StreamOwnerCheck.JobMustExist
-    @Operation(summary = TIMELINE, description = TIMELINE_DETAILS)
+    @Operation(operationId = "getRenderJobEvents", summary = TIMELINE, description = TIMELINE_DETAILS)
     @APIResponse(responseCode = "200", description = "The timeline", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING, description = "Server-sent events, one per timeline entry")))
     public Multi<OutboundSseEvent> stream(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId,
             @Parameter(description = "SSE only: resume after this event id (the id of the last event received)") @HeaderParam("Last-Event-ID") String lastEventId,
@@ -234,7 +234,7 @@ public class RenderJobResource {
 
     @GET
     @Path("/{jobId}/report")
-    @Operation(summary = "The render report of a succeeded job", description = "Pages, bytes, sha256, timings in ms "
+    @Operation(operationId = "getRenderJobReport", summary = "The render report of a succeeded job", description = "Pages, bytes, sha256, timings in ms "
             + "(queueWait, merge, load, print, upload), console errors and blocked requests.")
     @APIResponse(responseCode = "200", description = "The report", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RenderReport")))
     public Uni<Response> report(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId) {
@@ -244,7 +244,7 @@ public class RenderJobResource {
 
     @POST
     @Path("/{jobId}/output-download")
-    @Operation(summary = "A signed, expiring link that downloads the PDF (attachment)")
+    @Operation(operationId = "createOutputDownload", summary = "A signed, expiring link that downloads the PDF (attachment)")
     public Uni<AccessView> download(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId,
             @Parameter(description = LINK_LIFETIME, schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "604800", defaultValue = "600")) @QueryParam("expiresInSeconds") Integer expiresInSeconds,
             @Context UriInfo uri) {
@@ -253,7 +253,7 @@ public class RenderJobResource {
 
     @POST
     @Path("/{jobId}/output-preview")
-    @Operation(summary = "A signed, expiring link that shows the PDF in a browser (inline)")
+    @Operation(operationId = "createOutputPreview", summary = "A signed, expiring link that shows the PDF in a browser (inline)")
     public Uni<AccessView> preview(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId,
             @Parameter(description = LINK_LIFETIME, schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "604800", defaultValue = "600")) @QueryParam("expiresInSeconds") Integer expiresInSeconds,
             @Context UriInfo uri) {
@@ -263,7 +263,7 @@ public class RenderJobResource {
     @GET
     @Path("/{jobId}/output")
     @Produces({ "application/pdf", MediaType.APPLICATION_JSON })
-    @Operation(summary = "Download the PDF through the API", description = "A private download with the project "
+    @Operation(operationId = "getRenderJobOutput", summary = "Download the PDF through the API", description = "A private download with the project "
             + "key; no storage URL is exposed.")
     @APIResponse(responseCode = "200", description = "The PDF, as an attachment named after the job's file name", headers = @Header(name = "Content-Disposition", description = "attachment; filename=\"….pdf\"", schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = PDF, schema = @Schema(type = SchemaType.STRING, format = "binary")))
     public Uni<Response> output(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId) {
@@ -273,7 +273,7 @@ public class RenderJobResource {
     @GET
     @Path("/{jobId}/output/pages/{page}.png")
     @Produces({ "image/png", MediaType.APPLICATION_JSON })
-    @Operation(summary = "A PNG preview of one page (jobs created with formats [\"pdf\", \"png\"])")
+    @Operation(operationId = "getRenderJobOutputPage", summary = "A PNG preview of one page (jobs created with formats [\"pdf\", \"png\"])")
     @APIResponse(responseCode = "200", description = "The page as PNG (96 DPI)", content = @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     public Uni<Response> page(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId,
             @Parameter(description = "Page number, from 1 to previews.pages", schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("page") int page) {
@@ -283,7 +283,7 @@ public class RenderJobResource {
 
     @DELETE
     @Path("/{jobId}/output")
-    @Operation(summary = "Delete the job's PDF", description = "Links handed out before stop working.")
+    @Operation(operationId = "deleteRenderJobOutput", summary = "Delete the job's PDF", description = "Links handed out before stop working.")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> deleteOutput(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId) {
         return outputs.delete(caller.projectId(), jobId).map(ignored -> Response.noContent().build());

@@ -68,7 +68,7 @@ public class ProjectResource {
     }
 
     @POST
-    @Operation(summary = "Create a project")
+    @Operation(operationId = "createProject", summary = "Create a project")
     @APIResponse(responseCode = "201", description = "Created", headers = @Header(name = "Location", description = "The project's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = ProjectView.class)))
     public Uni<Response> create(@Valid CreateProject request) {
         return projects.create(request.name().strip()).map(project -> Response
@@ -77,7 +77,7 @@ public class ProjectResource {
 
     @POST
     @Path("/{projectId}/keys")
-    @Operation(summary = "Create an API key for a project", description = "The plain key is returned once and stored only as a hash.")
+    @Operation(operationId = "createApiKey", summary = "Create an API key for a project", description = "The plain key is returned once and stored only as a hash.")
     @APIResponse(responseCode = "201", description = "Created; the plain key is in this response only", content = @Content(schema = @Schema(implementation = KeyView.class)))
     public Uni<Response> createKey(
             @Parameter(description = "The project's id (prj_…)") @PathParam("projectId") String projectId,
@@ -89,7 +89,7 @@ public class ProjectResource {
 
     @DELETE
     @Path("/{projectId}/keys/{keyId}")
-    @Operation(summary = "Revoke an API key", description = "Requests with the key fail with 401 from now on.")
+    @Operation(operationId = "deleteApiKey", summary = "Revoke an API key", description = "Requests with the key fail with 401 from now on.")
     @APIResponse(responseCode = "204", description = "Revoked")
     public Uni<Response> revokeKey(
             @Parameter(description = "The project's id (prj_…)") @PathParam("projectId") String projectId,

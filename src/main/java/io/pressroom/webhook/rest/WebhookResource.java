@@ -87,7 +87,7 @@ public class WebhookResource {
     }
 
     @POST
-    @Operation(summary = "Create a webhook endpoint", description = "Each job of the project that ends with a "
+    @Operation(operationId = "createWebhookEndpoint", summary = "Create a webhook endpoint", description = "Each job of the project that ends with a "
             + "subscribed event is POSTed to the URL, signed with the endpoint's secret, which this answer shows once.")
     @APIResponse(responseCode = "201", description = "Created; the secret is in this response only", headers = @Header(name = "Location", description = "The endpoint's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = CreatedWebhook.class)))
     public Uni<Response> create(@Valid @NotNull CreateWebhook request) {
@@ -97,7 +97,7 @@ public class WebhookResource {
     }
 
     @GET
-    @Operation(summary = "List the project's webhook endpoints", description = "Oldest first; secrets are not shown.")
+    @Operation(operationId = "listWebhookEndpoints", summary = "List the project's webhook endpoints", description = "Oldest first; secrets are not shown.")
     public Uni<WebhookList> list() {
         return webhooks.list(caller.projectId())
                 .map(endpoints -> new WebhookList(endpoints.stream().map(WebhookView::of).toList()));
@@ -105,7 +105,7 @@ public class WebhookResource {
 
     @GET
     @Path("/{webhookId}")
-    @Operation(summary = "Get a webhook endpoint", description = "Its secret is not shown.")
+    @Operation(operationId = "getWebhookEndpoint", summary = "Get a webhook endpoint", description = "Its secret is not shown.")
     public Uni<WebhookView> get(
             @Parameter(description = "The endpoint's id (wh_…)") @PathParam("webhookId") String webhookId) {
         return webhooks.find(caller.projectId(), webhookId).map(WebhookView::of);
@@ -113,7 +113,7 @@ public class WebhookResource {
 
     @DELETE
     @Path("/{webhookId}")
-    @Operation(summary = "Delete a webhook endpoint", description = "Deliveries to it that are still pending are "
+    @Operation(operationId = "deleteWebhookEndpoint", summary = "Delete a webhook endpoint", description = "Deliveries to it that are still pending are "
             + "dropped.")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(
@@ -123,7 +123,7 @@ public class WebhookResource {
 
     @GET
     @Path("/job-secret")
-    @Operation(summary = "Get the secret of per-job webhooks", description = "Webhooks sent to a job's own "
+    @Operation(operationId = "getJobWebhookSecret", summary = "Get the secret of per-job webhooks", description = "Webhooks sent to a job's own "
             + "webhookUrl are signed with this project-wide secret. It is made on first use and does not change.")
     public Uni<JobSecret> jobSecret() {
         String projectId = caller.projectId();
