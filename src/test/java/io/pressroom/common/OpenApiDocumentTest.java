@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,14 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pressroom.contract.ErrorCode;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The served OpenAPI document is complete: every operation has an explicit, client-friendly id, a summary and typed,
  * described parameters, every request body and success response an example (binary ones aside), every error response
- * a problem+json example. A new endpoint without examples in {@code META-INF/openapi.yaml} fails here, as does an
+ * a problem+json example; the job's errorCode lists the codes of {@link ErrorCode}. A new endpoint without examples in
+ * {@code META-INF/openapi.yaml} fails here, as does an
  * example for a path or status the code does not have (it would make an operation without an operationId or a
  * response without a description).
  */
@@ -103,6 +106,16 @@ class OpenApiDocumentTest {
                 .allSatisfy((id, operations) -> assertThat(operations).hasSize(1));
         assertThat(operationsById).containsKeys("createRenderJob", "getRenderJob", "listRenderJobs", "cancelRenderJob",
                 "getRenderJobEvents", "createDeployVersion", "setDeployLatest", "createApiKey", "deleteApiKey");
+    }
+
+    /** The enum is generated from the Java one (its wire codes), not typed again: they cannot drift apart. */
+    @Test
+    void theJobsErrorCodeIsDocumentedAsTheErrorCodeEnum() {
+        List<String> documented = new ArrayList<>();
+        document.at("/components/schemas/JobView/properties/errorCode/enum")
+                .forEach(code -> documented.add(code.asText()));
+        assertThat(documented).containsExactly(Arrays.stream(ErrorCode.values()).map(ErrorCode::code)
+                .toArray(String[]::new));
     }
 
     @Test
