@@ -1,10 +1,17 @@
 package io.pressroom.common;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** The RFC 9457 problem document every error of the API answers with. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String code, String instance) {
+@Schema(description = "RFC 9457 problem details; `code` is stable and documented")
+public record Problem(@Schema(description = "URI of the problem type") String type,
+        @Schema(description = "Short summary") String title, int status,
+        @Schema(description = "What went wrong, naming the field when it is about the request") String detail,
+        @Schema(description = "Stable error code, e.g. invalid_request, not_found, unauthorized") String code,
+        @Schema(description = "The request path") String instance) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -35,6 +36,8 @@ import io.pressroom.bundle.TemplateBundle;
 import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Cursors;
 import io.pressroom.common.Page;
+import io.pressroom.common.ProblemExample;
+import io.pressroom.common.ResponseExample;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.deploy.repository.DeployVersion;
 import io.pressroom.deploy.rest.DeployViews.DeployView;
@@ -45,10 +48,7 @@ import io.pressroom.deploy.service.ZipLimits;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
-/**
- * Deploys (named templates) and their immutable versions. The OpenAPI examples of these operations are in
- * {@code META-INF/openapi.yaml}.
- */
+/** Deploys (named templates) and their immutable versions. */
 @Path("/v1/deploys")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -61,6 +61,7 @@ public class DeployResource {
             + "index.html at the zip's root, assets beside it in folders, content types following the file "
             + "extensions. The template must compile; the new version becomes latest.";
     private static final String DEPLOY_ID = "The deploy's id (dpl_…) or its slug";
+    private static final String EXAMPLE_DEPLOY = "dpl_01m84qd2af2gfm2zn5zrf03dxc";
 
     private static final String ZIP = "application/zip";
     private static final String SLUG = "[a-z0-9][a-z0-9-]{0,62}";
@@ -92,8 +93,22 @@ public class DeployResource {
     }
 
     @POST
-    @Operation(summary = "Create a deploy (a named template)")
+    @Operation(operationId = "createDeploy", summary = "Create a deploy (a named template)")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "withSlug", value = """
+            {"name": "Invoice", "slug": "invoice"}""")))
     @APIResponse(responseCode = "201", description = "Created", headers = @Header(name = "Location", description = "The deploy's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = DeployView.class)))
+    @ResponseExample(status = 201, name = "created", summary = "A new deploy has no version yet", value = """
+            {
+              "id": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+              "name": "Invoice",
+              "slug": "invoice",
+              "latestVersionId": null,
+              "versionCount": 0,
+              "createdAt": 1795455093071,
+              "updatedAt": 1795455093071
+            }""")
+    @ProblemExample(status = 400, detail = "slug: must be lower-case letters, digits and '-' (at most 63)")
+    @ProblemExample(status = 409, code = "slug_taken", detail = "slug 'invoice' is already used by another deploy of this project")
     public Uni<Response> create(@Valid @NotNull CreateDeploy request) {
         return deploys.create(caller.projectId(), request.name().strip(), request.slug())
                 .map(deploy -> Response.created(URI.create("/v1/deploys/" + deploy.id))
@@ -101,7 +116,23 @@ public class DeployResource {
     }
 
     @GET
-    @Operation(summary = "List deploys, newest first")
+    @Operation(operationId = "listDeploys", summary = "List deploys, newest first")
+    @ResponseExample(status = 200, name = "lastPage", summary = "The last page has no nextCursor", value = """
+            {
+              "data": [
+                {
+                  "id": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+                  "name": "Invoice",
+                  "slug": "invoice",
+                  "latestVersionId": "dv_01m84qd34n8w1a25m0jxwrxm1c",
+                  "versionCount": 2,
+                  "createdAt": 1795455093071,
+                  "updatedAt": 1795455093959
+                }
+              ],
+              "nextCursor": null
+            }""")
+    @ProblemExample(status = 400, detail = "limit: must be between 1 and 100")
     public Uni<Page<DeployView>> list(
             @Parameter(description = "Page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20")) @QueryParam("limit") Integer limit,
             @Parameter(description = "The nextCursor of the previous page; absent for the first page") @QueryParam("cursor") String cursor) {
@@ -112,21 +143,66 @@ public class DeployResource {
 
     @GET
     @Path("/{deployId}")
-    @Operation(summary = "Get a deploy by id or slug")
-    public Uni<DeployView> get(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId) {
+    @Operation(operationId = "getDeploy", summary = "Get a deploy by id or slug")
+    @ResponseExample(status = 200, name = "deploy", summary = "The deploy after its second version", value = """
+            {
+              "id": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+              "name": "Invoice",
+              "slug": "invoice",
+              "latestVersionId": "dv_01m84qd34n8w1a25m0jxwrxm1c",
+              "versionCount": 2,
+              "createdAt": 1795455093071,
+              "updatedAt": 1795455093959
+            }""")
+    public Uni<DeployView> get(
+            @Parameter(description = DEPLOY_ID, example = EXAMPLE_DEPLOY) @PathParam("deployId") String deployId) {
         return deploys.find(caller.projectId(), deployId).map(DeployView::of);
     }
 
     @POST
     @Path("/{deployId}/versions")
-    @Operation(summary = PUBLISH, description = PUBLISH_DETAILS)
+    @Operation(operationId = "createDeployVersion", summary = PUBLISH, description = PUBLISH_DETAILS)
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "htmlWithAsset", summary = "The template and one stylesheet (base64)", value = """
+            {
+              "html": "<html><head><link rel=\\"stylesheet\\" href=\\"css/invoice.css\\"></head><body><h1>Invoice for {{customer}}</h1><ul>{{#each items}}<li>{{this}}</li>{{/each}}</ul><p>Total: {{total}}</p></body></html>",
+              "assets": [{"path": "css/invoice.css", "contentType": "text/css", "base64": "aDEgeyBjb2xvcjogIzMzMzsgfQ=="}]
+            }""")))
     @APIResponse(responseCode = "201", description = "Published", headers = @Header(name = "Location", description = "The version's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = VersionView.class)))
-    public Uni<Response> publish(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
+    @ResponseExample(status = 201, name = "published", summary = "The version published from the JSON example", value = """
+            {
+              "id": "dv_01m84qd2rn19krp5efh5x1vtm0",
+              "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+              "number": 1,
+              "sha256": "db2f4707129c35377b88390163b385e662b711c38a842c0afd8a9f3dbd175d2f",
+              "bytes": 210,
+              "createdAt": 1795455093786,
+              "files": [
+                {
+                  "path": "css/invoice.css",
+                  "contentType": "text/css",
+                  "bytes": 19,
+                  "sha256": "4965a3934330768dbc4c3b4d55d16568477d200534633f9d10cd4cadff6f8ded"
+                },
+                {
+                  "path": "index.html",
+                  "contentType": "text/html; charset=utf-8",
+                  "bytes": 191,
+                  "sha256": "2499d2349d93f67bc763d82e42b763837cc4fe7941ab0c382030a23a416c3f86"
+                }
+              ]
+            }""")
+    @ProblemExample(status = 400, detail = "assets[0].base64: is not valid base64")
+    @ProblemExample(status = 400, code = "template_error", title = "Template does not compile", detail = "index.html: line 1, column 9: found: 'EOF', expected: '{{/'")
+    @ProblemExample(status = 413, detail = "the bundle is larger than 10485760 bytes")
+    @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
+    public Uni<Response> publish(
+            @Parameter(description = DEPLOY_ID, example = EXAMPLE_DEPLOY) @PathParam("deployId") String deployId,
             @Valid @NotNull PublishVersion request) {
         TemplateBundle bundle = toBundle(request);
         return deploys.publish(caller.projectId(), deployId, bundle).map(DeployResource::created);
     }
 
+    /** The zip variant of {@link #publish}: one operation, whose id, examples and problems are written there. */
     @POST
     @Path("/{deployId}/versions")
     @Consumes({ ZIP, "application/x-zip-compressed" })
@@ -146,16 +222,62 @@ public class DeployResource {
 
     @PUT
     @Path("/{deployId}/latest")
-    @Operation(summary = "Move latest to one of the deploy's versions (rollback)", description = "Jobs created afterwards with deployVersionId 'latest' use that version.")
-    public Uni<DeployView> moveLatest(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
+    @Operation(operationId = "setDeployLatest", summary = "Move latest to one of the deploy's versions (rollback)", description = "Jobs created afterwards with deployVersionId 'latest' use that version.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "rollback", summary = "Back to version 1", value = """
+            {"versionId": "dv_01m84qd2rn19krp5efh5x1vtm0"}""")))
+    @ResponseExample(status = 200, name = "rolledBack", value = """
+            {
+              "id": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+              "name": "Invoice",
+              "slug": "invoice",
+              "latestVersionId": "dv_01m84qd2rn19krp5efh5x1vtm0",
+              "versionCount": 2,
+              "createdAt": 1795455093071,
+              "updatedAt": 1795455094441
+            }""")
+    @ProblemExample(status = 400, detail = "versionId: must not be blank")
+    @ProblemExample(status = 404, detail = "deploy dpl_01m84qd2af2gfm2zn5zrf03dxc does not exist")
+    @ProblemExample(status = 404, detail = "version dv_01m84qd2rn19krp5efh5x1vtm0 of this deploy does not exist")
+    public Uni<DeployView> moveLatest(
+            @Parameter(description = DEPLOY_ID, example = EXAMPLE_DEPLOY) @PathParam("deployId") String deployId,
             @Valid @NotNull MoveLatest request) {
         return deploys.moveLatest(caller.projectId(), deployId, request.versionId()).map(DeployView::of);
     }
 
     @GET
     @Path("/{deployId}/versions")
-    @Operation(summary = "List a deploy's versions, newest first")
-    public Uni<Page<VersionView>> versions(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
+    @Operation(operationId = "listDeployVersions", summary = "List a deploy's versions, newest first")
+    @ResponseExample(status = 200, name = "firstPage", summary = "limit=1: pass nextCursor as cursor for the next page", value = """
+            {
+              "data": [
+                {
+                  "id": "dv_01m84qd34n8w1a25m0jxwrxm1c",
+                  "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+                  "number": 2,
+                  "sha256": "88924db21f838aa402cb8f123b6c3e859feb53a080b0cb7dafc3d237d184e9ca",
+                  "bytes": 254,
+                  "createdAt": 1795455093959,
+                  "files": [
+                    {
+                      "path": "css/invoice.css",
+                      "contentType": "text/css",
+                      "bytes": 19,
+                      "sha256": "4965a3934330768dbc4c3b4d55d16568477d200534633f9d10cd4cadff6f8ded"
+                    },
+                    {
+                      "path": "index.html",
+                      "contentType": "text/html; charset=utf-8",
+                      "bytes": 235,
+                      "sha256": "ffb48df8f15b3ca1aeb0469200cc59a62acd90e868bc1a8460e430e15b57aa8d"
+                    }
+                  ]
+                }
+              ],
+              "nextCursor": "Mg"
+            }""")
+    @ProblemExample(status = 400, detail = "cursor: is not a cursor returned by this API")
+    public Uni<Page<VersionView>> versions(
+            @Parameter(description = DEPLOY_ID, example = EXAMPLE_DEPLOY) @PathParam("deployId") String deployId,
             @Parameter(description = "Page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20")) @QueryParam("limit") Integer limit,
             @Parameter(description = "The nextCursor of the previous page; absent for the first page") @QueryParam("cursor") String cursor) {
         int size = Cursors.checkLimit(limit, 20, 100);
@@ -166,9 +288,35 @@ public class DeployResource {
 
     @GET
     @Path("/{deployId}/versions/{versionId}")
-    @Operation(summary = "Get a version by id, or the one 'latest' points at")
-    public Uni<VersionView> version(@Parameter(description = DEPLOY_ID) @PathParam("deployId") String deployId,
-            @Parameter(description = "A version id (dv_…) or latest") @PathParam("versionId") String versionId) {
+    @Operation(operationId = "getDeployVersion", summary = "Get a version by id, or the one 'latest' points at")
+    @ResponseExample(status = 200, name = "latest", summary = "Version 2, published as a zip", value = """
+            {
+              "id": "dv_01m84qd34n8w1a25m0jxwrxm1c",
+              "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+              "number": 2,
+              "sha256": "88924db21f838aa402cb8f123b6c3e859feb53a080b0cb7dafc3d237d184e9ca",
+              "bytes": 254,
+              "createdAt": 1795455093959,
+              "files": [
+                {
+                  "path": "css/invoice.css",
+                  "contentType": "text/css",
+                  "bytes": 19,
+                  "sha256": "4965a3934330768dbc4c3b4d55d16568477d200534633f9d10cd4cadff6f8ded"
+                },
+                {
+                  "path": "index.html",
+                  "contentType": "text/html; charset=utf-8",
+                  "bytes": 235,
+                  "sha256": "ffb48df8f15b3ca1aeb0469200cc59a62acd90e868bc1a8460e430e15b57aa8d"
+                }
+              ]
+            }""")
+    @ProblemExample(status = 404, detail = "deploy dpl_01m84qd2af2gfm2zn5zrf03dxc does not exist")
+    @ProblemExample(status = 404, detail = "version dv_01m84qd2rn19krp5efh5x1vtm0 does not exist")
+    public Uni<VersionView> version(
+            @Parameter(description = DEPLOY_ID, example = EXAMPLE_DEPLOY) @PathParam("deployId") String deployId,
+            @Parameter(description = "A version id (dv_…) or latest", example = "dv_01m84qd2rn19krp5efh5x1vtm0") @PathParam("versionId") String versionId) {
         return deploys.version(caller.projectId(), deployId, versionId).map(VersionView::of);
     }
 

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.pressroom.common.ApiProblem;
+import io.pressroom.common.ProblemExample;
 import io.pressroom.job.service.DownloadLinks;
 import io.pressroom.job.service.OutputService;
 import io.smallrye.mutiny.Uni;
@@ -39,11 +40,15 @@ public class DownloadResource {
     @GET
     @Path("/{token}")
     @SecurityRequirementsSet
-    @Operation(summary = "Download or preview a PDF through a signed link", description = "The url of "
-            + "output-download or output-preview; no API key. Not cached by shared caches.")
+    @Operation(operationId = "downloadOutput", summary = "Download or preview a PDF through a signed link", description = "The "
+            + "url of output-download or output-preview; no API key. Not cached by shared caches.")
     @APIResponse(responseCode = "200", description = "The PDF", headers = @Header(name = "Content-Disposition", description = "attachment (output-download) or inline (output-preview), with the file name", schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @ProblemExample(status = 403, code = "link_invalid", detail = "this link is not valid")
+    @ProblemExample(status = 404, code = "output_gone", detail = "this output was deleted or expired")
+    @ProblemExample(status = 410, code = "link_expired", detail = "this link has expired")
+    @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public Uni<Response> download(
-            @Parameter(description = "The signed token of the link") @PathParam("token") String token) {
+            @Parameter(description = "The signed token of the link", example = "MXxyb18wMW04NHFkYXpxbWc2NzJrbmhzZTh0eHQxM3xhdHRhY2htZW50fDE3OTU0NTg3MDI1NTk.fzbPWQx3uKX9RVcmOCKqhO7mpLN5LbKfRa-vlXkw5EA") @PathParam("token") String token) {
         DownloadLinks.Grant grant;
         try {
             grant = links.verify(token, Instant.now());

@@ -28,8 +28,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -41,6 +43,8 @@ import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Contexts;
 import io.pressroom.common.Cursors;
 import io.pressroom.common.Page;
+import io.pressroom.common.ProblemExample;
+import io.pressroom.common.ResponseExample;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.repository.JobFilter;
 import io.pressroom.job.service.CreateJob;
@@ -57,10 +61,7 @@ import io.pressroom.job.service.OutputService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
-/**
- * Render jobs: create, read, and reach their PDF. The OpenAPI examples of these operations are in
- * {@code META-INF/openapi.yaml}.
- */
+/** Render jobs: create, read, and reach their PDF. */
 @Path("/v1/render-jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -77,6 +78,7 @@ public class RenderJobResource {
             + "type as its name and the event's JSON as its data.";
     private static final String PDF = "application/pdf";
     private static final String JOB_ID = "The job's id (rj_…)";
+    private static final String EXAMPLE_JOB = "rj_01m84qd3w1v9d3cawbnr7tarnw";
     private static final String LINK_LIFETIME = "Lifetime of the link in seconds; default "
             + "pressroom.downloads.default-expiry-seconds (600)";
 
@@ -100,12 +102,115 @@ public class RenderJobResource {
     }
 
     @POST
-    @Operation(summary = "Create a render job", description = "Answers 202 at once; the job is rendered "
-            + "asynchronously. With Idempotency-Key, a repeated request within 24 h returns the original answer. "
-            + "With sync=true (or wait=SECONDS) the request waits up to 15 s (pressroom.jobs.sync-wait-max) for the "
-            + "job to end: 200 with the job, even a failed one, or 202 when it still runs.")
+    @Operation(operationId = "createRenderJob", summary = "Create a render job", description = "Answers 202 at once; the "
+            + "job is rendered asynchronously. With Idempotency-Key, a repeated request within 24 h returns the original "
+            + "answer. With sync=true (or wait=SECONDS) the request waits up to 15 s (pressroom.jobs.sync-wait-max) for "
+            + "the job to end: 200 with the job, even a failed one, or 202 when it still runs.")
+    @RequestBody(content = @Content(examples = {
+            @ExampleObject(name = "fromDeploy", summary = "From a deploy's latest version, with PNG page previews", value = """
+                    {
+                      "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+                      "deployVersionId": "latest",
+                      "businessKey": "invoice-2026-04-28",
+                      "payload": {"customer": "Acme Corp", "items": ["Widget", "Gadget"], "total": 42.99},
+                      "outputMode": "managed",
+                      "formats": ["pdf", "png"]
+                    }"""),
+            @ExampleObject(name = "inlineHtml", summary = "A one-off inline template (e.g. with ?sync=true)", value = """
+                    {"html": "<h1>Hello {{name}}</h1>", "payload": {"name": "Ada"}, "outputMode": "transient"}"""),
+            @ExampleObject(name = "withOptions", summary = "Every render option, a priority queue and your own reference", value = """
+                    {
+                      "deployId": "invoice",
+                      "deployVersionId": "dv_01m84qd34n8w1a25m0jxwrxm1c",
+                      "businessKey": "invoice-2026-04-29",
+                      "payload": {"customer": "Globex", "items": ["Gizmo"], "total": 19.5},
+                      "outputMode": "managed",
+                      "formats": ["pdf"],
+                      "queue": "priority",
+                      "sourceType": "order",
+                      "sourceId": "ord_123",
+                      "options": {
+                        "format": "A4",
+                        "landscape": false,
+                        "margin": {"top": "10mm", "right": "12mm", "bottom": "15mm", "left": "12mm"},
+                        "printBackground": true,
+                        "scale": 1,
+                        "pageRanges": "1-3",
+                        "preferCssPageSize": false,
+                        "headerTemplate": "<span style=\\"font-size:8px\\" class=\\"title\\"></span>",
+                        "footerTemplate": "<span style=\\"font-size:8px\\"><span class=\\"pageNumber\\"></span> / <span class=\\"totalPages\\"></span></span>",
+                        "emulateMedia": "print",
+                        "waitFor": {"selector": "#ready"},
+                        "waitForExpression": "window.ready === true",
+                        "waitDelayMs": 0,
+                        "renderTimeoutMs": 30000,
+                        "javascript": true
+                      }
+                    }""") }))
     @APIResponse(responseCode = "202", description = "Accepted: the job is queued", headers = @Header(name = "Location", description = "The job's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = Accepted.class)))
     @APIResponse(responseCode = "200", description = "With sync or wait: the job ended in time (check job.status: it may have failed)", content = @Content(schema = @Schema(implementation = JobDetail.class)))
+    @ResponseExample(status = 202, name = "queued", summary = "The fromDeploy request; deployVersionId is resolved", value = """
+            {
+              "accepted": true,
+              "queue": "default",
+              "job": {
+                "id": "rj_01m84qd3w1v9d3cawbnr7tarnw",
+                "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+                "deployVersionId": "dv_01m84qd2rn19krp5efh5x1vtm0",
+                "businessKey": "invoice-2026-04-28",
+                "status": "queued",
+                "attempt": 0,
+                "outputMode": "managed",
+                "requestedAt": 1795455094693
+              }
+            }""")
+    @ResponseExample(status = 200, name = "finishedInTime", summary = "The inlineHtml request with ?sync=true", value = """
+            {
+              "job": {
+                "id": "rj_01m84qdc92ktre7nac6mtbcvqc",
+                "status": "succeeded",
+                "attempt": 1,
+                "outputMode": "transient",
+                "queue": "default",
+                "requestedAt": 1795455103272,
+                "startedAt": 1795455104365,
+                "finishedAt": 1795455104623,
+                "durationMs": 258,
+                "acknowledged": false
+              },
+              "output": {
+                "id": "ro_01m84qddpge0hn7md22sqmcnjn",
+                "bytes": 6664,
+                "pageCount": 1,
+                "sha256": "002b9783c098f72f09354b8175b8a204d57d9c6cda337599c503c55120eb6181",
+                "state": "available",
+                "createdAt": 1795455104720,
+                "expiresAt": 1795458704720
+              },
+              "pdf": {
+                "id": "pdf_01m84qddpg729tzf7bjf797y79",
+                "state": "available",
+                "fileName": "rj_01m84qdc92ktre7nac6mtbcvqc.pdf",
+                "bytes": 6664,
+                "pageCount": 1,
+                "createdAt": 1795455104720
+              },
+              "outputs": [
+                {
+                  "format": "pdf",
+                  "bytes": 6664,
+                  "pages": 1,
+                  "sha256": "002b9783c098f72f09354b8175b8a204d57d9c6cda337599c503c55120eb6181",
+                  "state": "available"
+                }
+              ]
+            }""")
+    @ProblemExample(status = 400, detail = "deployId: give either deployId or html (an inline template), not both")
+    @ProblemExample(status = 400, code = "template_error", title = "Template does not compile", detail = "html: line 1, column 9: found: 'EOF', expected: '{{/'")
+    @ProblemExample(status = 404, detail = "deploy dpl_01m84qd2af2gfm2zn5zrf03dxc does not exist")
+    @ProblemExample(status = 409, code = "idempotency_key_reused", detail = "Idempotency-Key was already used with different parameters")
+    @ProblemExample(status = 413, detail = "payload: is larger than 5242880 bytes")
+    @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public Uni<Response> create(@Valid @NotNull CreateJob request,
             @Parameter(description = "Makes retries safe: the same key with the same body within 24 h returns the "
                     + "original answer; with another body, 409 idempotency_key_reused. Scoped to the project.", schema = @Schema(type = SchemaType.STRING, maxLength = 255)) @HeaderParam("Idempotency-Key") String key,
@@ -141,14 +246,125 @@ public class RenderJobResource {
 
     @GET
     @Path("/{jobId}")
-    @Operation(summary = "Get a render job with its output")
-    public Uni<JobDetail> get(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId) {
+    @Operation(operationId = "getRenderJob", summary = "Get a render job with its output")
+    @ResponseExample(status = 200, name = "succeeded", summary = "Succeeded, with PNG page previews", value = """
+            {
+              "job": {
+                "id": "rj_01m84qd3w1v9d3cawbnr7tarnw",
+                "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+                "deployVersionId": "dv_01m84qd2rn19krp5efh5x1vtm0",
+                "businessKey": "invoice-2026-04-28",
+                "status": "succeeded",
+                "attempt": 1,
+                "outputMode": "managed",
+                "queue": "default",
+                "requestedAt": 1795455094693,
+                "startedAt": 1795455096284,
+                "finishedAt": 1795455101915,
+                "durationMs": 5631,
+                "acknowledged": false
+              },
+              "output": {
+                "id": "ro_01m84qdazqmg672knhse8txt13",
+                "bytes": 17446,
+                "pageCount": 1,
+                "sha256": "5a6a8e4d5983f5ef4b24b940d28128613845b2b46e20b0517165951e37fb2607",
+                "state": "available",
+                "createdAt": 1795455101943
+              },
+              "pdf": {
+                "id": "pdf_01m84qdazqbqca5q5y8kxy8ygj",
+                "state": "available",
+                "fileName": "invoice-2026-04-28.pdf",
+                "bytes": 17446,
+                "pageCount": 1,
+                "createdAt": 1795455101943
+              },
+              "previews": {"format": "png", "pages": 1, "bytes": 13676, "state": "available"},
+              "outputs": [
+                {
+                  "format": "pdf",
+                  "bytes": 17446,
+                  "pages": 1,
+                  "sha256": "5a6a8e4d5983f5ef4b24b940d28128613845b2b46e20b0517165951e37fb2607",
+                  "state": "available"
+                },
+                {"format": "png", "bytes": 13676, "pages": 1, "state": "available"}
+              ]
+            }""")
+    @ResponseExample(status = 200, name = "rendering", summary = "Still rendering", value = """
+            {
+              "job": {
+                "id": "rj_01m84qd3w1v9d3cawbnr7tarnw",
+                "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+                "deployVersionId": "dv_01m84qd2rn19krp5efh5x1vtm0",
+                "businessKey": "invoice-2026-04-28",
+                "status": "rendering",
+                "attempt": 1,
+                "outputMode": "managed",
+                "queue": "default",
+                "requestedAt": 1795455094693,
+                "startedAt": 1795455096284,
+                "acknowledged": false
+              }
+            }""")
+    @ResponseExample(status = 200, name = "failed", summary = "Failed; errorCode and errorMessage say why", value = """
+            {
+              "job": {
+                "id": "rj_01m84qd3w1v9d3cawbnr7tarnw",
+                "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+                "deployVersionId": "dv_01m84qd2rn19krp5efh5x1vtm0",
+                "businessKey": "invoice-2026-04-28",
+                "status": "failed",
+                "attempt": 1,
+                "outputMode": "managed",
+                "queue": "default",
+                "requestedAt": 1795455094693,
+                "startedAt": 1795455096284,
+                "finishedAt": 1795455116301,
+                "durationMs": 20017,
+                "errorCode": "navigation_timeout",
+                "errorMessage": "the page did not finish loading within 20000 ms",
+                "acknowledged": false
+              }
+            }""")
+    public Uni<JobDetail> get(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId) {
         return jobs.find(caller.projectId(), jobId);
     }
 
     @GET
-    @Operation(summary = "List render jobs, newest first", description = "Filters combine with AND; createdAfter and "
-            + "createdBefore are epoch milliseconds. Pass nextCursor back as cursor for the next page.")
+    @Operation(operationId = "listRenderJobs", summary = "List render jobs, newest first", description = "Filters combine "
+            + "with AND; createdAfter and createdBefore are epoch milliseconds. Pass nextCursor back as cursor for the next "
+            + "page.")
+    @ResponseExample(status = 200, name = "page", summary = "limit=2: fields without a value are left out", value = """
+            {
+              "data": [
+                {
+                  "id": "rj_01m84qddv6tyq0dap6ryd3a2sw",
+                  "status": "cancelled",
+                  "attempt": 0,
+                  "outputMode": "managed",
+                  "queue": "default",
+                  "requestedAt": 1795455104870,
+                  "finishedAt": 1795455105072,
+                  "acknowledged": false
+                },
+                {
+                  "id": "rj_01m84qdc92ktre7nac6mtbcvqc",
+                  "status": "succeeded",
+                  "attempt": 1,
+                  "outputMode": "transient",
+                  "queue": "default",
+                  "requestedAt": 1795455103272,
+                  "startedAt": 1795455104365,
+                  "finishedAt": 1795455104623,
+                  "durationMs": 258,
+                  "acknowledged": false
+                }
+              ],
+              "nextCursor": "cmpfMDFtODRxZGM5Mmt0cmU3bmFjNm10YmN2cWM"
+            }""")
+    @ProblemExample(status = 400, detail = "status: must be one of queued, rendering, retry_scheduled, succeeded, failed, cancelled")
     public Uni<Page<JobView>> list(
             @Parameter(description = "Only jobs in this status", schema = @Schema(type = SchemaType.STRING, enumeration = {
                     "queued", "rendering",
@@ -175,18 +391,67 @@ public class RenderJobResource {
 
     @PATCH
     @Path("/{jobId}")
-    @Operation(summary = "Mark a job acknowledged (or not)")
-    public Uni<JobDetail> acknowledge(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId,
+    @Operation(operationId = "acknowledgeRenderJob", summary = "Mark a job acknowledged (or not)")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "acknowledge", value = """
+            {"acknowledged": true}""")))
+    @ResponseExample(status = 200, name = "acknowledged", summary = "The job, now acknowledged", value = """
+            {
+              "job": {
+                "id": "rj_01m84qd3w1v9d3cawbnr7tarnw",
+                "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+                "deployVersionId": "dv_01m84qd2rn19krp5efh5x1vtm0",
+                "businessKey": "invoice-2026-04-28",
+                "status": "succeeded",
+                "attempt": 1,
+                "outputMode": "managed",
+                "queue": "default",
+                "requestedAt": 1795455094693,
+                "startedAt": 1795455096284,
+                "finishedAt": 1795455101915,
+                "durationMs": 5631,
+                "acknowledged": true
+              },
+              "output": {
+                "id": "ro_01m84qdazqmg672knhse8txt13",
+                "bytes": 17446,
+                "pageCount": 1,
+                "sha256": "5a6a8e4d5983f5ef4b24b940d28128613845b2b46e20b0517165951e37fb2607",
+                "state": "available",
+                "createdAt": 1795455101943
+              },
+              "pdf": {
+                "id": "pdf_01m84qdazqbqca5q5y8kxy8ygj",
+                "state": "available",
+                "fileName": "invoice-2026-04-28.pdf",
+                "bytes": 17446,
+                "pageCount": 1,
+                "createdAt": 1795455101943
+              },
+              "previews": {"format": "png", "pages": 1, "bytes": 13676, "state": "available"},
+              "outputs": [
+                {
+                  "format": "pdf",
+                  "bytes": 17446,
+                  "pages": 1,
+                  "sha256": "5a6a8e4d5983f5ef4b24b940d28128613845b2b46e20b0517165951e37fb2607",
+                  "state": "available"
+                },
+                {"format": "png", "bytes": 13676, "pages": 1, "state": "available"}
+              ]
+            }""")
+    @ProblemExample(status = 400, detail = "acknowledged: must not be null")
+    public Uni<JobDetail> acknowledge(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
             @Valid @NotNull Acknowledge request) {
         return jobs.acknowledge(caller.projectId(), jobId, request.acknowledged());
     }
 
     @DELETE
     @Path("/{jobId}")
-    @Operation(summary = "Cancel a job", description = "204 for queued, retry_scheduled and rendering jobs; 409 once "
-            + "terminal. An output that still arrives is discarded.")
+    @Operation(operationId = "cancelRenderJob", summary = "Cancel a job", description = "204 for queued, retry_scheduled "
+            + "and rendering jobs; 409 once terminal. An output that still arrives is discarded.")
     @APIResponse(responseCode = "204", description = "Cancelled")
-    public Uni<Response> cancel(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId) {
+    @ProblemExample(status = 409, code = "job_not_cancellable", detail = "the job is succeeded and can no longer be cancelled")
+    public Uni<Response> cancel(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId) {
         return transitions.cancel(caller.projectId(), jobId).map(ignored -> Response.noContent().build());
     }
 
@@ -194,9 +459,40 @@ public class RenderJobResource {
     @Path("/{jobId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @StreamOwnerCheck.JobMustExist
-    @Operation(summary = TIMELINE, description = TIMELINE_DETAILS)
+    @Operation(operationId = "getRenderJobEvents", summary = TIMELINE, description = TIMELINE_DETAILS)
     @APIResponse(responseCode = "200", description = "The timeline", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING, description = "Server-sent events, one per timeline entry")))
-    public Multi<OutboundSseEvent> stream(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId,
+    @ResponseExample(status = 200, name = "succeeded", summary = "The timeline of a succeeded job", value = """
+            {
+              "data": [
+                {"id": 1, "type": "created", "attempt": 0, "at": 1795455094693, "details": {}},
+                {"id": 2, "type": "queued", "attempt": 0, "at": 1795455094693, "details": {"queue": "default"}},
+                {"id": 3, "type": "rendering", "attempt": 1, "at": 1795455096284, "details": {}},
+                {"id": 4, "type": "succeeded", "attempt": 1, "at": 1795455101915, "details": {"outputBytes": 17446}},
+                {"id": 5, "type": "payload_purged", "attempt": 1, "at": 1795455101943, "details": {}}
+              ],
+              "nextCursor": null
+            }""")
+    @ResponseExample(status = 200, mediaType = MediaType.SERVER_SENT_EVENTS, name = "succeeded", summary = "The same timeline as a stream; it ends after the terminal event", value = """
+            id:1
+            event:created
+            data:{"id":1,"type":"created","attempt":0,"at":1795455094693,"details":{}}
+
+            id:2
+            event:queued
+            data:{"id":2,"type":"queued","attempt":0,"at":1795455094693,"details":{"queue":"default"}}
+
+            id:3
+            event:rendering
+            data:{"id":3,"type":"rendering","attempt":1,"at":1795455096284,"details":{}}
+
+            id:4
+            event:succeeded
+            data:{"id":4,"type":"succeeded","attempt":1,"at":1795455101915,"details":{"outputBytes":17446}}
+
+            """)
+    @ProblemExample(status = 400, detail = "Last-Event-ID: must be an event id from this stream")
+    public Multi<OutboundSseEvent> stream(
+            @Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
             @Parameter(description = "SSE only: resume after this event id (the id of the last event received)") @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
         long after = parseEventId(lastEventId);
@@ -224,6 +520,7 @@ public class RenderJobResource {
         }
     }
 
+    /** The JSON variant of {@link #stream}: one operation, whose id, examples and problems are written there. */
     @GET
     @Path("/{jobId}/events")
     @Operation(summary = TIMELINE, description = TIMELINE_DETAILS)
@@ -234,18 +531,43 @@ public class RenderJobResource {
 
     @GET
     @Path("/{jobId}/report")
-    @Operation(summary = "The render report of a succeeded job", description = "Pages, bytes, sha256, timings in ms "
-            + "(queueWait, merge, load, print, upload), console errors and blocked requests.")
-    @APIResponse(responseCode = "200", description = "The report", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RenderReport")))
-    public Uni<Response> report(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId) {
+    @Operation(operationId = "getRenderJobReport", summary = "The render report of a succeeded job", description = "Pages, "
+            + "bytes, sha256, timings in ms (queueWait, merge, load, print, upload), console errors and blocked requests.")
+    @APIResponse(responseCode = "200", description = "The report", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RenderReport.class)))
+    @ResponseExample(status = 200, name = "report", summary = "One stylesheet refused by the sandbox", value = """
+            {
+              "jobId": "rj_01m84qd3w1v9d3cawbnr7tarnw",
+              "attempt": 1,
+              "pages": 1,
+              "bytes": 17446,
+              "sha256": "5a6a8e4d5983f5ef4b24b940d28128613845b2b46e20b0517165951e37fb2607",
+              "timings": {"queueWait": 1591, "merge": 575, "load": 307, "print": 168, "upload": 899},
+              "consoleErrors": ["Failed to load resource: net::ERR_BLOCKED_BY_CLIENT"],
+              "blockedRequests": [{"url": "https://fonts.googleapis.com/css2?family=Inter", "reason": "host_not_allowed"}]
+            }""")
+    @ProblemExample(status = 404, code = "report_not_found", detail = "the job has no render report")
+    @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its report is not available yet")
+    @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
+    public Uni<Response> report(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId) {
         return outputs.report(caller.projectId(), jobId)
                 .map(report -> Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build());
     }
 
     @POST
     @Path("/{jobId}/output-download")
-    @Operation(summary = "A signed, expiring link that downloads the PDF (attachment)")
-    public Uni<AccessView> download(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId,
+    @Operation(operationId = "createOutputDownload", summary = "A signed, expiring link that downloads the PDF (attachment)")
+    @ResponseExample(status = 200, name = "link", summary = "?expiresInSeconds=3600", value = """
+            {
+              "access": {
+                "url": "https://pressroom.example.com/v1/downloads/MXxyb18wMW04NHFkYXpxbWc2NzJrbmhzZTh0eHQxM3xhdHRhY2htZW50fDE3OTU0NTg3MDI1NTk.fzbPWQx3uKX9RVcmOCKqhO7mpLN5LbKfRa-vlXkw5EA",
+                "expiresAt": 1795458702559
+              }
+            }""")
+    @ProblemExample(status = 404, code = "output_not_found", detail = "the job has no output (it failed)")
+    @ProblemExample(status = 404, code = "output_gone", detail = "the output was deleted")
+    @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
+    @ProblemExample(status = 400, detail = "expiresInSeconds: must be between 1 and 604800")
+    public Uni<AccessView> download(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
             @Parameter(description = LINK_LIFETIME, schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "604800", defaultValue = "600")) @QueryParam("expiresInSeconds") Integer expiresInSeconds,
             @Context UriInfo uri) {
         return link(jobId, false, expiresInSeconds, uri);
@@ -253,8 +575,19 @@ public class RenderJobResource {
 
     @POST
     @Path("/{jobId}/output-preview")
-    @Operation(summary = "A signed, expiring link that shows the PDF in a browser (inline)")
-    public Uni<AccessView> preview(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId,
+    @Operation(operationId = "createOutputPreview", summary = "A signed, expiring link that shows the PDF in a browser (inline)")
+    @ResponseExample(status = 200, name = "link", summary = "The default lifetime (600 s)", value = """
+            {
+              "access": {
+                "url": "https://pressroom.example.com/v1/downloads/MXxyb18wMW04NHFkYXpxbWc2NzJrbmhzZTh0eHQxM3xpbmxpbmV8MTc5NTQ1NTcwMjYyMQ.m2_mq0xg0D3uHk-6A1LgyoeeUElfHeZPf_D9ZlaalDk",
+                "expiresAt": 1795455702621
+              }
+            }""")
+    @ProblemExample(status = 404, code = "output_not_found", detail = "the job has no output (it failed)")
+    @ProblemExample(status = 404, code = "output_gone", detail = "the output was deleted")
+    @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
+    @ProblemExample(status = 400, detail = "expiresInSeconds: must be between 1 and 604800")
+    public Uni<AccessView> preview(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
             @Parameter(description = LINK_LIFETIME, schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "604800", defaultValue = "600")) @QueryParam("expiresInSeconds") Integer expiresInSeconds,
             @Context UriInfo uri) {
         return link(jobId, true, expiresInSeconds, uri);
@@ -263,29 +596,38 @@ public class RenderJobResource {
     @GET
     @Path("/{jobId}/output")
     @Produces({ "application/pdf", MediaType.APPLICATION_JSON })
-    @Operation(summary = "Download the PDF through the API", description = "A private download with the project "
-            + "key; no storage URL is exposed.")
+    @Operation(operationId = "getRenderJobOutput", summary = "Download the PDF through the API", description = "A private "
+            + "download with the project key; no storage URL is exposed.")
     @APIResponse(responseCode = "200", description = "The PDF, as an attachment named after the job's file name", headers = @Header(name = "Content-Disposition", description = "attachment; filename=\"….pdf\"", schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = PDF, schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    public Uni<Response> output(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId) {
+    @ProblemExample(status = 404, code = "output_gone", detail = "the output was deleted")
+    @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
+    @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
+    public Uni<Response> output(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId) {
         return outputs.openForProject(caller.projectId(), jobId).map(DownloadResource::send);
     }
 
     @GET
     @Path("/{jobId}/output/pages/{page}.png")
     @Produces({ "image/png", MediaType.APPLICATION_JSON })
-    @Operation(summary = "A PNG preview of one page (jobs created with formats [\"pdf\", \"png\"])")
+    @Operation(operationId = "getRenderJobOutputPage", summary = "A PNG preview of one page (jobs created with formats [\"pdf\", \"png\"])")
     @APIResponse(responseCode = "200", description = "The page as PNG (96 DPI)", content = @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    public Uni<Response> page(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId,
-            @Parameter(description = "Page number, from 1 to previews.pages", schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("page") int page) {
+    @ProblemExample(status = 404, code = "preview_not_found", detail = "no preview of page 2: the job has previews of pages 1 to 1")
+    @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
+    @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
+    public Uni<Response> page(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
+            @Parameter(description = "Page number, from 1 to previews.pages", schema = @Schema(type = SchemaType.INTEGER, minimum = "1"), example = "2") @PathParam("page") int page) {
         return outputs.preview(caller.projectId(), jobId, page).map(png -> Response.ok(png, "image/png")
                 .header("Cache-Control", "private, no-store").build());
     }
 
     @DELETE
     @Path("/{jobId}/output")
-    @Operation(summary = "Delete the job's PDF", description = "Links handed out before stop working.")
+    @Operation(operationId = "deleteRenderJobOutput", summary = "Delete the job's PDF", description = "Links handed out before stop working.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    public Uni<Response> deleteOutput(@Parameter(description = JOB_ID) @PathParam("jobId") String jobId) {
+    @ProblemExample(status = 404, code = "output_gone", detail = "the output was deleted")
+    @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
+    public Uni<Response> deleteOutput(
+            @Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId) {
         return outputs.delete(caller.projectId(), jobId).map(ignored -> Response.noContent().build());
     }
 

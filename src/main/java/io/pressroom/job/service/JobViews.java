@@ -2,8 +2,12 @@ package io.pressroom.job.service;
 
 import java.time.Instant;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.pressroom.contract.ErrorCode;
 import io.pressroom.job.repository.RenderJob;
 import io.pressroom.job.repository.RenderOutput;
 
@@ -16,7 +20,9 @@ public final class JobViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record JobView(String id, String deployId, String deployVersionId, String businessKey, String status,
             int attempt, String outputMode, String queue, Long requestedAt, Long startedAt, Long finishedAt,
-            Long durationMs, String errorCode, String errorMessage, Boolean acknowledged) {
+            Long durationMs,
+            @Schema(implementation = ErrorCode.class, type = SchemaType.STRING, description = "Why the last attempt failed; set when the job failed or a retry is scheduled") String errorCode,
+            String errorMessage, Boolean acknowledged) {
 
         /** The job as the 202 of its creation shows it. */
         public static JobView accepted(RenderJob job) {

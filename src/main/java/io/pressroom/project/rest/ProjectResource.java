@@ -18,27 +18,31 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.pressroom.common.ProblemExample;
+import io.pressroom.common.ResponseExample;
 import io.pressroom.project.repository.ApiKey;
 import io.pressroom.project.repository.Project;
 import io.pressroom.project.service.ProjectService;
 import io.smallrye.mutiny.Uni;
 
-/**
- * Projects and their API keys; authenticated with the admin key. The OpenAPI examples of these operations are in
- * {@code META-INF/openapi.yaml}.
- */
+/** Projects and their API keys; authenticated with the admin key. */
 @Path("/v1/projects")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Projects (admin)", description = "Projects and their API keys, managed with the admin key")
 @SecurityRequirement(name = "adminKey")
 public class ProjectResource {
+
+    private static final String PROJECT_ID = "The project's id (prj_…)";
+    private static final String EXAMPLE_PROJECT = "prj_01m84qd0ek5dykbvnd7ebsjn6k";
 
     public record CreateProject(@NotBlank @Size(max = 200) String name) {
     }
@@ -68,8 +72,13 @@ public class ProjectResource {
     }
 
     @POST
-    @Operation(summary = "Create a project")
+    @Operation(operationId = "createProject", summary = "Create a project")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "project", value = """
+            {"name": "Acme invoicing"}""")))
     @APIResponse(responseCode = "201", description = "Created", headers = @Header(name = "Location", description = "The project's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = ProjectView.class)))
+    @ResponseExample(status = 201, name = "created", value = """
+            {"id": "prj_01m84qd0ek5dykbvnd7ebsjn6k", "name": "Acme invoicing", "createdAt": 1795455091159}""")
+    @ProblemExample(status = 400, detail = "name: must not be blank")
     public Uni<Response> create(@Valid CreateProject request) {
         return projects.create(request.name().strip()).map(project -> Response
                 .created(URI.create("/v1/projects/" + project.id)).entity(ProjectView.of(project)).build());
@@ -77,10 +86,22 @@ public class ProjectResource {
 
     @POST
     @Path("/{projectId}/keys")
-    @Operation(summary = "Create an API key for a project", description = "The plain key is returned once and stored only as a hash.")
+    @Operation(operationId = "createApiKey", summary = "Create an API key for a project", description = "The plain key is returned once and stored only as a hash.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "named", summary = "A named key (the body may also be omitted)", value = """
+            {"name": "production"}""")))
     @APIResponse(responseCode = "201", description = "Created; the plain key is in this response only", content = @Content(schema = @Schema(implementation = KeyView.class)))
+    @ResponseExample(status = 201, name = "created", value = """
+            {
+              "id": "key_01m84qd1tnx6y709mfsxsmtzqq",
+              "projectId": "prj_01m84qd0ek5dykbvnd7ebsjn6k",
+              "name": "production",
+              "key": "prk_f1xr9fA0QgzlI2krCBbcyL4Mhp8NecbITuAwlv_I22M",
+              "hint": "prk_f1xr9f",
+              "createdAt": 1795455092565
+            }""")
+    @ProblemExample(status = 400, detail = "name: size must be between 0 and 200")
     public Uni<Response> createKey(
-            @Parameter(description = "The project's id (prj_…)") @PathParam("projectId") String projectId,
+            @Parameter(description = PROJECT_ID, example = EXAMPLE_PROJECT) @PathParam("projectId") String projectId,
             @Valid CreateKey request) {
         String name = request == null ? null : request.name();
         return projects.issueKey(projectId, name).map(issued -> Response.status(Response.Status.CREATED)
@@ -89,11 +110,12 @@ public class ProjectResource {
 
     @DELETE
     @Path("/{projectId}/keys/{keyId}")
-    @Operation(summary = "Revoke an API key", description = "Requests with the key fail with 401 from now on.")
+    @Operation(operationId = "deleteApiKey", summary = "Revoke an API key", description = "Requests with the key fail with 401 from now on.")
     @APIResponse(responseCode = "204", description = "Revoked")
+    @ProblemExample(status = 404, detail = "key key_01m84qd1tnx6y709mfsxsmtzqq does not exist")
     public Uni<Response> revokeKey(
-            @Parameter(description = "The project's id (prj_…)") @PathParam("projectId") String projectId,
-            @Parameter(description = "The key's id (key_…)") @PathParam("keyId") String keyId) {
+            @Parameter(description = PROJECT_ID, example = EXAMPLE_PROJECT) @PathParam("projectId") String projectId,
+            @Parameter(description = "The key's id (key_…)", example = "key_01m84qd1tnx6y709mfsxsmtzqq") @PathParam("keyId") String keyId) {
         return projects.revokeKey(projectId, keyId).map(ignored -> Response.noContent().build());
     }
 }

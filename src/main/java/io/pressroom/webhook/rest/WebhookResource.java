@@ -22,28 +22,31 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.pressroom.auth.Caller;
 import io.pressroom.common.ApiProblem;
+import io.pressroom.common.ProblemExample;
+import io.pressroom.common.ResponseExample;
 import io.pressroom.webhook.repository.WebhookEndpoint;
 import io.pressroom.webhook.service.JobWebhookSecrets;
 import io.pressroom.webhook.service.WebhookService;
 import io.smallrye.mutiny.Uni;
 
-/**
- * The project's webhook endpoints and the secret of per-job webhooks (docs/webhooks.md). The OpenAPI examples of
- * these operations are in {@code META-INF/openapi.yaml}.
- */
+/** The project's webhook endpoints and the secret of per-job webhooks (docs/webhooks.md). */
 @Path("/v1/webhooks")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Webhooks", description = "Signed notifications of jobs that ended (Standard Webhooks)")
 public class WebhookResource {
 
+    private static final String WEBHOOK_ID = "The endpoint's id (wh_…)";
+    private static final String EXAMPLE_WEBHOOK = "wh_01m84qd5k2c7h1a9t3x6rz0b4e";
     private static final String EVENTS = "Events sent to the endpoint: job.succeeded, job.failed, job.cancelled; "
             + "all of them when absent";
 
@@ -87,9 +90,22 @@ public class WebhookResource {
     }
 
     @POST
-    @Operation(summary = "Create a webhook endpoint", description = "Each job of the project that ends with a "
-            + "subscribed event is POSTed to the URL, signed with the endpoint's secret, which this answer shows once.")
+    @Operation(operationId = "createWebhookEndpoint", summary = "Create a webhook endpoint", description = "Each job of "
+            + "the project that ends with a subscribed event is POSTed to the URL, signed with the endpoint's secret, "
+            + "which this answer shows once.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "failuresOnly", summary = "Only jobs that failed or were cancelled", value = """
+            {"url": "https://example.com/hooks/pressroom", "events": ["job.failed", "job.cancelled"]}""")))
     @APIResponse(responseCode = "201", description = "Created; the secret is in this response only", headers = @Header(name = "Location", description = "The endpoint's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = CreatedWebhook.class)))
+    @ResponseExample(status = 201, name = "created", summary = "The secret is shown this once", value = """
+            {
+              "id": "wh_01m84qd5k2c7h1a9t3x6rz0b4e",
+              "url": "https://example.com/hooks/pressroom",
+              "events": ["job.failed", "job.cancelled"],
+              "secret": "whsec_MJY//3EwsVzfaYhmHS0qf8tuS8NPTne8jwulxSG2R0c=",
+              "createdAt": 1795455095210
+            }""")
+    @ProblemExample(status = 400, detail = "url: must be an absolute http(s) URL")
+    @ProblemExample(status = 400, detail = "events[0]: must be one of job.succeeded, job.failed, job.cancelled")
     public Uni<Response> create(@Valid @NotNull CreateWebhook request) {
         return webhooks.create(caller.projectId(), request.url().strip(), request.events())
                 .map(endpoint -> Response.created(URI.create("/v1/webhooks/" + endpoint.id))
@@ -97,7 +113,19 @@ public class WebhookResource {
     }
 
     @GET
-    @Operation(summary = "List the project's webhook endpoints", description = "Oldest first; secrets are not shown.")
+    @Operation(operationId = "listWebhookEndpoints", summary = "List the project's webhook endpoints", description = "Oldest "
+            + "first; secrets are not shown.")
+    @ResponseExample(status = 200, name = "endpoints", value = """
+            {
+              "data": [
+                {
+                  "id": "wh_01m84qd5k2c7h1a9t3x6rz0b4e",
+                  "url": "https://example.com/hooks/pressroom",
+                  "events": ["job.failed", "job.cancelled"],
+                  "createdAt": 1795455095210
+                }
+              ]
+            }""")
     public Uni<WebhookList> list() {
         return webhooks.list(caller.projectId())
                 .map(endpoints -> new WebhookList(endpoints.stream().map(WebhookView::of).toList()));
@@ -105,26 +133,36 @@ public class WebhookResource {
 
     @GET
     @Path("/{webhookId}")
-    @Operation(summary = "Get a webhook endpoint", description = "Its secret is not shown.")
+    @Operation(operationId = "getWebhookEndpoint", summary = "Get a webhook endpoint", description = "Its secret is not shown.")
+    @ResponseExample(status = 200, name = "endpoint", value = """
+            {
+              "id": "wh_01m84qd5k2c7h1a9t3x6rz0b4e",
+              "url": "https://example.com/hooks/pressroom",
+              "events": ["job.failed", "job.cancelled"],
+              "createdAt": 1795455095210
+            }""")
     public Uni<WebhookView> get(
-            @Parameter(description = "The endpoint's id (wh_…)") @PathParam("webhookId") String webhookId) {
+            @Parameter(description = WEBHOOK_ID, example = EXAMPLE_WEBHOOK) @PathParam("webhookId") String webhookId) {
         return webhooks.find(caller.projectId(), webhookId).map(WebhookView::of);
     }
 
     @DELETE
     @Path("/{webhookId}")
-    @Operation(summary = "Delete a webhook endpoint", description = "Deliveries to it that are still pending are "
-            + "dropped.")
+    @Operation(operationId = "deleteWebhookEndpoint", summary = "Delete a webhook endpoint", description = "Deliveries "
+            + "to it that are still pending are dropped.")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(
-            @Parameter(description = "The endpoint's id (wh_…)") @PathParam("webhookId") String webhookId) {
+            @Parameter(description = WEBHOOK_ID, example = EXAMPLE_WEBHOOK) @PathParam("webhookId") String webhookId) {
         return webhooks.delete(caller.projectId(), webhookId).map(ignored -> Response.noContent().build());
     }
 
     @GET
     @Path("/job-secret")
-    @Operation(summary = "Get the secret of per-job webhooks", description = "Webhooks sent to a job's own "
-            + "webhookUrl are signed with this project-wide secret. It is made on first use and does not change.")
+    @Operation(operationId = "getJobWebhookSecret", summary = "Get the secret of per-job webhooks", description = "Webhooks "
+            + "sent to a job's own webhookUrl are signed with this project-wide secret. It is made on first use and "
+            + "does not change.")
+    @ResponseExample(status = 200, name = "secret", value = """
+            {"secret": "whsec_Fi/bRBAEvvY/vYe3WR3UAt9GkcRGkY4J+t2zmKKWZkc="}""")
     public Uni<JobSecret> jobSecret() {
         String projectId = caller.projectId();
         return jobSecrets.of(projectId)
