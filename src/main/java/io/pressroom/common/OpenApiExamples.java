@@ -69,7 +69,7 @@ public class OpenApiExamples implements OASFilter {
             "413", "Body larger than the configured limit",
             "429", "Over the project's request rate limit; Retry-After says when to try again",
             "500", "Unexpected failure",
-            "503", "A dependency (object storage) is not available; try again later");
+            "503", "A dependency (the database or object storage) is not available; Retry-After says when to try again");
 
     private record Example(int status, String mediaType, String name, String summary, Object value) {
     }
@@ -184,7 +184,10 @@ public class OpenApiExamples implements OASFilter {
                 OASFactory.createExample().summary(example.summary()).value(example.value()));
     }
 
-    /** 401, 429, the 404 of an unknown path id, 413 for bodies, 500: what every operation of its kind can answer. */
+    /**
+     * 401, 429, 503 while the database is away, the 404 of an unknown path id, 413 for bodies, 500: what every
+     * operation of its kind can answer.
+     */
     private static List<ApiProblem> common(String path, Operation operation, List<ApiProblem> own) {
         List<ApiProblem> problems = new ArrayList<>();
         if (path.startsWith("/v1/projects")) {
@@ -193,6 +196,8 @@ public class OpenApiExamples implements OASFilter {
             problems.add(ApiProblem.unauthorized("missing API key: send Authorization: Bearer <key>"));
             problems.add(ApiProblem.rateLimited("this project made more than 50 requests per second (bursts up to "
                     + "200); retry after 1 s"));
+            // the key check reads PostgreSQL: while it is away, every such request answers this within seconds
+            problems.add(ProblemMapper.toProblem(Transient.unavailable("the database did not answer within 4000 ms")));
         }
         String firstId = path.contains("{") ? path.substring(path.indexOf('{') + 1, path.indexOf('}')) : null;
         if (firstId != null && NOUNS.containsKey(firstId)

@@ -192,7 +192,7 @@ public class DeployResource {
               ]
             }""")
     @ProblemExample(status = 400, detail = "assets[0].base64: is not valid base64")
-    @ProblemExample(status = 400, code = "template_error", title = "Template does not compile", detail = "index.html: line 1, column 9: found: 'EOF', expected: '{{/'")
+    @ProblemExample(status = 400, code = "template_error", detail = "index.html: line 1, column 9: found: 'EOF', expected: '{{/'")
     @ProblemExample(status = 413, detail = "the bundle is larger than 10485760 bytes")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public Uni<Response> publish(
