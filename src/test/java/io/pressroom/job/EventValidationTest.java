@@ -4,28 +4,18 @@ import static io.pressroom.job.RenderFlowTest.awaitTerminal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.pressroom.contract.Topics;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.KafkaMessages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -62,14 +52,8 @@ class EventValidationTest {
                  "errorCode": "template_error", "errorMessage": "played by the test", "retryable": false}"""
                 .formatted(jobId, project.id(), System.currentTimeMillis());
 
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            // same key, same partition: the valid event waits behind the invalid one
-            producer.send(new ProducerRecord<>(Topics.EVENTS, jobId, invalid)).get();
-            producer.send(new ProducerRecord<>(Topics.EVENTS, jobId, valid)).get();
-        }
+        // same key, same partition: the valid event waits behind the invalid one
+        KafkaMessages.send(bootstrapServers, Topics.EVENTS, jobId, invalid, valid);
 
         JsonPath done = awaitTerminal(project, jobId);
         assertThat(done.getString("job.status")).as(done.prettify()).isEqualTo("failed");
@@ -93,12 +77,7 @@ class EventValidationTest {
                 {"type": "render", "schemaVersion": 1, "jobId": "%s", "projectId": "%s", "attempt": 1,
                  "inlineHtml": "<p>x</p>", "options": {}, "fileName": "x", "requestedAt": 0}"""
                 .formatted(jobId, project.id());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            producer.send(new ProducerRecord<>(Topics.commands("default"), jobId, command)).get();
-        }
+        KafkaMessages.send(bootstrapServers, Topics.commands("default"), jobId, command);
 
         JsonPath done = awaitTerminal(project, jobId);
         assertThat(done.getString("job.status")).as(done.prettify()).isEqualTo("failed");
@@ -113,25 +92,9 @@ class EventValidationTest {
     }
 
     private List<String> deadLettered(String topic, String jobId) {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            List<String> found = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(500)).forEach(record -> {
-                    if (jobId.equals(record.key())) {
-                        found.add(record.value() + " reason: " + new String(
-                                record.headers().lastHeader("pressroom-reason").value(),
-                                java.nio.charset.StandardCharsets.UTF_8));
-                    }
-                });
-                return !found.isEmpty();
-            });
-            return found;
-        }
+        return KafkaMessages.awaitRecords(bootstrapServers, topic, record -> jobId.equals(record.key())).stream()
+                .map(record -> record.value() + " reason: " + new String(
+                        record.headers().lastHeader("pressroom-reason").value(), StandardCharsets.UTF_8))
+                .toList();
     }
 }
