@@ -121,9 +121,17 @@ public interface PressroomConfig {
         @WithDefault("5242880")
         int maxPayloadBytes();
 
-        /** A job still queued this long after its command was sent is sent again. */
+        /**
+         * A job still queued this long after its command was sent is looked at: sent again when the renderers have
+         * consumed everything in its queue (its command was lost), left waiting when its command is still behind
+         * others (a backlog is not a loss).
+         */
         @WithDefault("2m")
         Duration queuedDeadline();
+
+        /** How often one attempt's lost command is sent again before the job fails with {@code internal_error}. */
+        @WithDefault("3")
+        int maxRedispatches();
 
         /** Grace on top of the render budget before a rendering job counts as crashed. */
         @WithDefault("60s")

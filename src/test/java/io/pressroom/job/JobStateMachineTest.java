@@ -23,6 +23,7 @@ import io.pressroom.job.service.JobStateMachine.Rendering;
 import io.pressroom.job.service.JobStateMachine.RetryDue;
 import io.pressroom.job.service.JobStateMachine.Signal;
 import io.pressroom.job.service.JobStateMachine.State;
+import io.pressroom.job.service.JobStateMachine.StillWaiting;
 import io.pressroom.job.service.JobStateMachine.Succeeded;
 
 class JobStateMachineTest {
@@ -115,6 +116,32 @@ class JobStateMachineTest {
     }
 
     @Test
+    void aLostCommandIsSentAgainAFewTimesThenTheJobFails() {
+        JobStateMachine capped = new JobStateMachine(List.of(Duration.ofSeconds(2)), 2);
+        assertThat(capped.apply(new State(JobStatus.queued, 0, 1, 3, 1), new Overdue()).effect())
+                .isEqualTo(Effect.REDISPATCH);
+        Decision given = capped.apply(new State(JobStatus.queued, 0, 1, 3, 2), new Overdue());
+        assertThat(given.next().status()).isEqualTo(JobStatus.failed);
+        assertThat(given.failure().code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(given.failure().message()).contains("lost 3 times");
+        assertThat(given.failure().retryable()).isFalse();
+    }
+
+    @Test
+    void aJobStillBehindOthersInItsQueueOnlyKeepsWaiting() {
+        for (JobStatus status : List.of(JobStatus.queued, JobStatus.retry_scheduled)) {
+            Decision waiting = machine.apply(new State(status, 1, 2, 3), new StillWaiting());
+            assertThat(waiting.effect()).isEqualTo(Effect.EXTEND);
+            assertThat(waiting.next()).isEqualTo(new State(status, 1, 2, 3));
+            assertThat(waiting.timelineEvent()).isNull();
+        }
+        for (JobStatus status : List.of(JobStatus.rendering, JobStatus.succeeded, JobStatus.failed,
+                JobStatus.cancelled)) {
+            assertThat(machine.apply(new State(status, 1, 2, 3), new StillWaiting()).changed()).isFalse();
+        }
+    }
+
+    @Test
     void aDueRetryQueuesTheJobAgainOnlyWhileItWaitsForIt() {
         Decision due = machine.apply(new State(JobStatus.retry_scheduled, 1, 2, 3), new RetryDue());
         assertThat(due.next()).isEqualTo(new State(JobStatus.queued, 1, 2, 3));
@@ -191,7 +218,7 @@ class JobStateMachineTest {
             case 1 -> new Succeeded(attempt);
             case 2, 3 -> new Failed(attempt, ErrorCode.RENDER_CRASHED, "boom", random.nextBoolean());
             case 4 -> random.nextInt(4) == 0 ? new Cancel() : new Rendering(attempt);
-            case 5 -> new RetryDue();
+            case 5 -> random.nextBoolean() ? new RetryDue() : new StillWaiting();
             case 6 -> new Noted(Note.values()[random.nextInt(Note.values().length)]);
             default -> new Overdue();
         };

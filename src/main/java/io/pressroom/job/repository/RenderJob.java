@@ -45,6 +45,9 @@ public class RenderJob {
     @Column(name = "max_attempts")
     public int maxAttempts;
 
+    /** Times the current attempt's command was sent again after it was lost (consumed without a render). */
+    public int redispatches;
+
     @Column(name = "output_mode")
     public String outputMode;
 
@@ -122,6 +125,7 @@ public class RenderJob {
         status = JobStatus.retry_scheduled;
         this.attempt = attempt;
         dispatchedAttempt = nextAttempt;
+        redispatches = 0;
         errorCode = code;
         errorMessage = message;
         nextAttemptAt = nextAt;
@@ -138,6 +142,13 @@ public class RenderJob {
 
     /** The current attempt's command was sent again; a renderer must start it before {@code deadline}. */
     public void redispatch(Instant deadline) {
+        redispatches++;
+        deadlineAt = deadline;
+        updatedAt = Instant.now();
+    }
+
+    /** The job still waits its turn behind other commands: look again at {@code deadline}. */
+    public void keepWaiting(Instant deadline) {
         deadlineAt = deadline;
         updatedAt = Instant.now();
     }

@@ -18,7 +18,11 @@ import io.pressroom.job.repository.JobStatus;
 public final class JobStateMachine {
 
     /** What the job is, as far as the state machine cares. */
-    public record State(JobStatus status, int attempt, int dispatchedAttempt, int maxAttempts) {
+    public record State(JobStatus status, int attempt, int dispatchedAttempt, int maxAttempts, int redispatches) {
+
+        public State(JobStatus status, int attempt, int dispatchedAttempt, int maxAttempts) {
+            this(status, attempt, dispatchedAttempt, maxAttempts, 0);
+        }
 
         /** A new job: queued, waiting for its first attempt. */
         public static State initial(int maxAttempts) {
@@ -50,6 +54,13 @@ public final class JobStateMachine {
     public record Overdue() implements Signal {
     }
 
+    /**
+     * The reaper found the job past its deadline while its command still waits, unconsumed, behind others in its
+     * queue: nothing is lost, it keeps its turn.
+     */
+    public record StillWaiting() implements Signal {
+    }
+
     /** The reaper found a scheduled retry whose time has come. */
     public record RetryDue() implements Signal {
     }
@@ -78,7 +89,9 @@ public final class JobStateMachine {
         /** Send the command of the current attempt again (it was lost); the state does not change. */
         REDISPATCH,
         /** Only append the timeline event; the state does not change. */
-        NOTE
+        NOTE,
+        /** Nothing is lost: only the deadline moves on. */
+        EXTEND
     }
 
     /**
@@ -100,10 +113,17 @@ public final class JobStateMachine {
     }
 
     private final List<Duration> backoff;
+    private final int maxRedispatches;
 
     /** @param backoff delay before attempt 2, 3, …; the last entry repeats */
     public JobStateMachine(List<Duration> backoff) {
+        this(backoff, 3);
+    }
+
+    /** @param maxRedispatches how often one attempt's lost command is sent again before the job fails */
+    public JobStateMachine(List<Duration> backoff, int maxRedispatches) {
         this.backoff = List.copyOf(backoff);
+        this.maxRedispatches = maxRedispatches;
     }
 
     public Decision apply(State state, Signal signal) {
@@ -128,6 +148,10 @@ public final class JobStateMachine {
         if (signal instanceof Cancel) {
             return Decision.record(new State(JobStatus.cancelled, state.attempt(), state.dispatchedAttempt(),
                     state.maxAttempts()), "cancelled");
+        }
+        if (signal instanceof StillWaiting) {
+            boolean waiting = state.status() == JobStatus.queued || state.status() == JobStatus.retry_scheduled;
+            return waiting ? new Decision(state, null, Effect.EXTEND, Duration.ZERO, null) : Decision.none(state);
         }
         if (signal instanceof RetryDue) {
             return state.status() == JobStatus.retry_scheduled
@@ -156,8 +180,14 @@ public final class JobStateMachine {
 
     private Decision overdue(State state) {
         return switch (state.status()) {
-            // the command or its first event was lost: send it again, the renderer is idempotent
-            case queued, retry_scheduled -> new Decision(state, null, Effect.REDISPATCH, Duration.ZERO, null);
+            // the command or its first event was lost: send it again (the renderer is idempotent), a few times
+            case queued, retry_scheduled -> state.redispatches() < maxRedispatches
+                    ? new Decision(state, null, Effect.REDISPATCH, Duration.ZERO, null)
+                    : new Decision(with(state, JobStatus.failed, state.attempt()), "failed", Effect.RECORD,
+                            Duration.ZERO, new Failed(state.dispatchedAttempt(), ErrorCode.INTERNAL_ERROR,
+                                    "the job's render command was lost " + (state.redispatches() + 1)
+                                            + " times; it was not rendered",
+                                    false));
             // the renderer died with the job: count it as a crashed attempt
             case rendering -> failed(state, new Failed(state.dispatchedAttempt(), ErrorCode.RENDER_CRASHED,
                     "the renderer stopped reporting on this attempt", true));
@@ -173,7 +203,8 @@ public final class JobStateMachine {
     }
 
     private static State with(State state, JobStatus status, int attempt) {
-        return new State(status, Math.max(state.attempt(), attempt), state.dispatchedAttempt(), state.maxAttempts());
+        return new State(status, Math.max(state.attempt(), attempt), state.dispatchedAttempt(), state.maxAttempts(),
+                state.redispatches());
     }
 
     /** The delay before attempt {@code attempt} (2 or more). */

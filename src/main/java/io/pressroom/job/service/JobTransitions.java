@@ -80,12 +80,12 @@ public class JobTransitions implements DeliveryTimeline {
         this.storage = storage;
         this.outboxSignal = outboxSignal;
         this.config = config.jobs();
-        this.machine = new JobStateMachine(config.jobs().retryBackoff());
+        this.machine = new JobStateMachine(config.jobs().retryBackoff(), config.jobs().maxRedispatches());
     }
 
     /** The state machine's view of a job. */
     static State stateOf(RenderJob job) {
-        return new State(job.status, job.attempt, job.dispatchedAttempt, job.maxAttempts);
+        return new State(job.status, job.attempt, job.dispatchedAttempt, job.maxAttempts, job.redispatches);
     }
 
     /**
@@ -137,6 +137,11 @@ public class JobTransitions implements DeliveryTimeline {
         return transition(jobId, new JobStateMachine.Overdue(), null, null).replaceWithVoid();
     }
 
+    /** The reaper's signal for an overdue job whose command is still behind others in its queue. */
+    public Uni<Void> stillWaiting(String jobId) {
+        return transition(jobId, new JobStateMachine.StillWaiting(), null, null).replaceWithVoid();
+    }
+
     /** The reaper's signal for a job whose retry is due; re-checked under the row lock. */
     public Uni<Void> retryDue(String jobId) {
         return transition(jobId, new JobStateMachine.RetryDue(), null, null).replaceWithVoid();
@@ -177,7 +182,8 @@ public class JobTransitions implements DeliveryTimeline {
     }
 
     private static boolean reaperSignal(Signal signal) {
-        return signal instanceof JobStateMachine.Overdue || signal instanceof JobStateMachine.RetryDue;
+        return signal instanceof JobStateMachine.Overdue || signal instanceof JobStateMachine.RetryDue
+                || signal instanceof JobStateMachine.StillWaiting;
     }
 
     /** The reaper read without a lock: its finding holds only if the time it saw is still the job's. */
@@ -196,6 +202,10 @@ public class JobTransitions implements DeliveryTimeline {
         RenderOutput[] attached = new RenderOutput[1];
         switch (decision.effect()) {
             case NONE, NOTE -> {
+                return Uni.createFrom().item(new Outcome(job, decision, List.of()));
+            }
+            case EXTEND -> {
+                job.keepWaiting(now.plus(config.queuedDeadline()));
                 return Uni.createFrom().item(new Outcome(job, decision, List.of()));
             }
             case REDISPATCH -> {
