@@ -49,6 +49,59 @@ public interface PressroomConfig {
     /** Webhook delivery (API role). */
     Webhooks webhooks();
 
+    /** How long finished work is kept: the sweeps of rows and of orphaned objects (API role). */
+    Retention retention();
+
+    interface Retention {
+        /** How often the row sweeps below run; each deletes {@code batch-size} rows per statement. 0 turns them off. */
+        @WithDefault("5m")
+        Duration interval();
+
+        /** Rows one delete statement removes at most, so a sweep never holds many locks or a long transaction. */
+        @WithDefault("500")
+        int batchSize();
+
+        /**
+         * Sent outbox messages (each a copy of a render command, payload included) are deleted this long after sending; 0 keeps
+         * them.
+         */
+        @WithDefault("1h")
+        Duration sentOutboxAge();
+
+        /**
+         * Delete Idempotency-Key records once past {@code pressroom.jobs.idempotency-ttl} (a later request with the key makes a
+         * new job either way).
+         */
+        @WithDefault("true")
+        boolean expiredIdempotencyKeys();
+
+        /** Webhook deliveries that were delivered or abandoned are deleted this long after they finished; 0 keeps them. */
+        @WithDefault("7d")
+        Duration webhookDeliveryAge();
+
+        /**
+         * Timeline events of jobs that ended this long ago are deleted once as old themselves; the job record stays. 0 keeps
+         * them.
+         */
+        @WithDefault("90d")
+        Duration timelineAge();
+
+        /**
+         * How often objects under {@code outputs/} and {@code payloads/} that nothing refers to are looked for and deleted; 0
+         * turns it off.
+         */
+        @WithDefault("6h")
+        Duration orphanSweepInterval();
+
+        /** Objects younger than this are never taken for orphans, so a render or an upload in flight is left alone. */
+        @WithDefault("24h")
+        Duration orphanAge();
+
+        /** Most objects one orphan sweep looks at; the next sweep goes on from where it stopped. */
+        @WithDefault("100000")
+        int orphanScanLimit();
+    }
+
     interface Webhooks {
         /** Delay before the 2nd, 3rd, … try of a delivery that failed (no 2xx in time); the last one repeats. */
         @WithDefault("10s,1m,5m,30m,2h")

@@ -9,7 +9,33 @@ import java.util.List;
  */
 public final class StorageKeys {
 
+    /** Where every render's files go. */
+    public static final String OUTPUTS = "outputs/";
+    /** Where large payloads go (claim checks), one object per job. */
+    public static final String PAYLOADS = "payloads/";
+
     private StorageKeys() {
+    }
+
+    /** {@code payloads/{jobId}.json}: a job's payload when it is too large to travel in the command. */
+    public static String payload(String jobId) {
+        return PAYLOADS + jobId + ".json";
+    }
+
+    /**
+     * The job an object under {@code outputs/} or {@code payloads/} belongs to, read from its key; null for a key
+     * of neither layout.
+     */
+    public static String jobOf(String key) {
+        if (key.startsWith(OUTPUTS)) {
+            String[] parts = key.split("/");
+            return parts.length > 3 && !parts[2].isEmpty() ? parts[2] : null;
+        }
+        if (key.startsWith(PAYLOADS) && key.endsWith(".json") && key.indexOf('/', PAYLOADS.length()) < 0) {
+            String id = key.substring(PAYLOADS.length(), key.length() - ".json".length());
+            return id.isEmpty() ? null : id;
+        }
+        return null;
     }
 
     /**
@@ -18,7 +44,7 @@ public final class StorageKeys {
      * never overwrites the files of the one that was attached.
      */
     public static String renderPrefix(RenderCommand command, String renderId) {
-        return "outputs/" + command.projectId() + "/" + command.jobId() + "/" + command.attempt() + "/" + renderId
+        return OUTPUTS + command.projectId() + "/" + command.jobId() + "/" + command.attempt() + "/" + renderId
                 + "/";
     }
 

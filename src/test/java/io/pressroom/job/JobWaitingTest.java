@@ -125,6 +125,12 @@ class JobWaitingTest {
         String queuedId = events.stream().filter(e -> e[1].equals("queued")).findFirst().orElseThrow()[0];
         List<String[]> resumed = readToEnd(openStream(jobId, queuedId));
         assertThat(resumed).extracting(e -> e[1]).doesNotContain("created", "queued").contains("succeeded");
+
+        // resuming after the terminal event: whatever came later (payload_purged) is sent, then the stream ends
+        // instead of waiting for a terminal event that will never come again
+        String terminalId = events.get(events.size() - 1)[0];
+        assertThat(readToEnd(openStream(jobId, terminalId))).extracting(e -> e[1])
+                .doesNotContain("created", "rendering", "succeeded");
     }
 
     @Test

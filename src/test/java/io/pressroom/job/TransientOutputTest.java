@@ -42,8 +42,11 @@ class TransientOutputTest {
         String url = project.call().post("/v1/render-jobs/" + jobId + "/output-download").then().statusCode(200)
                 .extract().path("access.url");
         given().get(url).then().statusCode(200);
-        String key = database.preparedQuery("SELECT storage_key FROM render_outputs WHERE job_id = $1")
-                .execute(Tuple.of(jobId)).await().indefinitely().iterator().next().getString("storage_key");
+        var stored = database.preparedQuery("SELECT storage_key, report_key FROM render_outputs WHERE job_id = $1")
+                .execute(Tuple.of(jobId)).await().indefinitely().iterator().next();
+        String key = stored.getString("storage_key");
+        String reportKey = stored.getString("report_key");
+        assertThat(storage.get(reportKey)).isNotNull();
 
         // fast-forward: its hour is up
         database.preparedQuery("UPDATE render_outputs SET expires_at = now() - interval '1 second' WHERE job_id = $1")
@@ -54,6 +57,10 @@ class TransientOutputTest {
         given().get(url).then().statusCode(404);
         project.call().post("/v1/render-jobs/" + jobId + "/output-download").then().statusCode(404);
         assertThat(storage.get(key)).isNull();
+        // the report goes with the output, rather than staying in the bucket for good
+        await().atMost(Duration.ofSeconds(5)).until(() -> storage.get(reportKey) == null);
+        project.call().get("/v1/render-jobs/" + jobId + "/report").then().statusCode(404)
+                .body("code", equalTo("report_not_found"));
         assertThat(project.call().get("/v1/render-jobs/" + jobId + "/events").then().extract().jsonPath()
                 .<String> getList("data.type")).contains("output_expired");
     }

@@ -21,6 +21,7 @@ import io.pressroom.common.Refusal;
 import io.pressroom.common.Transient;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.JobOptions;
+import io.pressroom.contract.StorageKeys;
 import io.pressroom.deploy.service.DeployService;
 import io.pressroom.job.repository.JobEvent;
 import io.pressroom.job.repository.JobEventRepository;
@@ -102,7 +103,7 @@ public class JobService {
         String fingerprint = idempotencyKey == null ? null : Hashes.sha256Hex(canonical(request));
         String jobId = Ids.next(Ids.RENDER_JOB);
         boolean claimCheck = payload.length > config.inlinePayloadMaxBytes();
-        String payloadRef = claimCheck ? "payloads/" + jobId + ".json" : null;
+        String payloadRef = claimCheck ? StorageKeys.payload(jobId) : null;
 
         Uni<RenderJob> prepared = request.html() != null
                 ? Uni.createFrom().item(() -> newJob(projectId, jobId, request, null, null, payloadRef))

@@ -65,14 +65,15 @@ public class JobWaits {
 
     /**
      * The job's timeline after event {@code afterId}, live: past events first, then each new one as it is
-     * committed on any pod; completes after the terminal event.
+     * committed on any pod; completes after the terminal event. It also completes when the job has ended and no
+     * terminal event is left to send: the client resumed after it, or retention deleted an old timeline.
      */
     public Multi<EventView> follow(String jobId, long afterId) {
         return Multi.createFrom().emitter(emitter -> {
             AtomicLong last = new AtomicLong(afterId);
-            Runnable fetch = () -> eventsAfter(jobId, last.get()).subscribe().with(events -> {
+            Runnable fetch = () -> eventsAfter(jobId, last.get()).subscribe().with(batch -> {
                 synchronized (last) {
-                    for (EventView event : events) {
+                    for (EventView event : batch.events()) {
                         if (event.id() > last.get() && !emitter.isCancelled()) {
                             last.set(event.id());
                             emitter.emit(event);
@@ -82,6 +83,9 @@ public class JobWaits {
                             }
                         }
                     }
+                    if (batch.ended()) {
+                        emitter.complete();
+                    }
                 }
             }, emitter::fail);
             AutoCloseable watch = watcher.watch(jobId, fetch);
@@ -90,17 +94,28 @@ public class JobWaits {
         });
     }
 
-    private Uni<List<EventView>> eventsAfter(String jobId, long afterId) {
+    /** Events after {@code afterId}, and whether the job had ended, read in one snapshot. */
+    private record Batch(List<EventView> events, boolean ended) {
+    }
+
+    private Uni<Batch> eventsAfter(String jobId, long afterId) {
+        // one statement: a job's end and its terminal event are committed together, so they are seen together
         return database.get().preparedQuery("""
-                SELECT id, type, attempt, CAST(details AS text) AS details, at FROM job_events
-                WHERE job_id = $1 AND id > $2 ORDER BY id""").execute(Tuple.of(jobId, afterId))
+                SELECT j.status, e.id, e.type, e.attempt, CAST(e.details AS text) AS details, e.at
+                FROM render_jobs j LEFT JOIN job_events e ON e.job_id = j.id AND e.id > $2
+                WHERE j.id = $1 ORDER BY e.id""").execute(Tuple.of(jobId, afterId))
                 .map(rows -> {
                     List<EventView> events = new ArrayList<>();
+                    boolean ended = false;
                     for (Row row : rows) {
-                        events.add(new EventView(row.getLong("id"), row.getString("type"), row.getInteger("attempt"),
-                                row.getOffsetDateTime("at").toInstant().toEpochMilli(), parse(row.getString("details"))));
+                        ended = JobStatus.valueOf(row.getString("status")).terminal();
+                        if (row.getLong("id") != null) {
+                            events.add(new EventView(row.getLong("id"), row.getString("type"),
+                                    row.getInteger("attempt"), row.getOffsetDateTime("at").toInstant().toEpochMilli(),
+                                    parse(row.getString("details"))));
+                        }
                     }
-                    return events;
+                    return new Batch(events, ended);
                 });
     }
 

@@ -91,7 +91,7 @@ public class OutputService {
         }).onItem().ifNull().failWith(() -> new Refusal.NotFound("preview_not_found", "the preview is no longer stored"));
     }
 
-    /** The render report (JSON) of the attempt that produced the job's output. */
+    /** The render report (JSON) of the attempt that produced the job's output, while that output is kept. */
     @WithSession
     public Uni<byte[]> report(String projectId, String jobId) {
         return jobs.findInProject(projectId, jobId)
@@ -103,6 +103,10 @@ public class OutputService {
                     }
                     if (output == null || output.reportKey == null) {
                         throw new Refusal.NotFound("report_not_found", "the job has no render report");
+                    }
+                    if (!RenderOutput.AVAILABLE.equals(output.state)) {
+                        throw new Refusal.NotFound("report_not_found", "the output was " + output.state
+                                + ", and its render report with it");
                     }
                     return output.reportKey;
                 }))
@@ -141,12 +145,18 @@ public class OutputService {
         return transitions.note(output.jobId, note, Map.of("outputId", output.id));
     }
 
-    /** The PDF and its previews, after the commit that retired them. */
+    /**
+     * The PDF, its previews and its report, after the commit that retired them: the report describes a render whose
+     * files are gone, and would otherwise stay in the bucket for good.
+     */
     private Uni<Void> removeStored(RenderOutput output) {
         java.util.List<String> keys = new java.util.ArrayList<>();
         keys.add(output.storageKey);
         for (int page = 1; page <= output.previewPages; page++) {
             keys.add(io.pressroom.contract.StorageKeys.previewPage(output.storageKey, page));
+        }
+        if (output.reportKey != null) {
+            keys.add(output.reportKey);
         }
         return storage.deleteQuietly(keys);
     }

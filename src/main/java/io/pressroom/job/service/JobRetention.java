@@ -1,0 +1,123 @@
+package io.pressroom.job.service;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import io.pressroom.contract.StorageKeys;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * What the job service lets go of, for the retention sweeps: sent outbox messages, expired Idempotency-Key records,
+ * old timelines, and which stored objects its rows still refer to. The job service owns timelines, so their deletes
+ * live here (ArchitectureTest). Each delete takes at most {@code limit} rows it can lock at once
+ * ({@code FOR UPDATE SKIP LOCKED}), in its own short statement, so several API pods sweep side by side without
+ * waiting on each other or on the writers, and completes with how many rows it deleted.
+ */
+@ApplicationScoped
+public class JobRetention {
+
+    private final Instance<Pool> database;
+
+    public JobRetention(Instance<Pool> database) {
+        this.database = database;
+    }
+
+    /**
+     * Outbox messages sent more than {@code age} ago: nothing reads them again, and each holds a copy of its render
+     * command, the payload included, which would otherwise outlive the payload's purge.
+     */
+    public Uni<Integer> deleteSentOutbox(Duration age, int limit) {
+        return delete("""
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox WHERE sent_at < now() - make_interval(secs => $1)
+                    LIMIT $2 FOR UPDATE SKIP LOCKED)""", age, limit);
+    }
+
+    /**
+     * Idempotency-Key records past their time ({@code pressroom.jobs.idempotency-ttl}): a request that brings the key
+     * again would take the record over as a new one anyway ({@link IdempotencyKeys#claim}).
+     */
+    public Uni<Integer> deleteExpiredIdempotencyRecords(int limit) {
+        return database.get().preparedQuery("""
+                DELETE FROM idempotency_records WHERE (project_id, idempotency_key) IN (
+                    SELECT project_id, idempotency_key FROM idempotency_records WHERE expires_at < now()
+                    LIMIT $1 FOR UPDATE SKIP LOCKED)""").execute(Tuple.of(limit)).map(rows -> rows.rowCount());
+    }
+
+    /**
+     * Timeline events older than {@code age} of jobs that ended more than {@code age} ago. The job row, its output and
+     * its state stay: a job record is readable indefinitely (SPEC §2), only its history goes. A note added long
+     * after the end (an output deleted months later) goes once it is as old itself.
+     */
+    public Uni<Integer> deleteOldTimelines(Duration age, int limit) {
+        return delete("""
+                DELETE FROM job_events WHERE id IN (
+                    SELECT e.id FROM job_events e JOIN render_jobs j ON j.id = e.job_id
+                    WHERE e.at < now() - make_interval(secs => $1)
+                        AND j.status IN ('succeeded', 'failed', 'cancelled')
+                        AND j.finished_at < now() - make_interval(secs => $1)
+                    LIMIT $2 FOR UPDATE OF e SKIP LOCKED)""", age, limit);
+    }
+
+    /**
+     * Which of {@code keys} (objects under {@code outputs/} and {@code payloads/}) a row still refers to: the PDF,
+     * previews and report of an available output; the payload of a live job; and anything stored for a live job,
+     * whose render may have finished without its event being applied yet. Outputs that were deleted or expired
+     * refer to nothing any more. One statement, so one snapshot: a job that ends between two reads can never look
+     * both ended and without its output.
+     */
+    public Uni<Set<String>> referenced(Collection<String> keys) {
+        Set<String> jobIds = new HashSet<>();
+        keys.stream().map(StorageKeys::jobOf).filter(Objects::nonNull).forEach(jobIds::add);
+        if (jobIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return database.get().preparedQuery("""
+                SELECT j.id, j.status IN ('queued', 'rendering', 'retry_scheduled') AS live, j.payload_ref,
+                    o.storage_key, o.report_key, o.preview_pages
+                FROM render_jobs j LEFT JOIN render_outputs o ON o.job_id = j.id AND o.state = 'available'
+                WHERE j.id = ANY($1)""").execute(Tuple.of(jobIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Set<String> liveJobs = new HashSet<>();
+                    Set<String> kept = new HashSet<>();
+                    for (Row row : rows) {
+                        if (row.getBoolean("live")) {
+                            liveJobs.add(row.getString("id"));
+                            add(kept, row.getString("payload_ref"));
+                        }
+                        String pdf = row.getString("storage_key");
+                        if (pdf != null) {
+                            kept.add(pdf);
+                            add(kept, row.getString("report_key"));
+                            for (int page = 1; page <= row.getInteger("preview_pages"); page++) {
+                                kept.add(StorageKeys.previewPage(pdf, page));
+                            }
+                        }
+                    }
+                    return Set.copyOf(keys.stream()
+                            .filter(key -> kept.contains(key)
+                                    || key.startsWith(StorageKeys.OUTPUTS) && liveJobs.contains(StorageKeys.jobOf(key)))
+                            .toList());
+                });
+    }
+
+    private Uni<Integer> delete(String sql, Duration age, int limit) {
+        return database.get().preparedQuery(sql).execute(Tuple.of(age.toMillis() / 1000.0, limit))
+                .map(rows -> rows.rowCount());
+    }
+
+    private static void add(Set<String> keys, String key) {
+        if (key != null) {
+            keys.add(key);
+        }
+    }
+}
