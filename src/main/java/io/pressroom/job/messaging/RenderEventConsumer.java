@@ -3,7 +3,9 @@ package io.pressroom.job.messaging;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -16,6 +18,7 @@ import io.pressroom.common.Transient;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.contract.Topics;
 import io.pressroom.job.service.JobTransitions;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -36,6 +39,7 @@ public class RenderEventConsumer {
     private final JobTransitions transitions;
     private final DeadLetters deadLetters;
     private final ObjectMapper json;
+    private volatile boolean stopping;
 
     public RenderEventConsumer(JobTransitions transitions, DeadLetters deadLetters, ObjectMapper json) {
         this.transitions = transitions;
@@ -63,7 +67,16 @@ public class RenderEventConsumer {
                 .onFailure(Transient::is).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
                 .indefinitely()
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(TRIES - 1)
-                .onFailure().recoverWithUni(failure -> deadLetters.send(Topics.EVENTS_DLQ, event.jobId(), message,
-                        "failed " + TRIES + " times: " + failure));
+                .onFailure().recoverWithUni(failure -> stopping
+                        // the database closes under us at shutdown: leave the event unacknowledged, so it is
+                        // delivered again after the restart, rather than dead-letter a good event
+                        ? Uni.createFrom().nothing()
+                        : deadLetters.send(Topics.EVENTS_DLQ, event.jobId(), message, "failed " + TRIES + " times: "
+                                + failure));
+    }
+
+    /** First thing at shutdown, before the database pool closes. */
+    void stopping(@Observes @Priority(-1000) ShutdownEvent event) {
+        stopping = true;
     }
 }
