@@ -130,6 +130,28 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The processes it started that are still there (a browser and its helpers). */
+    public List<ProcessHandle> descendants() {
+        return process.descendants().toList();
+    }
+
+    /**
+     * SIGKILL to the process and to everything it started, as a container runtime ends a pod; returns once they
+     * are gone. Chromium would otherwise outlive its parent.
+     */
+    public void killNow() {
+        kill();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killer);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway
+        }
+    }
+
     /** Asks the process to stop (SIGTERM) without waiting; {@link #close()} waits. */
     public void requestStop() {
         process.destroy();

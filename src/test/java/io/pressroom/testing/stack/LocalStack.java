@@ -72,7 +72,7 @@ public final class LocalStack {
      * slf4j (zonky, Kafka) is bound to JBoss LogManager on this class path, which has no handler unless someone (in
      * tests: Quarkus) configures one; without this, errors of the servers would be lost. Must precede any logging.
      */
-    private static void logToConsole() {
+    static void logToConsole() {
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         Logger root = Logger.getLogger("");
         root.setLevel(Level.INFO);

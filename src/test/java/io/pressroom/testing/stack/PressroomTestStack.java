@@ -41,12 +41,17 @@ public class PressroomTestStack implements QuarkusTestResourceLifecycleManager {
      * into environment variables, so tests and the local run configure Pressroom identically.
      */
     public static Map<String, String> config(PostgresServer postgres, KafkaServer kafka, S3Server s3) {
+        return config(postgres, kafka.bootstrapServers(), s3);
+    }
+
+    /** The same for a Kafka given by its address (e.g. a {@link KafkaProcess}). */
+    public static Map<String, String> config(PostgresServer postgres, String kafkaBootstrapServers, S3Server s3) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         config.put("quarkus.datasource.username", PostgresServer.USER);
         config.put("quarkus.datasource.password", PostgresServer.PASSWORD);
-        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("kafka.bootstrap.servers", kafkaBootstrapServers);
         config.put("quarkus.s3.endpoint-override", s3.endpoint());
         config.put("quarkus.s3.aws.region", S3Server.REGION);
         config.put("quarkus.s3.aws.credentials.type", "static");

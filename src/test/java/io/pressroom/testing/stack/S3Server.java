@@ -139,6 +139,12 @@ public final class S3Server implements StackServer {
         return port;
     }
 
+    /** s3proxy's process id, for signals; -1 when it is not running. */
+    public long pid() {
+        Process running = process;
+        return running == null ? -1 : running.pid();
+    }
+
     private void kill() {
         Process running = process;
         if (running == null) {

@@ -120,7 +120,8 @@ public final class Stack {
         }
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    /** Deletes a directory and everything in it; nothing when it does not exist. */
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
