@@ -29,6 +29,17 @@ public final class Db {
         return false;
     }
 
+    /**
+     * The SQLSTATE PostgreSQL gave for this one failure (not its causes), or null: Hibernate Reactive reports it as an
+     * {@link SQLException}, the bare client as a {@link PgException}.
+     */
+    public static String sqlState(Throwable failure) {
+        if (failure instanceof PgException pg) {
+            return pg.getSqlState();
+        }
+        return failure instanceof SQLException sql ? sql.getSQLState() : null;
+    }
+
     private static boolean mentions(String message, String text) {
         return message != null && message.contains(text);
     }

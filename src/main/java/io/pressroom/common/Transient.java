@@ -1,13 +1,11 @@
 package io.pressroom.common;
 
 import java.net.ConnectException;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
@@ -50,13 +48,9 @@ public final class Transient {
                     || cause instanceof io.netty.channel.ConnectTimeoutException) {
                 return true;
             }
-            if (cause instanceof PgException pg && pg.getSqlState() != null
-                    && (CODES.contains(pg.getSqlState()) || CLASSES.contains(pg.getSqlState().substring(0, 2)))) {
-                return true;
-            }
-            // Hibernate Reactive reports what PostgreSQL said as an SQLException
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() >= 2
-                    && (CODES.contains(sql.getSQLState()) || CLASSES.contains(sql.getSQLState().substring(0, 2)))) {
+            String state = Db.sqlState(cause);
+            if (state != null && state.length() >= 2
+                    && (CODES.contains(state) || CLASSES.contains(state.substring(0, 2)))) {
                 return true;
             }
             // the pool's own "Timeout" when no connection frees up in time carries no type of its own
