@@ -1,10 +1,17 @@
 package io.pressroom.common;
 
+import java.util.Map;
+
 /**
  * An error the client should see, rendered as RFC 9457 problem+json by {@link ProblemMapper}. The {@code code} is
  * stable and documented; the {@code detail} is a human-readable sentence that never carries internals.
  */
 public class ApiProblem extends RuntimeException {
+
+    /** The title of each status Pressroom answers with: the same for every problem of that status. */
+    private static final Map<Integer, String> TITLES = Map.of(400, "Invalid request", 401, "Unauthorized", 403,
+            "Forbidden", 404, "Not found", 409, "Conflict", 410, "Gone", 413, "Payload too large", 429,
+            "Too many requests", 500, "Internal error", 503, "Service unavailable");
 
     private final int status;
     private final String code;
@@ -43,6 +50,16 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem unavailable(String code, String detail) {
         return new ApiProblem(503, code, "Service unavailable", detail);
+    }
+
+    /** A problem with the usual title of its status. */
+    public static ApiProblem of(int status, String code, String detail) {
+        return new ApiProblem(status, code, titleOf(status), detail);
+    }
+
+    /** The usual title of {@code status}, or null for one Pressroom does not answer with. */
+    public static String titleOf(int status) {
+        return TITLES.get(status);
     }
 
     public int status() {

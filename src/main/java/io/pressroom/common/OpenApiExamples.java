@@ -55,10 +55,6 @@ public class OpenApiExamples implements OASFilter {
     private static final Map<Integer, String> CODES = Map.of(400, "invalid_request", 401, "unauthorized", 404,
             "not_found", 413, "payload_too_large", 429, "rate_limited", 500, "internal_error");
 
-    private static final Map<Integer, String> TITLES = Map.of(400, "Invalid request", 401, "Unauthorized", 403,
-            "Forbidden", 404, "Not found", 409, "Conflict", 410, "Gone", 413, "Payload too large", 429,
-            "Too many requests", 500, "Internal error", 503, "Service unavailable");
-
     private static final Map<String, String> DESCRIPTIONS = Map.of(
             "400", "Invalid request: the detail names the field",
             "401", "Missing, unknown or revoked API key",
@@ -154,7 +150,7 @@ public class OpenApiExamples implements OASFilter {
     private static ApiProblem problem(MethodInfo method, AnnotationInstance example) {
         int status = example.value("status").asInt();
         String code = string(example, "code", CODES.get(status));
-        String title = string(example, "title", TITLES.get(status));
+        String title = string(example, "title", ApiProblem.titleOf(status));
         if (code == null || title == null) {
             throw new IllegalStateException("@ProblemExample(status = " + status + ") on " + where(method)
                     + " needs a code and a title");

@@ -40,19 +40,11 @@ public class ProblemMapper {
     }
 
     public static ApiProblem toProblem(Refusal refusal) {
-        if (refusal instanceof Refusal.Invalid) {
-            return new ApiProblem(400, refusal.code(), "Invalid request", refusal.detail());
-        }
-        if (refusal instanceof Refusal.NotFound) {
-            return new ApiProblem(404, refusal.code(), "Not found", refusal.detail());
-        }
-        if (refusal instanceof Refusal.Conflict) {
-            return new ApiProblem(409, refusal.code(), "Conflict", refusal.detail());
-        }
-        if (refusal instanceof Refusal.TooLarge) {
-            return new ApiProblem(413, refusal.code(), "Payload too large", refusal.detail());
-        }
-        return new ApiProblem(503, refusal.code(), "Service unavailable", refusal.detail());
+        int status = refusal instanceof Refusal.Invalid ? 400
+                : refusal instanceof Refusal.NotFound ? 404
+                        : refusal instanceof Refusal.Conflict ? 409
+                                : refusal instanceof Refusal.TooLarge ? 413 : 503;
+        return ApiProblem.of(status, refusal.code(), refusal.detail());
     }
 
     @ServerExceptionMapper
