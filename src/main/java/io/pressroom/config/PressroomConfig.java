@@ -190,6 +190,13 @@ public interface PressroomConfig {
         @WithDefault("60s")
         Duration renderingGrace();
 
+        /**
+         * A rendering job whose renderer has not reported for this long counts as crashed and is re-driven, even
+         * within its render budget (renderers report every {@code pressroom.chromium.heartbeat-interval}).
+         */
+        @WithDefault("30s")
+        Duration renderingLease();
+
         /** Render budget when the job sets none; the API writes it into each command, renderers have no default. */
         @WithDefault("30s")
         Duration defaultRenderTimeout();
@@ -301,6 +308,13 @@ public interface PressroomConfig {
          */
         @WithDefault("130s")
         Duration drainTimeout();
+
+        /**
+         * How often a renderer reports each render in flight again, which renews the job's lease
+         * ({@code pressroom.jobs.rendering-lease}; keep this well below it).
+         */
+        @WithDefault("5s")
+        Duration heartbeatInterval();
 
         /** The browser is replaced after this many renders, which bounds what a long-lived Chromium accumulates. */
         @WithDefault("200")

@@ -84,8 +84,17 @@ class JobStateMachineTest {
         assertThat(machine.apply(retrying, new Failed(1, ErrorCode.INTERNAL_ERROR, "x", true)).changed()).isFalse();
         assertThat(machine.apply(retrying, new Rendering(1)).changed()).isFalse();
         State rendering = new State(JobStatus.rendering, 2, 2, 3);
-        assertThat(machine.apply(rendering, new Rendering(2)).changed()).isFalse();
+        assertThat(machine.apply(rendering, new Rendering(1)).changed()).isFalse();
         assertThat(machine.apply(rendering, new Rendering(3)).changed()).isFalse();
+    }
+
+    @Test
+    void aRendererReportingAgainOnlyRenewsTheLease() {
+        State rendering = new State(JobStatus.rendering, 2, 2, 3);
+        Decision again = machine.apply(rendering, new Rendering(2));
+        assertThat(again.effect()).isEqualTo(Effect.EXTEND);
+        assertThat(again.next()).isEqualTo(rendering);
+        assertThat(again.timelineEvent()).isNull();
     }
 
     @Test

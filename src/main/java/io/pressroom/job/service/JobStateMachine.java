@@ -90,7 +90,7 @@ public final class JobStateMachine {
         REDISPATCH,
         /** Only append the timeline event; the state does not change. */
         NOTE,
-        /** Nothing is lost: only the deadline moves on. */
+        /** Nothing is lost: only the deadline moves on (a job waiting its turn, a render whose renderer reported). */
         EXTEND
     }
 
@@ -166,6 +166,10 @@ public final class JobStateMachine {
         boolean waiting = state.status() == JobStatus.queued || state.status() == JobStatus.retry_scheduled;
         if (waiting && r.attempt() == state.dispatchedAttempt()) {
             return Decision.record(with(state, JobStatus.rendering, r.attempt()), "rendering");
+        }
+        if (state.status() == JobStatus.rendering && r.attempt() == state.dispatchedAttempt()) {
+            // the renderer reports again that it is still at it: its lease goes on, nothing else changes
+            return new Decision(state, null, Effect.EXTEND, Duration.ZERO, null);
         }
         return Decision.none(state);
     }

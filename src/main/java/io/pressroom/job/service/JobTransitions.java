@@ -17,6 +17,7 @@ import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.contract.StorageKeys;
 import io.pressroom.job.repository.JobRepository;
+import io.pressroom.job.repository.JobStatus;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
 import io.pressroom.job.repository.RenderOutput;
@@ -205,7 +206,8 @@ public class JobTransitions implements DeliveryTimeline {
                 return Uni.createFrom().item(new Outcome(job, decision, List.of()));
             }
             case EXTEND -> {
-                job.keepWaiting(now.plus(config.queuedDeadline()));
+                job.keepWaiting(job.status == JobStatus.rendering ? renderingDeadline(job, at, now)
+                        : now.plus(config.queuedDeadline()));
                 return Uni.createFrom().item(new Outcome(job, decision, List.of()));
             }
             case REDISPATCH -> {
@@ -218,8 +220,7 @@ public class JobTransitions implements DeliveryTimeline {
             }
         }
         switch (next.status()) {
-            case rendering -> job.startRendering(next.attempt(), at,
-                    now.plus(ledger.renderingWindow(job)).plus(config.renderingGrace()));
+            case rendering -> job.startRendering(next.attempt(), at, renderingDeadline(job, at, now));
             case queued -> {
                 job.requeue(now.plus(config.queuedDeadline()));
                 details.put("reason", "retry");
@@ -258,6 +259,16 @@ public class JobTransitions implements DeliveryTimeline {
                             job.webhookUrl, JobDetail.of(job, attached[0]))));
         }
         return recorded.replaceWith(() -> new Outcome(job, decision, toDelete));
+    }
+
+    /**
+     * A rendering job is re-driven when its renderer stops reporting for the lease, or at the latest when the render
+     * budget (from the attempt's start, {@code startedAt}) and its grace are over, however often it reports.
+     */
+    private Instant renderingDeadline(RenderJob job, Instant startedAt, Instant now) {
+        Instant budget = startedAt.plus(ledger.renderingWindow(job)).plus(config.renderingGrace());
+        Instant lease = now.plus(config.renderingLease());
+        return lease.isBefore(budget) ? lease : budget;
     }
 
     private Uni<RenderOutput> attach(RenderJob job, RenderEvent event, Instant now) {

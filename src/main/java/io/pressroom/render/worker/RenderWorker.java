@@ -3,7 +3,11 @@ package io.pressroom.render.worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
@@ -36,8 +40,10 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * Renderer role: consumes render commands on the bounded {@code render-pool} (platform threads, sized by
  * {@code pressroom.chromium.concurrency}); the Kafka consumer pauses while the pool is busy. For each command it
  * reports {@code rendering}, renders, and reports {@code succeeded} or {@code failed}; the offset is committed
- * after that. Unreadable and invalid commands go to the dead-letter topic ({@link DeadLetters}); nothing here stops
- * the consumer.
+ * after that. While it renders it reports {@code rendering} again every {@code pressroom.chromium.heartbeat-interval}:
+ * that renews the job's lease, so the API re-drives a job whose renderer died within
+ * {@code pressroom.jobs.rendering-lease}, whether or not its command is delivered again. Unreadable and invalid
+ * commands go to the dead-letter topic ({@link DeadLetters}); nothing here stops the consumer.
  * <p>
  * Metrics: {@code pressroom.render.commands} by {@code outcome} ({@code succeeded}, {@code failed}, {@code cancelled}:
  * stopped while rendering, {@code skipped}: cancelled before its turn, never rendered, {@code duplicate}: an attempt
@@ -58,6 +64,13 @@ public class RenderWorker {
     private final DeadLetters deadLetters;
     private final Duration drainTimeout;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** The {@code rendering} event of each render in flight, reported again by {@link #heartbeats}. */
+    private final Map<String, RenderEvent> rendering = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "render-heartbeats");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean draining;
     /** Recently cancelled jobs, so that a command still queued for one is skipped rather than rendered. */
     private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
@@ -75,6 +88,17 @@ public class RenderWorker {
         this.events = events;
         this.json = json;
         this.metrics = metrics;
+        long every = config.chromium().heartbeatInterval().toMillis();
+        heartbeats.scheduleWithFixedDelay(this::reportRendering, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Reports each render in flight again (waiting for the broker as long as it takes, never twice at once). */
+    private void reportRendering() {
+        try {
+            rendering.values().forEach(events::publish);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not report the renders in flight: %s", e.getMessage());
+        }
     }
 
     @Incoming("render-commands-in")
@@ -118,6 +142,7 @@ public class RenderWorker {
         if (inFlight.get() > 0) {
             LOG.warnf("Drain time is up with %d render(s) in flight; they will be re-driven", inFlight.get());
         }
+        heartbeats.shutdownNow();
     }
 
     private static void awaitExit() {
@@ -146,7 +171,9 @@ public class RenderWorker {
             count("duplicate");
             return;
         }
-        events.publish(RenderEvent.rendering(command, received));
+        RenderEvent started = RenderEvent.rendering(command, received);
+        events.publish(started);
+        rendering.put(attemptOf(command), started);
         Map<String, Long> timings = RenderExecutor.newTimings();
         timings.put("queueWait", Math.max(0, received - command.requestedAt()));
         long start = System.nanoTime();
@@ -170,6 +197,8 @@ public class RenderWorker {
             outcome = RenderEvent.failed(command, System.currentTimeMillis(), ErrorCode.INTERNAL_ERROR,
                     "the render failed unexpectedly", true);
             counted = "failed";
+        } finally {
+            rendering.remove(attemptOf(command));
         }
         events.publish(outcome);
         finished.put(attemptOf(command), outcome);

@@ -82,6 +82,11 @@ final class TestChromium {
         }
 
         @Override
+        public Duration heartbeatInterval() {
+            return Duration.ofSeconds(5);
+        }
+
+        @Override
         public Duration maxRenderTimeout() {
             return Duration.ofSeconds(120);
         }
