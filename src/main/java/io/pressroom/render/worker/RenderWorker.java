@@ -72,6 +72,7 @@ public class RenderWorker {
         return thread;
     });
     private volatile boolean draining;
+    private final CountDownLatch drained = new CountDownLatch(1);
     /** Recently cancelled jobs, so that a command still queued for one is skipped rather than rendered. */
     private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
@@ -105,7 +106,10 @@ public class RenderWorker {
     @Blocking(value = "render-pool", ordered = false)
     public void onCommand(String message) {
         if (draining) {
-            awaitExit(); // never taken: not acknowledged, so after the restart it is delivered again
+            awaitDrained();
+            // not started: its nack leaves it unacknowledged (DrainAwareFailure), so it is delivered again after
+            // the restart or to another renderer
+            throw new IllegalStateException("shutting down: the command was not started");
         }
         RenderCommand command = parse(message);
         if (command == null) {
@@ -131,26 +135,29 @@ public class RenderWorker {
             LOG.infof("Draining: waiting up to %d s for %d render(s) in flight", drainTimeout.toSeconds(),
                     inFlight.get());
         }
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            try {
+        try {
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (inFlight.get() > 0) {
             LOG.warnf("Drain time is up with %d render(s) in flight; they will be re-driven", inFlight.get());
         }
         heartbeats.shutdownNow();
+        drained.countDown();
     }
 
-    private static void awaitExit() {
+    /**
+     * Holds a command delivered during the drain until the renders in flight are done, so that it is not refused
+     * while they still need the consumer.
+     */
+    private void awaitDrained() {
         try {
-            new CountDownLatch(1).await();
+            drained.await(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("shutting down: the command was not started");
         }
     }
 
