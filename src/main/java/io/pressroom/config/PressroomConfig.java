@@ -389,6 +389,22 @@ public interface PressroomConfig {
         /** Replication factor of topics Pressroom creates. */
         @WithDefault("1")
         short replicationFactor();
+
+        /**
+         * Kafka's {@code delivery.timeout.ms} for every producer (outbox relay, event publisher, dead letters): a send
+         * not acknowledged by then fails, and the row or event is sent again later. Keep it with
+         * {@code max-block-ms} under 30 s, the senders' own bound, so no record is left to go out after it.
+         */
+        @WithDefault("20000")
+        int deliveryTimeoutMs();
+
+        /** Kafka's {@code request.timeout.ms} for every producer: longest wait for the broker to answer one request. */
+        @WithDefault("10000")
+        int requestTimeoutMs();
+
+        /** Kafka's {@code max.block.ms} for every producer: longest a send waits for topic metadata or buffer space. */
+        @WithDefault("5000")
+        int maxBlockMs();
     }
 
     enum Role {
