@@ -10,7 +10,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import io.pressroom.common.ApiProblem;
 import io.pressroom.common.ProblemMapper;
 import io.pressroom.common.Refusal;
-import io.pressroom.common.Transient;
+import io.pressroom.common.RequestDeadline;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.project.repository.ApiKeyRepository;
 import io.pressroom.project.service.ApiKeys;
@@ -29,9 +29,11 @@ public class AuthFilter {
     private final ApiKeyRepository keys;
     private final PressroomConfig config;
     private final Caller caller;
+    private final RequestDeadline deadline;
 
-    public AuthFilter(ApiKeyRepository keys, PressroomConfig config, Caller caller) {
+    public AuthFilter(ApiKeyRepository keys, PressroomConfig config, Caller caller, RequestDeadline deadline) {
         this.keys = keys;
+        this.deadline = deadline;
         this.config = config;
         this.caller = caller;
     }
@@ -54,8 +56,7 @@ public class AuthFilter {
         if (!ApiKeys.looksValid(token)) {
             return deny(request, "invalid API key");
         }
-        return Transient.bounded(Panache.withSession(() -> keys.findActiveByHash(ApiKeys.hash(token))),
-                config.http().dependencyTimeout(), "the database")
+        return deadline.database(Panache.withSession(() -> keys.findActiveByHash(ApiKeys.hash(token))))
                 .onItem().transform(key -> {
                     if (key == null) {
                         return problem(request, "invalid or revoked API key");

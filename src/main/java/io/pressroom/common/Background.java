@@ -1,5 +1,7 @@
 package io.pressroom.common;
 
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -11,7 +13,8 @@ import io.vertx.mutiny.core.Vertx;
 /**
  * Periodic background work (the outbox relay, the reaper, sweeps) that uses Hibernate Reactive: it needs a fresh,
  * safe duplicated Vert.x context, which timer callbacks do not run on. One run at a time; a run asked for while
- * one is in progress happens right after it.
+ * one is in progress happens right after it. A run that has not ended within its timeout (a statement on a half-open
+ * connection never answers) is given up, so that the loop goes on.
  */
 public final class Background {
 
@@ -19,20 +22,25 @@ public final class Background {
 
     private final Vertx vertx;
     private final String name;
+    private final Duration runTimeout;
     private final Supplier<Uni<Boolean>> work;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile long timer = -1;
     private volatile boolean stopped;
 
-    /** @param work one run; completes with {@code true} when it should run again at once (more is waiting) */
-    public Background(Vertx vertx, String name, Supplier<Uni<Boolean>> work) {
+    /**
+     * @param runTimeout longest one run may take before it is given up
+     * @param work one run; completes with {@code true} when it should run again at once (more is waiting)
+     */
+    public Background(Vertx vertx, String name, Duration runTimeout, Supplier<Uni<Boolean>> work) {
         this.vertx = vertx;
         this.name = name;
+        this.runTimeout = runTimeout;
         this.work = work;
     }
 
-    public void every(java.time.Duration interval) {
+    public void every(Duration interval) {
         timer = vertx.setPeriodic(interval.toMillis(), id -> run());
     }
 
@@ -53,10 +61,12 @@ public final class Background {
             return;
         }
         again.set(false);
-        Contexts.onNewContext(vertx, work).subscribe().with(more -> finish(Boolean.TRUE.equals(more)), failure -> {
-            LOG.warnf("%s: %s", name, failure.getMessage());
-            finish(false);
-        });
+        Contexts.onNewContext(vertx, work).ifNoItem().after(runTimeout)
+                .failWith(() -> new TimeoutException("the run did not end within " + runTimeout.toMillis() + " ms"))
+                .subscribe().with(more -> finish(Boolean.TRUE.equals(more)), failure -> {
+                    LOG.warnf("%s: %s", name, failure.getMessage());
+                    finish(false);
+                });
     }
 
     private void finish(boolean more) {

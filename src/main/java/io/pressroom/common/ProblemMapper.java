@@ -112,6 +112,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable throwable, UriInfo uri) {
+        if (Transient.is(throwable)) {
+            // a statement or pool timeout, a lost connection: the dependency is away, not the request wrong
+            LOG.debugf(throwable, "dependency unavailable on %s", uri == null ? "?" : uri.getPath());
+            return respond(toProblem(Transient.unavailable("a dependency is not available")), uri);
+        }
         return internal(throwable, uri);
     }
 

@@ -52,6 +52,36 @@ public interface PressroomConfig {
     /** How long finished work is kept: the sweeps of rows and of orphaned objects (API role). */
     Retention retention();
 
+    /** PostgreSQL (API role): bounds on every statement, every wait for a connection and every background run. */
+    Database database();
+
+    interface Database {
+        /**
+         * Longest one SQL statement may run, a lock wait included (PostgreSQL's {@code statement_timeout}, set on every
+         * connection of the pool); past it the statement fails, a request answers 503 and a background loop tries again.
+         */
+        @WithDefault("10s")
+        Duration statementTimeout();
+
+        /**
+         * Longest wait for a free connection of the pool (all in use, or the database not answering); past it the work
+         * fails, a request answers 503 {@code dependency_unavailable}.
+         */
+        @WithDefault("3s")
+        Duration poolWaitTimeout();
+
+        /** Most callers waiting for a connection of the pool at once; more fail at once instead of queueing. */
+        @WithDefault("1000")
+        int poolWaitQueueSize();
+
+        /**
+         * Longest one run of a background loop (outbox relay, reaper, output expiry, webhook sender, retention sweep) may
+         * take; a run stuck on a half-open connection is given up so that the next one starts.
+         */
+        @WithDefault("2m")
+        Duration backgroundRunTimeout();
+    }
+
     interface Retention {
         /** How often the row sweeps below run; each deletes {@code batch-size} rows per statement. 0 turns them off. */
         @WithDefault("5m")
@@ -145,7 +175,7 @@ public interface PressroomConfig {
         int rateLimitBurst();
 
         /**
-         * How long a request waits for PostgreSQL (the key check, a job's creation and reads) before it answers 503
+         * How long a request waits for PostgreSQL in total (the key check, then its reads and writes) before it answers 503
          * {@code dependency_unavailable} with {@code Retry-After}, instead of hanging while the database is frozen
          * or unreachable.
          */
@@ -373,6 +403,22 @@ public interface PressroomConfig {
         /** Replication factor of topics Pressroom creates. */
         @WithDefault("1")
         short replicationFactor();
+
+        /**
+         * Kafka's {@code delivery.timeout.ms} for every producer (outbox relay, event publisher, dead letters): a send
+         * not acknowledged by then fails, and the row or event is sent again later. Keep it with
+         * {@code max-block-ms} under 30 s, the senders' own bound, so no record is left to go out after it.
+         */
+        @WithDefault("20000")
+        int deliveryTimeoutMs();
+
+        /** Kafka's {@code request.timeout.ms} for every producer: longest wait for the broker to answer one request. */
+        @WithDefault("10000")
+        int requestTimeoutMs();
+
+        /** Kafka's {@code max.block.ms} for every producer: longest a send waits for topic metadata or buffer space. */
+        @WithDefault("5000")
+        int maxBlockMs();
     }
 
     enum Role {

@@ -61,6 +61,8 @@ public class OrphanSweeper {
         this.config = config;
         this.settings = config.retention();
         this.sweeps = new Background(vertx, "Orphan sweep",
+                // a run lists up to orphan-scan-limit objects, each call bounded by CALL_TIMEOUT: it may take long
+                settings.orphanSweepInterval().isZero() ? CALL_TIMEOUT : settings.orphanSweepInterval(),
                 () -> sweep(settings.orphanAge(), settings.orphanScanLimit()).replaceWith(false));
     }
 

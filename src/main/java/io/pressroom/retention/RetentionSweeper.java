@@ -46,7 +46,8 @@ public class RetentionSweeper {
         this.metrics = metrics;
         this.config = config;
         this.settings = config.retention();
-        this.sweeps = new Background(vertx, "Retention sweep", this::sweep);
+        this.sweeps = new Background(vertx, "Retention sweep", config.database().backgroundRunTimeout(),
+                this::sweep);
     }
 
     void start(@Observes StartupEvent event) {

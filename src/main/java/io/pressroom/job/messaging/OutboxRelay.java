@@ -61,8 +61,10 @@ public class OutboxRelay {
         this.commands = commands;
         this.signal = signal;
         this.config = config;
-        this.relay = new Background(vertx, "Outbox relay", () -> publishBatch().map(sent -> sent == BATCH));
-        this.backlog = new Background(vertx, "Outbox backlog", () -> measureBacklog().replaceWith(false));
+        this.relay = new Background(vertx, "Outbox relay", config.database().backgroundRunTimeout(),
+                () -> publishBatch().map(sent -> sent == BATCH));
+        this.backlog = new Background(vertx, "Outbox backlog", config.database().backgroundRunTimeout(),
+                () -> measureBacklog().replaceWith(false));
         this.metrics = metrics;
     }
 

@@ -21,7 +21,8 @@ public class OutputExpiry {
 
     public OutputExpiry(OutputService outputs, PressroomConfig config, Vertx vertx) {
         this.config = config;
-        this.sweeps = new Background(vertx, "Output expiry", () -> outputs.expireDue(BATCH).map(n -> n == BATCH));
+        this.sweeps = new Background(vertx, "Output expiry", config.database().backgroundRunTimeout(),
+                () -> outputs.expireDue(BATCH).map(n -> n == BATCH));
     }
 
     void start(@Observes StartupEvent event) {

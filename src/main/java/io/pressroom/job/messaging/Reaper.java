@@ -46,8 +46,9 @@ public class Reaper {
         this.backlog = backlog;
         this.transitions = transitions;
         this.config = config;
-        this.sweeps = new Background(vertx, "Reaper", () -> promoteDueRetries().chain(this::reapOverdue)
-                .replaceWith(false));
+        this.sweeps = new Background(vertx, "Reaper", config.database().backgroundRunTimeout(),
+                () -> promoteDueRetries().chain(this::reapOverdue)
+                        .replaceWith(false));
     }
 
     void start(@Observes StartupEvent event) {

@@ -1,7 +1,6 @@
 package io.pressroom.job.service;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pressroom.common.Hashes;
 import io.pressroom.common.Ids;
 import io.pressroom.common.Refusal;
-import io.pressroom.common.Transient;
+import io.pressroom.common.RequestDeadline;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.JobOptions;
 import io.pressroom.contract.StorageKeys;
@@ -37,8 +36,6 @@ import io.pressroom.template.TemplateEngine;
 import io.pressroom.template.TemplateEngine.TemplateException;
 import io.pressroom.webhook.service.WebhookService;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
@@ -68,12 +65,13 @@ public class JobService {
     private final TemplateEngine templates;
     private final ObjectMapper json;
     private final PressroomConfig.Jobs config;
-    private final Duration dependencyTimeout;
+    private final RequestDeadline deadline;
     private final JobMetrics metrics;
 
     public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys,
             JobTransitions transitions, IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal,
-            TemplateEngine templates, ObjectMapper json, PressroomConfig config, JobMetrics metrics) {
+            TemplateEngine templates, ObjectMapper json, PressroomConfig config, JobMetrics metrics,
+            RequestDeadline deadline) {
         this.jobs = jobs;
         this.metrics = metrics;
         this.outputs = outputs;
@@ -86,7 +84,7 @@ public class JobService {
         this.templates = templates;
         this.json = json;
         this.config = config.jobs();
-        this.dependencyTimeout = config.http().dependencyTimeout();
+        this.deadline = deadline;
     }
 
     /**
@@ -119,8 +117,7 @@ public class JobService {
                                 return null;
                             })
                             : Uni.createFrom().voidItem();
-                    return stored.chain(() -> Transient.bounded(persist(job, fingerprint, idempotencyKey),
-                            dependencyTimeout, "the database"))
+                    return stored.chain(() -> deadline.database(persist(job, fingerprint, idempotencyKey)))
                             .invoke(created -> {
                                 if (created.jobId().equals(jobId)) {
                                     metrics.created(job); // not for an idempotent replay
@@ -221,41 +218,36 @@ public class JobService {
         }
     }
 
-    @WithSession
     public Uni<JobDetail> find(String projectId, String jobId) {
-        return jobs.findInProject(projectId, jobId)
+        return deadline.database(Panache.withSession(() -> jobs.findInProject(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
-                .chain(job -> outputs.findPdf(job.id).map(output -> JobDetail.of(job, output)));
+                .chain(job -> outputs.findPdf(job.id).map(output -> JobDetail.of(job, output)))));
     }
 
     /** Whether the project has this job. */
-    @WithSession
     public Uni<Boolean> exists(String projectId, String jobId) {
-        return jobs.findInProject(projectId, jobId).map(job -> job != null);
+        return deadline.database(Panache.withSession(() -> jobs.findInProject(projectId, jobId).map(job -> job != null)));
     }
 
     /** A page of the project's jobs, newest first; {@code limit + 1} rows tell whether another page exists. */
-    @WithSession
     public Uni<List<RenderJob>> list(String projectId, JobFilter filter, String beforeId, int limit) {
-        return jobs.page(filter.toQuery(projectId, beforeId), limit);
+        return deadline.database(Panache.withSession(() -> jobs.page(filter.toQuery(projectId, beforeId), limit)));
     }
 
-    @WithTransaction
     public Uni<JobDetail> acknowledge(String projectId, String jobId, boolean acknowledged) {
-        return jobs.findInProject(projectId, jobId)
+        return deadline.database(Panache.withTransaction(() -> jobs.findInProject(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
                 .invoke(job -> {
                     job.acknowledged = acknowledged;
                     job.updatedAt = Instant.now();
                 })
-                .chain(job -> outputs.findPdf(job.id).map(output -> JobDetail.of(job, output)));
+                .chain(job -> outputs.findPdf(job.id).map(output -> JobDetail.of(job, output)))));
     }
 
     /** The job's timeline, oldest first, after the event with id {@code afterId} when given. */
-    @WithSession
     public Uni<List<JobEvent>> timeline(String projectId, String jobId, long afterId) {
-        return jobs.findInProject(projectId, jobId)
+        return deadline.database(Panache.withSession(() -> jobs.findInProject(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
-                .chain(job -> events.find("jobId = ?1 and id > ?2", Sort.ascending("id"), jobId, afterId).list());
+                .chain(job -> events.find("jobId = ?1 and id > ?2", Sort.ascending("id"), jobId, afterId).list())));
     }
 }

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.pressroom.common.Ids;
 import io.pressroom.common.Refusal;
+import io.pressroom.common.RequestDeadline;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.contract.StorageKeys;
@@ -68,11 +69,13 @@ public class JobTransitions implements DeliveryTimeline {
     private final JobMetrics metrics;
     private final WebhookOutbox webhooks;
     private final WebhookSignal webhookSignal;
+    private final RequestDeadline deadline;
 
     public JobTransitions(JobRepository jobs, OutputRepository outputs, JobLedger ledger, ObjectStorage storage,
             OutboxSignal outboxSignal, PressroomConfig config, JobMetrics metrics, WebhookOutbox webhooks,
-            WebhookSignal webhookSignal) {
+            WebhookSignal webhookSignal, RequestDeadline deadline) {
         this.jobs = jobs;
+        this.deadline = deadline;
         this.webhooks = webhooks;
         this.webhookSignal = webhookSignal;
         this.metrics = metrics;
@@ -120,7 +123,9 @@ public class JobTransitions implements DeliveryTimeline {
 
     /** Cancels a job of the project; a conflict when it already ended. */
     public Uni<RenderJob> cancel(String projectId, String jobId) {
-        return transition(jobId, new JobStateMachine.Cancel(), null, projectId)
+        // a request: a locked row or a stuck database answers 503 in time (the statement itself ends at the
+        // database's statement_timeout, which frees its connection)
+        return deadline.database(transition(jobId, new JobStateMachine.Cancel(), null, projectId))
                 .map(outcome -> {
                     if (outcome == null) {
                         throw new Refusal.NotFound("render job " + jobId);

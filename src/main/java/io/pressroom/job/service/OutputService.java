@@ -6,6 +6,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.pressroom.common.Refusal;
+import io.pressroom.common.RequestDeadline;
 import io.pressroom.job.repository.JobRepository;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
@@ -30,9 +31,11 @@ public class OutputService {
     private final JobTransitions transitions;
     private final ObjectStorage storage;
     private final DownloadLinks links;
+    private final RequestDeadline deadline;
 
     public OutputService(JobRepository jobs, OutputRepository outputs, JobTransitions transitions, ObjectStorage storage,
-            DownloadLinks links) {
+            DownloadLinks links, RequestDeadline deadline) {
+        this.deadline = deadline;
         this.jobs = jobs;
         this.outputs = outputs;
         this.transitions = transitions;
@@ -50,7 +53,8 @@ public class OutputService {
     /** The PDF a token grants, checked against the output's current state. */
     @WithSession
     public Uni<Download> open(Grant grant) {
-        return outputs.findById(grant.outputId())
+        // signed links skip the key check: this is the request's first database call
+        return deadline.database(outputs.findById(grant.outputId()))
                 .map(output -> {
                     if (output == null || !RenderOutput.AVAILABLE.equals(output.state)) {
                         throw new Refusal.NotFound("output_gone", "this output was deleted or expired");
@@ -94,7 +98,7 @@ public class OutputService {
     /** The render report (JSON) of the attempt that produced the job's output, while that output is kept. */
     @WithSession
     public Uni<byte[]> report(String projectId, String jobId) {
-        return jobs.findInProject(projectId, jobId)
+        return deadline.database(jobs.findInProject(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
                 .chain(job -> outputs.findPdf(job.id).map(output -> {
                     if (output == null && !job.status.terminal()) {
@@ -109,7 +113,7 @@ public class OutputService {
                                 + ", and its render report with it");
                     }
                     return output.reportKey;
-                }))
+                })))
                 .chain(key -> ObjectStorage.blocking(() -> storage.get(key)))
                 .onItem().ifNull()
                 .failWith(() -> new Refusal.NotFound("report_not_found", "the render report is no longer stored"));
@@ -162,9 +166,9 @@ public class OutputService {
     }
 
     private Uni<RenderOutput> availableOutput(String projectId, String jobId) {
-        return jobs.findInProject(projectId, jobId)
+        return deadline.database(jobs.findInProject(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
-                .chain(job -> outputs.findPdf(job.id).map(output -> check(job, output)));
+                .chain(job -> outputs.findPdf(job.id).map(output -> check(job, output))));
     }
 
     private static RenderOutput check(RenderJob job, RenderOutput output) {

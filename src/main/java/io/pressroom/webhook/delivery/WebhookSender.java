@@ -88,7 +88,8 @@ public class WebhookSender {
         this.config = config;
         this.settings = config.webhooks();
         this.vertx = vertx;
-        this.sender = new Background(vertx, "Webhook sender", () -> sendBatch().map(sent -> sent == batchSize()));
+        this.sender = new Background(vertx, "Webhook sender", config.database().backgroundRunTimeout(),
+                () -> sendBatch().map(sent -> sent == batchSize()));
     }
 
     void start(@Observes StartupEvent event) {
