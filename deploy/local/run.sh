@@ -5,6 +5,7 @@
 #
 # Environment: PRESSROOM_DATA_DIR (default <repo>/.pressroom), PRESSROOM_HTTP_PORT (8080), and for the stack
 # PRESSROOM_PG_PORT (55432), PRESSROOM_KAFKA_PORT (59092, the controller takes the next one), PRESSROOM_S3_PORT (59000).
+# PRESSROOM_WEBHOOKS_ALLOW (127.0.0.0/8,::1: webhook receivers on this machine are allowed; docs/webhooks.md).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -98,6 +99,7 @@ log "Starting Pressroom on port $HTTP_PORT"
 PRESSROOM_ROLE=all QUARKUS_HTTP_PORT=$HTTP_PORT \
   PRESSROOM_ADMIN_KEY=$(cat "$DATA_DIR/admin-key") PRESSROOM_BOOTSTRAP_PROJECT_KEY=$TOKEN \
   PRESSROOM_DOWNLOADS_SIGNING_KEY=$(cat "$DATA_DIR/signing-key") \
+  PRESSROOM_WEBHOOKS_ALLOW=${PRESSROOM_WEBHOOKS_ALLOW:-127.0.0.0/8,::1} \
   java -jar "$APP_JAR" &
 APP_PID=$!
 

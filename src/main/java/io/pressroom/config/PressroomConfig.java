@@ -152,6 +152,17 @@ public interface PressroomConfig {
         /** Deliveries one API pod sends at once. */
         @WithDefault("16")
         int concurrency();
+
+        /**
+         * Internal receivers webhooks may reach although their address is loopback, private, link-local or reserved:
+         * CIDRs or addresses ({@code 10.20.0.0/16}, {@code ::1}) and host names ({@code hooks.internal}); none by
+         * default.
+         */
+        Optional<List<String>> allow();
+
+        /** Most webhook endpoints one project may have; creating one more is refused with 409. */
+        @WithDefault("20")
+        int maxEndpointsPerProject();
     }
 
     interface Http {

@@ -208,6 +208,7 @@ class FaultSoakIT {
         config.put("pressroom.role", "all");
         config.put("pressroom.admin-key", ADMIN_KEY);
         config.put("pressroom.downloads.signing-key", "sig_soak_signing_key");
+        config.put("pressroom.webhooks.allow", "127.0.0.0/8"); // the receiver is on loopback
         startApp();
 
         JsonNode project = send("POST", "/v1/projects", ADMIN_KEY, Map.of("name", "soak"), 201);

@@ -24,6 +24,12 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 class WebhookApiTest {
 
+    /**
+     * A public address, so accepted; a literal, so nothing is looked up; and never contacted, since no job of these
+     * projects ends. (A name such as example.com would be resolved when given: a DNS query off this machine.)
+     */
+    private static final String PUBLIC = "https://93.184.215.14";
+
     private TestProject project;
 
     @BeforeEach
@@ -34,10 +40,10 @@ class WebhookApiTest {
     @Test
     void anEndpointShowsItsSecretOnceAndCanBeDeleted() {
         JsonPath created = project.call()
-                .body(Map.of("url", "https://example.com/hooks", "events", List.of("job.failed")))
+                .body(Map.of("url", PUBLIC + "/hooks", "events", List.of("job.failed")))
                 .post("/v1/webhooks").then().statusCode(201)
                 .header("Location", containsString("/v1/webhooks/wh_"))
-                .body("url", equalTo("https://example.com/hooks"), "events", equalTo(List.of("job.failed")))
+                .body("url", equalTo(PUBLIC + "/hooks"), "events", equalTo(List.of("job.failed")))
                 .extract().jsonPath();
         String id = created.getString("id");
         assertThat(id).startsWith("wh_");
@@ -45,13 +51,13 @@ class WebhookApiTest {
         assertThat(Base64.getDecoder().decode(created.getString("secret").substring(6))).hasSize(32);
 
         // events default to all three
-        String all = project.call().body(Map.of("url", "http://hooks.example.com/all")).post("/v1/webhooks")
+        String all = project.call().body(Map.of("url", "http://[2606:4700:4700::1111]/all")).post("/v1/webhooks")
                 .then().statusCode(201)
                 .body("events", equalTo(List.of("job.succeeded", "job.failed", "job.cancelled")))
                 .extract().path("id");
 
         project.call().get("/v1/webhooks/" + id).then().statusCode(200)
-                .body("id", equalTo(id), "url", equalTo("https://example.com/hooks"), "$", not(hasKey("secret")));
+                .body("id", equalTo(id), "url", equalTo(PUBLIC + "/hooks"), "$", not(hasKey("secret")));
         project.call().get("/v1/webhooks").then().statusCode(200)
                 .body("data.id", equalTo(List.of(id, all)), "data[0]", not(hasKey("secret")),
                         "data[0].events", equalTo(List.of("job.failed")));
@@ -78,8 +84,26 @@ class WebhookApiTest {
     }
 
     @Test
+    void aProjectHasAtMostTwentyEndpoints() {
+        for (int i = 0; i < 20; i++) {
+            project.call().body(Map.of("url", PUBLIC + "/hooks/" + i)).post("/v1/webhooks").then().statusCode(201);
+        }
+        project.call().body(Map.of("url", PUBLIC + "/hooks/20")).post("/v1/webhooks").then().statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("too_many_webhooks"), "detail",
+                        equalTo("the project has 20 webhook endpoints, the most allowed; delete one before creating "
+                                + "another"));
+        assertThat(project.call().get("/v1/webhooks").then().statusCode(200).extract().<List<String>> path("data.url")
+                .size()).isEqualTo(20);
+        // another project is not affected, and a deleted endpoint makes room
+        Api.newProject().call().body(Map.of("url", PUBLIC + "/other")).post("/v1/webhooks").then().statusCode(201);
+        String first = project.call().get("/v1/webhooks").then().extract().path("data[0].id");
+        project.call().delete("/v1/webhooks/" + first).then().statusCode(204);
+        project.call().body(Map.of("url", PUBLIC + "/hooks/20")).post("/v1/webhooks").then().statusCode(201);
+    }
+
+    @Test
     void anotherProjectsEndpointIsNotFound() {
-        String theirs = Api.newProject().call().body(Map.of("url", "https://example.com/theirs"))
+        String theirs = Api.newProject().call().body(Map.of("url", PUBLIC + "/theirs"))
                 .post("/v1/webhooks").then().statusCode(201).extract().path("id");
         project.call().get("/v1/webhooks/" + theirs).then().statusCode(404).body("code", equalTo("not_found"));
         project.call().delete("/v1/webhooks/" + theirs).then().statusCode(404)

@@ -207,6 +207,7 @@ public class RenderJobResource {
             }""")
     @ProblemExample(status = 400, detail = "deployId: give either deployId or html (an inline template), not both")
     @ProblemExample(status = 400, code = "template_error", detail = "html: line 1, column 9: found: 'EOF', expected: '{{/'")
+    @ProblemExample(status = 400, detail = "webhookUrl: must not point to a loopback address (127.0.0.1)")
     @ProblemExample(status = 404, detail = "deploy dpl_01m84qd2af2gfm2zn5zrf03dxc does not exist")
     @ProblemExample(status = 409, code = "idempotency_key_reused", detail = "Idempotency-Key was already used with different parameters")
     @ProblemExample(status = 413, detail = "payload: is larger than 5242880 bytes")

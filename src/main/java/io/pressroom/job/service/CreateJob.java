@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.pressroom.contract.JobOptions;
 
 /** The body of {@code POST /v1/render-jobs}. */
@@ -20,7 +22,7 @@ public record CreateJob(
         @Pattern(regexp = "managed|transient", message = "must be managed or transient") String outputMode,
         @Size(min = 1, max = 2) List<@NotBlank @Pattern(regexp = "pdf|png", message = "must be pdf or png") String> formats,
         @Pattern(regexp = "[a-z0-9-]{1,50}", message = "must be a queue name") String queue,
-        @Size(max = 2000) @Pattern(regexp = "https?://.+", message = "must be an http(s) URL") String webhookUrl,
+        @Size(max = 2000) @Pattern(regexp = "https?://.+", message = "must be an http(s) URL") @Schema(description = "Absolute http(s) URL that receives this job's terminal event; its host must be (or resolve to) public addresses only, unless the operator allows it (docs/webhooks.md)") String webhookUrl,
         @Valid JobOptions options,
         @Size(max = 100) String sourceType,
         @Size(max = 200) String sourceId) {

@@ -34,7 +34,7 @@ import io.pressroom.job.service.JobViews.JobView;
 import io.pressroom.storage.ObjectStorage;
 import io.pressroom.template.TemplateEngine;
 import io.pressroom.template.TemplateEngine.TemplateException;
-import io.pressroom.webhook.service.WebhookService;
+import io.pressroom.webhook.service.WebhookEgress;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -67,12 +67,14 @@ public class JobService {
     private final PressroomConfig.Jobs config;
     private final RequestDeadline deadline;
     private final JobMetrics metrics;
+    private final WebhookEgress webhookEgress;
 
     public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys,
             JobTransitions transitions, IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal,
             TemplateEngine templates, ObjectMapper json, PressroomConfig config, JobMetrics metrics,
-            RequestDeadline deadline) {
+            RequestDeadline deadline, WebhookEgress webhookEgress) {
         this.jobs = jobs;
+        this.webhookEgress = webhookEgress;
         this.metrics = metrics;
         this.outputs = outputs;
         this.events = events;
@@ -103,13 +105,16 @@ public class JobService {
         boolean claimCheck = payload.length > config.inlinePayloadMaxBytes();
         String payloadRef = claimCheck ? StorageKeys.payload(jobId) : null;
 
+        // where the webhook may go: checked (a name resolved) before anything is written
+        Uni<Void> webhookChecked = request.webhookUrl() == null ? Uni.createFrom().voidItem()
+                : webhookEgress.check("webhookUrl", request.webhookUrl());
         Uni<RenderJob> prepared = request.html() != null
                 ? Uni.createFrom().item(() -> newJob(projectId, jobId, request, null, null, payloadRef))
                 : deploys.resolve(projectId, request.deployId(),
                         request.deployVersionId() == null ? DeployService.LATEST : request.deployVersionId())
                         .map(found -> newJob(projectId, jobId, request, found.deploy().id, found.version().id,
                                 payloadRef));
-        return prepared
+        return webhookChecked.chain(() -> prepared)
                 .chain(job -> {
                     Uni<Void> stored = claimCheck
                             ? ObjectStorage.blocking(() -> {
@@ -186,9 +191,6 @@ public class JobService {
         }
         if (request.queue() != null && !config.queues().contains(request.queue())) {
             throw new Refusal.Invalid("queue: must be one of " + String.join(", ", config.queues()));
-        }
-        if (request.webhookUrl() != null) {
-            WebhookService.checkUrl("webhookUrl", request.webhookUrl());
         }
         if (request.formats() != null && request.formats().stream().distinct().count() != request.formats().size()) {
             throw new Refusal.Invalid("formats: lists a format twice");

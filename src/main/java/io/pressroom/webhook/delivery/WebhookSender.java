@@ -1,5 +1,6 @@
 package io.pressroom.webhook.delivery;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,15 +23,18 @@ import io.pressroom.config.PressroomConfig;
 import io.pressroom.webhook.repository.WebhookDeliveryRepository;
 import io.pressroom.webhook.service.DeliveryTimeline;
 import io.pressroom.webhook.service.JobWebhookSecrets;
+import io.pressroom.webhook.service.WebhookEgress;
 import io.pressroom.webhook.service.WebhookSignal;
 import io.pressroom.webhook.service.WebhookSigning;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -57,8 +61,20 @@ public class WebhookSender {
             int attempts, String secret) {
     }
 
-    /** How one try ended: an HTTP status, or an error without one. */
-    record Outcome(Integer status, String error) {
+    /**
+     * How one try ended: an HTTP status and, unless 2xx, the category of error ({@link TryErrors});
+     * {@code permanent} when no later try can do better (the address is refused).
+     */
+    record Outcome(Integer status, String error, boolean permanent) {
+        static Outcome answered(int status) {
+            return new Outcome(status, status >= 200 && status < 300 ? null : TryErrors.ofStatus(status), false);
+        }
+
+        static Outcome failed(Throwable failure) {
+            return new Outcome(null, TryErrors.of(failure),
+                    failure instanceof WebhookEgress.Refused refused && refused.permanent());
+        }
+
         boolean delivered() {
             return status != null && status >= 200 && status < 300;
         }
@@ -74,11 +90,13 @@ public class WebhookSender {
     private final Vertx vertx;
     private final Background sender;
     private final MeterRegistry metrics;
+    private final WebhookEgress egress;
     private volatile HttpClient client;
 
     public WebhookSender(Instance<Pool> database, WebhookDeliveryRepository deliveries, DeliveryTimeline timeline,
             JobWebhookSecrets jobSecrets, WebhookSignal signal, PressroomConfig config, Vertx vertx,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, WebhookEgress egress) {
+        this.egress = egress;
         this.database = database;
         this.deliveries = deliveries;
         this.timeline = timeline;
@@ -99,6 +117,8 @@ public class WebhookSender {
         client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) settings.timeout().toMillis())
                 .setKeepAlive(false)
+                // TLS: SNI and the certificate's host name are the URL's host, although the address is given
+                .setVerifyHost(true)
                 .setMaxPoolSize(batchSize()));
         signal.onWake(sender::run);
         sender.every(settings.pollInterval());
@@ -153,17 +173,41 @@ public class WebhookSender {
         Uni<String> secret = delivery.secret() != null ? Uni.createFrom().item(delivery.secret())
                 : jobSecrets.of(delivery.projectId());
         return secret.chain(key -> post(delivery, key))
-                .onFailure().recoverWithItem(failure -> new Outcome(null, describe(failure)))
+                .onFailure().invoke(failure -> LOG.debugf("Webhook %s of %s, try %d: %s", delivery.id(),
+                        delivery.jobId(), delivery.attempts(), failure.toString()))
+                .onFailure().recoverWithItem(Outcome::failed)
                 .chain(outcome -> record(delivery, outcome))
                 .onFailure().invoke(failure -> LOG.warnf("Webhook %s: recording try %d failed: %s", delivery.id(),
                         delivery.attempts(), failure.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
+    /**
+     * Resolves and checks the URL's host now, then connects to exactly the address checked (the request's host
+     * still names the Host header, TLS SNI and the certificate to expect), and follows no redirect.
+     */
     private Uni<Outcome> post(Claimed delivery, String secret) {
+        return Uni.createFrom().<WebhookEgress.Destination> emitter(emitter -> {
+            try {
+                emitter.complete(egress.destination(delivery.url()));
+            } catch (WebhookEgress.Refused refused) {
+                if (refused.permanent()) {
+                    LOG.warnf("Webhook %s of %s refused: %s points to %s", delivery.id(), delivery.jobId(),
+                            delivery.url(), refused.getMessage());
+                }
+                emitter.fail(refused);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(destination -> post(delivery, secret, destination));
+    }
+
+    private Uni<Outcome> post(Claimed delivery, String secret, WebhookEgress.Destination destination) {
         long timestamp = Instant.now().getEpochSecond();
         String signature = WebhookSigning.sign(secret, delivery.id(), timestamp, delivery.body());
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(delivery.url())
+                .setServer(SocketAddress.inetSocketAddress(
+                        new InetSocketAddress(destination.address(), destination.port())))
+                .setFollowRedirects(false)
                 .setConnectTimeout(settings.timeout().toMillis())
                 .setIdleTimeout(settings.timeout().toMillis())
                 .addHeader("content-type", "application/json")
@@ -173,7 +217,7 @@ public class WebhookSender {
                 .addHeader("webhook-signature", signature);
         return client.request(request)
                 .chain(http -> http.send(Buffer.buffer(delivery.body())))
-                .map(response -> new Outcome(response.statusCode(), null))
+                .map(response -> Outcome.answered(response.statusCode()))
                 .ifNoItem().after(settings.timeout().multipliedBy(2))
                 .failWith(() -> new IllegalStateException("no answer within " + settings.timeout().multipliedBy(2)
                         .toSeconds() + " s"));
@@ -182,7 +226,7 @@ public class WebhookSender {
     /** The try's outcome and its timeline event, in one transaction; nothing when another pod took the row over. */
     private Uni<Void> record(Claimed delivery, Outcome outcome) {
         boolean delivered = outcome.delivered();
-        boolean last = delivery.attempts() >= settings.maxAttempts();
+        boolean last = delivery.attempts() >= settings.maxAttempts() || outcome.permanent();
         Instant next = delivered || last ? null
                 : Instant.now().plus(Backoff.before(settings.retryBackoff(), delivery.attempts()));
         Map<String, Object> details = new LinkedHashMap<>();
@@ -193,6 +237,7 @@ public class WebhookSender {
         if (outcome.status() != null) {
             details.put("statusCode", outcome.status());
         }
+        // a category, never the exception's text: that would map the network behind the receiver for the tenant
         if (outcome.error() != null) {
             details.put("error", outcome.error());
         }
@@ -214,15 +259,5 @@ public class WebhookSender {
                         .description("Webhook delivery tries by outcome: delivered, failed (retried later), abandoned")
                         .tag("outcome", delivered ? "delivered" : last ? "abandoned" : "failed")
                         .register(metrics).increment());
-    }
-
-    /** What went wrong, for the timeline: short, and never a secret (none reaches an exception here). */
-    private static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        String kind = failure.getClass().getSimpleName();
-        if (message == null || message.isBlank()) {
-            return kind;
-        }
-        return message.length() > 300 ? message.substring(0, 300) : message;
     }
 }

@@ -16,6 +16,17 @@ public class WebhookEndpointRepository implements PanacheRepositoryBase<WebhookE
         return find("projectId", Sort.ascending("id"), projectId).list();
     }
 
+    /**
+     * How many endpoints the project has, with its row locked until the transaction ends: creates in one project
+     * count one after the other, so concurrent ones cannot pass its limit together.
+     */
+    public Uni<Long> countInProjectLocked(String projectId) {
+        return getSession().chain(session -> session
+                .createNativeQuery("SELECT id FROM projects WHERE id = :id FOR UPDATE")
+                .setParameter("id", projectId).getResultList())
+                .chain(() -> count("projectId", projectId));
+    }
+
     public Uni<WebhookEndpoint> findInProject(String projectId, String id) {
         return find("id = ?1 and projectId = ?2", id, projectId).firstResult();
     }

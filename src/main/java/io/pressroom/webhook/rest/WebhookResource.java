@@ -51,7 +51,7 @@ public class WebhookResource {
             + "all of them when absent";
 
     public record CreateWebhook(
-            @NotBlank @Size(max = 2000) @Schema(description = "Absolute http(s) URL that receives the POSTs") String url,
+            @NotBlank @Size(max = 2000) @Schema(description = "Absolute http(s) URL that receives the POSTs. Its host must be, or resolve only to, public addresses: loopback, private, link-local, multicast and reserved ones are refused unless the operator allows them (pressroom.webhooks.allow); redirects are not followed") String url,
             @Size(min = 1, max = 3) @Schema(description = EVENTS) List<@NotBlank String> events) {
     }
 
@@ -92,7 +92,8 @@ public class WebhookResource {
     @POST
     @Operation(operationId = "createWebhookEndpoint", summary = "Create a webhook endpoint", description = "Each job of "
             + "the project that ends with a subscribed event is POSTed to the URL, signed with the endpoint's secret, "
-            + "which this answer shows once.")
+            + "which this answer shows once. A project has at most pressroom.webhooks.max-endpoints-per-project "
+            + "endpoints (20 by default).")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "failuresOnly", summary = "Only jobs that failed or were cancelled", value = """
             {"url": "https://example.com/hooks/pressroom", "events": ["job.failed", "job.cancelled"]}""")))
     @APIResponse(responseCode = "201", description = "Created; the secret is in this response only", headers = @Header(name = "Location", description = "The endpoint's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = CreatedWebhook.class)))
@@ -106,6 +107,9 @@ public class WebhookResource {
             }""")
     @ProblemExample(status = 400, detail = "url: must be an absolute http(s) URL")
     @ProblemExample(status = 400, detail = "events[0]: must be one of job.succeeded, job.failed, job.cancelled")
+    @ProblemExample(status = 400, detail = "url: must not point to a link-local address (169.254.169.254)")
+    @ProblemExample(status = 409, code = "too_many_webhooks", detail = "the project has 20 webhook endpoints, the most "
+            + "allowed; delete one before creating another")
     public Uni<Response> create(@Valid @NotNull CreateWebhook request) {
         return webhooks.create(caller.projectId(), request.url().strip(), request.events())
                 .map(endpoint -> Response.created(URI.create("/v1/webhooks/" + endpoint.id))

@@ -1,7 +1,5 @@
 package io.pressroom.webhook.service;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,8 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.pressroom.common.Ids;
 import io.pressroom.common.Refusal;
+import io.pressroom.config.PressroomConfig;
 import io.pressroom.webhook.repository.WebhookEndpoint;
 import io.pressroom.webhook.repository.WebhookEndpointRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -20,24 +20,37 @@ import io.smallrye.mutiny.Uni;
 public class WebhookService {
 
     private final WebhookEndpointRepository endpoints;
+    private final WebhookEgress egress;
+    private final int maxEndpoints;
 
-    public WebhookService(WebhookEndpointRepository endpoints) {
+    public WebhookService(WebhookEndpointRepository endpoints, WebhookEgress egress, PressroomConfig config) {
         this.endpoints = endpoints;
+        this.egress = egress;
+        this.maxEndpoints = config.webhooks().maxEndpointsPerProject();
     }
 
-    /** Creates an endpoint with a new secret; {@code events} absent means every event. */
-    @WithTransaction
+    /**
+     * Creates an endpoint with a new secret; {@code events} absent means every event. The URL is checked (and its
+     * name resolved) before the transaction; the project's count of endpoints inside it.
+     */
     public Uni<WebhookEndpoint> create(String projectId, String url, List<String> events) {
-        checkUrl("url", url);
         List<String> subscribed = events == null ? WebhookEvents.ALL : checkEvents(events);
-        WebhookEndpoint endpoint = new WebhookEndpoint();
-        endpoint.id = Ids.next(Ids.WEBHOOK);
-        endpoint.projectId = projectId;
-        endpoint.url = url;
-        endpoint.events = subscribed.toArray(String[]::new);
-        endpoint.secret = WebhookSigning.newSecret();
-        endpoint.createdAt = Instant.now();
-        return endpoints.persist(endpoint);
+        return egress.check("url", url).chain(() -> Panache.withTransaction(() -> endpoints
+                .countInProjectLocked(projectId)
+                .chain(count -> {
+                    if (count >= maxEndpoints) {
+                        return Uni.createFrom().failure(new Refusal.Conflict("too_many_webhooks", "the project has "
+                                + count + " webhook endpoints, the most allowed; delete one before creating another"));
+                    }
+                    WebhookEndpoint endpoint = new WebhookEndpoint();
+                    endpoint.id = Ids.next(Ids.WEBHOOK);
+                    endpoint.projectId = projectId;
+                    endpoint.url = url;
+                    endpoint.events = subscribed.toArray(String[]::new);
+                    endpoint.secret = WebhookSigning.newSecret();
+                    endpoint.createdAt = Instant.now();
+                    return endpoints.persist(endpoint);
+                })));
     }
 
     @WithSession
@@ -58,18 +71,6 @@ public class WebhookService {
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("webhook " + id))
                 .call(endpoints::delete)
                 .replaceWithVoid();
-    }
-
-    /** An absolute http(s) URL with a host: what the sender can POST to. */
-    public static void checkUrl(String field, String url) {
-        try {
-            URI uri = new URI(url);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new Refusal.Invalid(field + ": must be an absolute http(s) URL");
-            }
-        } catch (URISyntaxException e) {
-            throw new Refusal.Invalid(field + ": must be an absolute http(s) URL");
-        }
     }
 
     private static List<String> checkEvents(List<String> events) {
