@@ -40,6 +40,9 @@ public class ProblemMapper {
     }
 
     public static ApiProblem toProblem(Refusal refusal) {
+        if (refusal instanceof Refusal.Busy busy) {
+            return ApiProblem.tooMany(busy.code(), busy.detail(), busy.retryAfterSeconds());
+        }
         int status = refusal instanceof Refusal.Invalid ? 400
                 : refusal instanceof Refusal.NotFound ? 404
                         : refusal instanceof Refusal.Conflict ? 409
@@ -120,7 +123,9 @@ public class ProblemMapper {
         Response.ResponseBuilder response = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(problem, path));
-        if (problem.status() == 503) {
+        if (problem.retryAfterSeconds() > 0) {
+            response.header("Retry-After", problem.retryAfterSeconds());
+        } else if (problem.status() == 503) {
             // a dependency is away: most outages we ride out are seconds long
             response.header("Retry-After", RETRY_AFTER_SECONDS);
         }

@@ -145,6 +145,18 @@ public interface PressroomConfig {
         int rateLimitBurst();
 
         /**
+         * Failed authentications (401) one client address may have per minute, on each API pod; beyond them its
+         * requests get 429 {@code too_many_auth_failures} with {@code Retry-After} before any key is looked up. 0
+         * turns the limit off.
+         */
+        @WithDefault("60")
+        int authFailuresPerMinute();
+
+        /** Failed authentications a client address may have at once above {@code auth-failures-per-minute}. */
+        @WithDefault("20")
+        int authFailureBurst();
+
+        /**
          * How long a request waits for PostgreSQL (the key check, a job's creation and reads) before it answers 503
          * {@code dependency_unavailable} with {@code Retry-After}, instead of hanging while the database is frozen
          * or unreachable.
