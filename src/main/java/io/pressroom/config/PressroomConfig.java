@@ -157,6 +157,21 @@ public interface PressroomConfig {
         int authFailureBurst();
 
         /**
+         * Live event streams ({@code GET …/events} as SSE) one project may have open at once on each API pod; more
+         * get 429 {@code too_many_streams} with {@code Retry-After}. 0 turns the cap off.
+         */
+        @WithDefault("20")
+        int streamsPerProject();
+
+        /** How often an event stream sends a comment line when nothing happened, so proxies keep it open. */
+        @WithDefault("15s")
+        Duration streamHeartbeat();
+
+        /** Longest an event stream stays open; then it ends and the client reconnects with {@code Last-Event-ID}. */
+        @WithDefault("30m")
+        Duration streamMaxDuration();
+
+        /**
          * How long a request waits for PostgreSQL (the key check, a job's creation and reads) before it answers 503
          * {@code dependency_unavailable} with {@code Retry-After}, instead of hanging while the database is frozen
          * or unreachable.
@@ -185,6 +200,13 @@ public interface PressroomConfig {
         /** Largest payload accepted (serialized JSON bytes); larger requests get 413. */
         @WithDefault("5242880")
         int maxPayloadBytes();
+
+        /**
+         * Jobs one project may have unfinished (queued, rendering or waiting for a retry); a create beyond it gets 429
+         * {@code queue_full} with {@code Retry-After}. 0 turns the cap off.
+         */
+        @WithDefault("1000")
+        int maxUnfinishedPerProject();
 
         /**
          * A job still queued this long after its command was sent is looked at: sent again when the renderers have
