@@ -255,10 +255,20 @@ public interface PressroomConfig {
 
     interface Downloads {
         /**
-         * Secret that signs download links; every API pod must share it. When unset, a random one is made per
-         * process (links then work only on the pod that made them, until it restarts).
+         * Secret that signs download links, at least 32 bytes; every API pod must share it. An API refuses to start
+         * without it, except in development and tests (a random one per process).
          */
         Optional<String> signingKey();
+
+        /** Id of {@code signing-key}, written into each link so that the key that signed it can be found. */
+        @WithDefault("1")
+        String signingKeyId();
+
+        /**
+         * Earlier keys that still verify links during a rotation, each {@code id:secret}; links they signed keep
+         * working while they are listed.
+         */
+        Optional<List<String>> previousSigningKeys();
 
         /** Base URL clients reach the API at, for links; defaults to the base URL of the request. */
         Optional<String> publicUrl();

@@ -207,7 +207,7 @@ class FaultSoakIT {
         config = new LinkedHashMap<>(PressroomTestStack.config(postgres, kafka.bootstrapServers(), s3));
         config.put("pressroom.role", "all");
         config.put("pressroom.admin-key", ADMIN_KEY);
-        config.put("pressroom.downloads.signing-key", "sig_soak_signing_key");
+        config.put("pressroom.downloads.signing-key", "sig_soak_signing_key_of_32_bytes_or_more");
         startApp();
 
         JsonNode project = send("POST", "/v1/projects", ADMIN_KEY, Map.of("name", "soak"), 201);
