@@ -134,12 +134,16 @@ public class ProblemMapper {
 
     private static Response internal(Throwable throwable, UriInfo uri) {
         if (Transient.is(throwable)) {
-            LOG.warnf("A dependency is not available on %s: %s", uri == null ? "?" : uri.getPath(),
-                    throwable.getMessage());
+            LOG.warnf("A dependency is not available on %s: %s", logged(uri), throwable.getMessage());
             return respond(toProblem(Transient.unavailable("a service this request needs is not available")), uri);
         }
-        LOG.errorf(throwable, "Unexpected failure on %s", uri == null ? "?" : uri.getPath());
+        LOG.errorf(throwable, "Unexpected failure on %s", logged(uri));
         return respond(new ApiProblem(500, "internal_error", "Internal error", "the request failed unexpectedly"), uri);
+    }
+
+    /** The request's path as a log line may show it: without a download link's token. */
+    private static String logged(UriInfo uri) {
+        return uri == null ? "?" : SecretPaths.redact(uri.getPath());
     }
 
     private static boolean isAboutInput(ConstraintViolationException violations) {
