@@ -1,5 +1,7 @@
 package io.pressroom.auth;
 
+import java.util.OptionalLong;
+
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -16,10 +18,15 @@ import io.pressroom.project.repository.ApiKeyRepository;
 import io.pressroom.project.service.ApiKeys;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * Authenticates every {@code /v1} request: {@code /v1/projects…} with the admin key, everything else with a
- * project key ({@code Authorization: Bearer prk_…}), looked up by its hash.
+ * project key ({@code Authorization: Bearer prk_…}), looked up by its hash. A client address with too many failed
+ * authentications ({@link AuthFailures}) is refused with 429 first, before any key is checked or looked up. The
+ * address is the connection's peer, or what a trusted proxy says in {@code X-Forwarded-For}/{@code Forwarded} when
+ * Quarkus's {@code quarkus.http.proxy.*} settings trust it (docs/operations.md).
  */
 public class AuthFilter {
 
@@ -30,35 +37,46 @@ public class AuthFilter {
     private final PressroomConfig config;
     private final Caller caller;
     private final RequestDeadline deadline;
+    private final AuthFailures failures;
 
-    public AuthFilter(ApiKeyRepository keys, PressroomConfig config, Caller caller, RequestDeadline deadline) {
+    public AuthFilter(ApiKeyRepository keys, PressroomConfig config, Caller caller, RequestDeadline deadline,
+            AuthFailures failures) {
         this.keys = keys;
         this.deadline = deadline;
         this.config = config;
         this.caller = caller;
+        this.failures = failures;
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public Uni<Response> authenticate(ContainerRequestContext request) {
+    public Uni<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
         String path = request.getUriInfo().getPath();
         if ((!path.startsWith("/v1/") && !path.equals("/v1")) || path.startsWith(DOWNLOADS)) {
             // signed download links carry their own credential
             return Uni.createFrom().nullItem();
         }
+        String address = clientAddress(http);
+        OptionalLong refused = failures.refusedFor(address);
+        if (refused.isPresent()) {
+            return Uni.createFrom().item(ProblemMapper.respond(ApiProblem.tooMany("too_many_auth_failures",
+                    "too many failed authentications from this address; retry after " + refused.getAsLong() + " s",
+                    refused.getAsLong()), request.getUriInfo()));
+        }
         String token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (token == null) {
-            return deny(request, "missing API key: send Authorization: Bearer <key>");
+            return deny(request, address, "missing API key: send Authorization: Bearer <key>");
         }
         if (path.equals("/v1/projects") || path.startsWith("/v1/projects/")) {
             boolean admin = config.adminKey().map(expected -> ApiKeys.sameSecret(expected, token)).orElse(false);
-            return admin ? Uni.createFrom().nullItem() : deny(request, "this endpoint needs the admin key");
+            return admin ? Uni.createFrom().nullItem() : deny(request, address, "this endpoint needs the admin key");
         }
         if (!ApiKeys.looksValid(token)) {
-            return deny(request, "invalid API key");
+            return deny(request, address, "invalid API key");
         }
         return deadline.database(Panache.withSession(() -> keys.findActiveByHash(ApiKeys.hash(token))))
                 .onItem().transform(key -> {
                     if (key == null) {
+                        failures.failed(address);
                         return problem(request, "invalid or revoked API key");
                     }
                     caller.authenticate(key.projectId);
@@ -77,7 +95,14 @@ public class AuthFilter {
         return header.substring(BEARER.length()).trim();
     }
 
-    private static Uni<Response> deny(ContainerRequestContext request, String detail) {
+    /** The peer, or the client a trusted proxy names (Quarkus resolves it, see quarkus.http.proxy.*). */
+    private static String clientAddress(HttpServerRequest http) {
+        SocketAddress remote = http.remoteAddress();
+        return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
+    }
+
+    private Uni<Response> deny(ContainerRequestContext request, String address, String detail) {
+        failures.failed(address);
         return Uni.createFrom().item(problem(request, detail));
     }
 

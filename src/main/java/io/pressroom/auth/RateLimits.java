@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -51,11 +50,9 @@ public class RateLimits {
             return null;
         }
         long retryAfter = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
-        Response response = ProblemMapper.respond(ApiProblem.rateLimited("this project made more than " + perSecond
-                + " requests per second (bursts up to " + burst + "); retry after " + retryAfter + " s"),
+        return ProblemMapper.respond(ApiProblem.tooMany("rate_limited", "this project made more than " + perSecond
+                + " requests per second (bursts up to " + burst + "); retry after " + retryAfter + " s", retryAfter),
                 request.getUriInfo());
-        response.getHeaders().putSingle(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-        return response;
     }
 
     private Bucket newBucket() {

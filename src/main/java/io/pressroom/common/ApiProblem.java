@@ -16,12 +16,19 @@ public class ApiProblem extends RuntimeException {
     private final int status;
     private final String code;
     private final String title;
+    /** When the client may try again, sent as {@code Retry-After}; 0 for none. */
+    private final long retryAfterSeconds;
 
     public ApiProblem(int status, String code, String title, String detail) {
+        this(status, code, title, detail, 0);
+    }
+
+    private ApiProblem(int status, String code, String title, String detail, long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.title = title;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiProblem badRequest(String detail) {
@@ -46,6 +53,11 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem rateLimited(String detail) {
         return new ApiProblem(429, "rate_limited", "Too many requests", detail);
+    }
+
+    /** A 429: the client asks too much at once and may try again after {@code retryAfterSeconds}. */
+    public static ApiProblem tooMany(String code, String detail, long retryAfterSeconds) {
+        return new ApiProblem(429, code, "Too many requests", detail, retryAfterSeconds);
     }
 
     public static ApiProblem unavailable(String code, String detail) {
@@ -76,5 +88,10 @@ public class ApiProblem extends RuntimeException {
 
     public String detail() {
         return getMessage();
+    }
+
+    /** Seconds for {@code Retry-After}, or 0 when the problem names none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

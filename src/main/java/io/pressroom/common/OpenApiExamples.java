@@ -186,6 +186,11 @@ public class OpenApiExamples implements OASFilter {
      */
     private static List<ApiProblem> common(String path, Operation operation, List<ApiProblem> own) {
         List<ApiProblem> problems = new ArrayList<>();
+        if (!path.startsWith("/v1/downloads")) {
+            // every authenticated route: an address with too many failed authentications is refused first
+            problems.add(ApiProblem.tooMany("too_many_auth_failures",
+                    "too many failed authentications from this address; retry after 20 s", 20));
+        }
         if (path.startsWith("/v1/projects")) {
             problems.add(ApiProblem.unauthorized("this endpoint needs the admin key"));
         } else if (!path.startsWith("/v1/downloads")) {

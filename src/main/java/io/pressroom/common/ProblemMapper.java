@@ -40,6 +40,9 @@ public class ProblemMapper {
     }
 
     public static ApiProblem toProblem(Refusal refusal) {
+        if (refusal instanceof Refusal.Busy busy) {
+            return ApiProblem.tooMany(busy.code(), busy.detail(), busy.retryAfterSeconds());
+        }
         int status = refusal instanceof Refusal.Invalid ? 400
                 : refusal instanceof Refusal.NotFound ? 404
                         : refusal instanceof Refusal.Conflict ? 409
@@ -125,7 +128,9 @@ public class ProblemMapper {
         Response.ResponseBuilder response = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(problem, path));
-        if (problem.status() == 503) {
+        if (problem.retryAfterSeconds() > 0) {
+            response.header("Retry-After", problem.retryAfterSeconds());
+        } else if (problem.status() == 503) {
             // a dependency is away: most outages we ride out are seconds long
             response.header("Retry-After", RETRY_AFTER_SECONDS);
         }
@@ -134,12 +139,16 @@ public class ProblemMapper {
 
     private static Response internal(Throwable throwable, UriInfo uri) {
         if (Transient.is(throwable)) {
-            LOG.warnf("A dependency is not available on %s: %s", uri == null ? "?" : uri.getPath(),
-                    throwable.getMessage());
+            LOG.warnf("A dependency is not available on %s: %s", logged(uri), throwable.getMessage());
             return respond(toProblem(Transient.unavailable("a service this request needs is not available")), uri);
         }
-        LOG.errorf(throwable, "Unexpected failure on %s", uri == null ? "?" : uri.getPath());
+        LOG.errorf(throwable, "Unexpected failure on %s", logged(uri));
         return respond(new ApiProblem(500, "internal_error", "Internal error", "the request failed unexpectedly"), uri);
+    }
+
+    /** The request's path as a log line may show it: without a download link's token. */
+    private static String logged(UriInfo uri) {
+        return uri == null ? "?" : SecretPaths.redact(uri.getPath());
     }
 
     private static boolean isAboutInput(ConstraintViolationException violations) {

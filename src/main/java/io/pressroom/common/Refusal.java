@@ -6,7 +6,8 @@ package io.pressroom.common;
  * ({@link ProblemMapper}) decides which HTTP status each kind is.
  */
 public abstract sealed class Refusal extends RuntimeException
-        permits Refusal.Invalid, Refusal.NotFound, Refusal.Conflict, Refusal.TooLarge, Refusal.Unavailable {
+        permits Refusal.Invalid, Refusal.NotFound, Refusal.Conflict, Refusal.TooLarge, Refusal.Busy,
+        Refusal.Unavailable {
 
     private final String code;
 
@@ -58,6 +59,20 @@ public abstract sealed class Refusal extends RuntimeException
     public static final class TooLarge extends Refusal {
         public TooLarge(String detail) {
             super("payload_too_large", detail);
+        }
+    }
+
+    /** The caller has too much going on already (a quota is full); it may try again after a while. */
+    public static final class Busy extends Refusal {
+        private final long retryAfterSeconds;
+
+        public Busy(String code, String detail, long retryAfterSeconds) {
+            super(code, detail);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
         }
     }
 

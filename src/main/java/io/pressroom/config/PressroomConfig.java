@@ -186,6 +186,33 @@ public interface PressroomConfig {
         int rateLimitBurst();
 
         /**
+         * Failed authentications (401) one client address may have per minute, on each API pod; beyond them its
+         * requests get 429 {@code too_many_auth_failures} with {@code Retry-After} before any key is looked up. 0
+         * turns the limit off.
+         */
+        @WithDefault("60")
+        int authFailuresPerMinute();
+
+        /** Failed authentications a client address may have at once above {@code auth-failures-per-minute}. */
+        @WithDefault("20")
+        int authFailureBurst();
+
+        /**
+         * Live event streams ({@code GET …/events} as SSE) one project may have open at once on each API pod; more
+         * get 429 {@code too_many_streams} with {@code Retry-After}. 0 turns the cap off.
+         */
+        @WithDefault("20")
+        int streamsPerProject();
+
+        /** How often an event stream sends a comment line when nothing happened, so proxies keep it open. */
+        @WithDefault("15s")
+        Duration streamHeartbeat();
+
+        /** Longest an event stream stays open; then it ends and the client reconnects with {@code Last-Event-ID}. */
+        @WithDefault("30m")
+        Duration streamMaxDuration();
+
+        /**
          * How long a request waits for PostgreSQL in total (the key check, then its reads and writes) before it answers 503
          * {@code dependency_unavailable} with {@code Retry-After}, instead of hanging while the database is frozen
          * or unreachable.
@@ -214,6 +241,13 @@ public interface PressroomConfig {
         /** Largest payload accepted (serialized JSON bytes); larger requests get 413. */
         @WithDefault("5242880")
         int maxPayloadBytes();
+
+        /**
+         * Jobs one project may have unfinished (queued, rendering or waiting for a retry); a create beyond it gets 429
+         * {@code queue_full} with {@code Retry-After}. 0 turns the cap off.
+         */
+        @WithDefault("1000")
+        int maxUnfinishedPerProject();
 
         /**
          * A job still queued this long after its command was sent is looked at: sent again when the renderers have
@@ -269,10 +303,20 @@ public interface PressroomConfig {
 
     interface Downloads {
         /**
-         * Secret that signs download links; every API pod must share it. When unset, a random one is made per
-         * process (links then work only on the pod that made them, until it restarts).
+         * Secret that signs download links, at least 32 bytes; every API pod must share it. An API refuses to start
+         * without it, except in development and tests (a random one per process).
          */
         Optional<String> signingKey();
+
+        /** Id of {@code signing-key}, written into each link so that the key that signed it can be found. */
+        @WithDefault("1")
+        String signingKeyId();
+
+        /**
+         * Earlier keys that still verify links during a rotation, each {@code id:secret}; links they signed keep
+         * working while they are listed.
+         */
+        Optional<List<String>> previousSigningKeys();
 
         /** Base URL clients reach the API at, for links; defaults to the base URL of the request. */
         Optional<String> publicUrl();

@@ -207,7 +207,7 @@ class FaultSoakIT {
         config = new LinkedHashMap<>(PressroomTestStack.config(postgres, kafka.bootstrapServers(), s3));
         config.put("pressroom.role", "all");
         config.put("pressroom.admin-key", ADMIN_KEY);
-        config.put("pressroom.downloads.signing-key", "sig_soak_signing_key");
+        config.put("pressroom.downloads.signing-key", "sig_soak_signing_key_of_32_bytes_or_more");
         config.put("pressroom.webhooks.allow", "127.0.0.0/8"); // the receiver is on loopback
         startApp();
 

@@ -64,7 +64,7 @@ class GracefulDrainIT {
         Stack.startAll(postgres, kafka, s3);
         config = new LinkedHashMap<>(PressroomTestStack.config(postgres, kafka, s3));
         config.put("pressroom.admin-key", ADMIN_KEY);
-        config.put("pressroom.downloads.signing-key", "sig_drain_signing_key");
+        config.put("pressroom.downloads.signing-key", "sig_drain_signing_key_of_32_bytes_or_more");
     }
 
     @AfterAll

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,13 +68,7 @@ class JobWaitingTest {
     }
 
     private HttpResponse<Stream<String>> openStream(String jobId, String lastEventId) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/v1/render-jobs/" + jobId + "/events"))
-                .header("Authorization", "Bearer " + project.key()).header("Accept", "text/event-stream");
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
-        }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        return Api.openEventStream(port, project.key(), jobId, lastEventId);
     }
 
     /**

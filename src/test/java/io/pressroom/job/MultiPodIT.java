@@ -87,7 +87,7 @@ class MultiPodIT {
             Stack.startAll(postgres, kafka, s3);
             Map<String, String> common = new LinkedHashMap<>(PressroomTestStack.config(postgres, kafka, s3));
             common.put("pressroom.admin-key", ADMIN_KEY);
-            common.put("pressroom.downloads.signing-key", "sig_multipod_signing_key");
+            common.put("pressroom.downloads.signing-key", "sig_multipod_signing_key_of_32_bytes_or_more");
             // room for a slow machine: a sync wait that ends with 202 fails the test instead of passing late
             common.put("pressroom.jobs.sync-wait-max", "60s");
 

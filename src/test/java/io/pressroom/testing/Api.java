@@ -2,7 +2,12 @@ package io.pressroom.testing;
 
 import static io.restassured.RestAssured.given;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -36,6 +41,21 @@ public final class Api {
         var key = admin().body(Map.of("name", "test key")).post("/v1/projects/" + projectId + "/keys")
                 .then().statusCode(201).extract();
         return new TestProject(projectId, key.path("id"), key.path("key"));
+    }
+
+    /**
+     * Opens a job's live timeline (SSE) on the API at {@code port} with {@code key}, resuming after
+     * {@code lastEventId} when given; the body's lines arrive as the server sends them.
+     */
+    public static HttpResponse<Stream<String>> openEventStream(int port, String key, String jobId, String lastEventId)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/v1/render-jobs/" + jobId + "/events"))
+                .header("Authorization", "Bearer " + key).header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
     }
 
     /** Creates a deploy without versions; returns its id. */

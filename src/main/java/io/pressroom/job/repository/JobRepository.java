@@ -21,6 +21,12 @@ public class JobRepository implements PanacheRepositoryBase<RenderJob, String> {
         return find(query.condition(), Sort.descending("id"), query.parameters()).page(0, limit).list();
     }
 
+    /** The project's jobs that have not ended (queued, rendering or waiting for a retry). */
+    public Uni<Long> countUnfinished(String projectId) {
+        return count("projectId = ?1 and status in ?2", projectId,
+                List.of(JobStatus.queued, JobStatus.rendering, JobStatus.retry_scheduled));
+    }
+
     /** Locks the job row: every state change of a job goes through this, one at a time. */
     public Uni<RenderJob> lock(String jobId) {
         return findById(jobId, LockModeType.PESSIMISTIC_WRITE);

@@ -3,6 +3,7 @@ package io.pressroom.job.rest;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 import jakarta.validation.Valid;
@@ -75,7 +76,11 @@ public class RenderJobResource {
     private static final String TIMELINE_DETAILS = "As JSON, the events so far. With Accept: text/event-stream, "
             + "past events first (after Last-Event-ID when given), then each new one as it happens on any API pod; "
             + "the stream closes after the terminal event. Each SSE event has the timeline id as its id, the event "
-            + "type as its name and the event's JSON as its data.";
+            + "type as its name and the event's JSON as its data. A comment line (:heartbeat) is sent every 15 s "
+            + "(pressroom.http.stream-heartbeat); a stream still open after 30 minutes "
+            + "(pressroom.http.stream-max-duration) ends, and the client reconnects with Last-Event-ID (EventSource "
+            + "does so by itself). A project may have 20 streams open per API pod (pressroom.http.streams-per-project); "
+            + "more are refused with 429 too_many_streams.";
     private static final String PDF = "application/pdf";
     private static final String JOB_ID = "The job's id (rj_…)";
     private static final String EXAMPLE_JOB = "rj_01m84qd3w1v9d3cawbnr7tarnw";
@@ -105,7 +110,8 @@ public class RenderJobResource {
     @Operation(operationId = "createRenderJob", summary = "Create a render job", description = "Answers 202 at once; the "
             + "job is rendered asynchronously. With Idempotency-Key, a repeated request within 24 h returns the original "
             + "answer. With sync=true (or wait=SECONDS) the request waits up to 15 s (pressroom.jobs.sync-wait-max) for "
-            + "the job to end: 200 with the job, even a failed one, or 202 when it still runs.")
+            + "the job to end: 200 with the job, even a failed one, or 202 when it still runs. A project with 1000 jobs "
+            + "queued or rendering (pressroom.jobs.max-unfinished-per-project) gets 429 queue_full with Retry-After.")
     @RequestBody(content = @Content(examples = {
             @ExampleObject(name = "fromDeploy", summary = "From a deploy's latest version, with PNG page previews", value = """
                     {
@@ -211,6 +217,8 @@ public class RenderJobResource {
     @ProblemExample(status = 404, detail = "deploy dpl_01m84qd2af2gfm2zn5zrf03dxc does not exist")
     @ProblemExample(status = 409, code = "idempotency_key_reused", detail = "Idempotency-Key was already used with different parameters")
     @ProblemExample(status = 413, detail = "payload: is larger than 5242880 bytes")
+    @ProblemExample(status = 429, code = "queue_full", detail = "this project has 1000 jobs queued or rendering, the "
+            + "most it may have (1000); retry after 10 s")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public Uni<Response> create(@Valid @NotNull CreateJob request,
             @Parameter(description = "Makes retries safe: the same key with the same body within 24 h returns the "
@@ -492,14 +500,32 @@ public class RenderJobResource {
 
             """)
     @ProblemExample(status = 400, detail = "Last-Event-ID: must be an event id from this stream")
+    @ProblemExample(status = 429, code = "too_many_streams", detail = "this project has 20 event streams open on this "
+            + "server; close one or retry after 5 s")
     public Multi<OutboundSseEvent> stream(
             @Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
             @Parameter(description = "SSE only: resume after this event id (the id of the last event received)") @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
         long after = parseEventId(lastEventId);
         // data is the event's JSON, written as text: a media type on the event would add a non-standard field
-        return waits.follow(jobId, after).map(event -> sse.newEventBuilder().id(Long.toString(event.id())).name(event.type())
-                .data(asJson(event)).build());
+        return heartbeatAndDeadline(waits.follow(jobId, after).map(event -> sse.newEventBuilder()
+                .id(Long.toString(event.id())).name(event.type()).data(asJson(event)).build()), sse);
+    }
+
+    /**
+     * The stream with a comment line every {@code stream-heartbeat} (proxies close connections that stay silent, and
+     * a dead client is noticed when a write fails), ended after {@code stream-max-duration} (the client reconnects
+     * with Last-Event-ID and misses nothing). The events' end is a marker that stops the heartbeats with them.
+     */
+    private Multi<OutboundSseEvent> heartbeatAndDeadline(Multi<OutboundSseEvent> events, Sse sse) {
+        Duration every = config.http().streamHeartbeat();
+        Multi<Optional<OutboundSseEvent>> beats = Multi.createFrom().ticks().startingAfter(every).every(every)
+                .onOverflow().drop()
+                .map(tick -> Optional.of(sse.newEventBuilder().comment("heartbeat").build()));
+        Multi<Optional<OutboundSseEvent>> live = events.map(Optional::of).onCompletion().continueWith(Optional.empty());
+        return Multi.createBy().merging().streams(live, beats)
+                .select().first(Optional::isPresent).map(Optional::get)
+                .select().first(config.http().streamMaxDuration());
     }
 
     private String asJson(EventView event) {

@@ -4,24 +4,29 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import io.pressroom.config.PressroomConfig;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Signed, expiring links to an output, served by the API itself ({@code /v1/downloads/{token}}), so they work for
  * any client that reaches the API, whether or not object storage is reachable. The token carries the output id,
  * the disposition and the expiry, with an HMAC-SHA256 over them; the output's state is checked on every use, so
- * a deleted output's links stop working at once.
+ * a deleted output's links stop working at once. Each token names the id of the key that signed it
+ * ({@link SigningKeys}), so links signed before a rotation keep working while their key is listed.
  */
 @ApplicationScoped
 public class DownloadLinks {
@@ -50,27 +55,45 @@ public class DownloadLinks {
     }
 
     private static final Logger LOG = Logger.getLogger(DownloadLinks.class);
-    private static final String VERSION = "1";
+    /** Version 1 tokens name no key; version 2 tokens name theirs: {@code 2|kid|output|disposition|expiry}. */
+    private static final String VERSION = "2";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    private final SecretKeySpec key;
+    private final SigningKeys keys;
 
+    @Inject
     public DownloadLinks(PressroomConfig config) {
-        byte[] secret;
-        if (config.downloads().signingKey().isPresent()) {
-            secret = config.downloads().signingKey().get().getBytes(StandardCharsets.UTF_8);
-        } else {
-            LOG.warn("pressroom.downloads.signing-key is not set: download links work only on this process");
-            secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
+        this(keysOf(config));
+        if (config.downloads().signingKey().isEmpty()) {
+            LOG.warn("pressroom.downloads.signing-key is not set: download links work only on this process "
+                    + "(allowed in development and tests only)");
         }
-        this.key = new SecretKeySpec(secret, "HmacSHA256");
+    }
+
+    DownloadLinks(SigningKeys keys) {
+        this.keys = keys;
+    }
+
+    /**
+     * An API refuses to start without a good signing key outside development and tests, with the reason, rather than
+     * sign links no other pod can verify. Static: a renderer, which makes no links, is not asked.
+     */
+    static void check(@Observes StartupEvent event, PressroomConfig config) {
+        if (config.role().runsApi()) {
+            LOG.debugf("Download links are signed with key %s", keysOf(config).currentId());
+        }
+    }
+
+    private static SigningKeys keysOf(PressroomConfig config) {
+        return SigningKeys.of(config.downloads().signingKey(), config.downloads().signingKeyId(),
+                config.downloads().previousSigningKeys().orElse(List.of()), LaunchMode.current().isDevOrTest());
     }
 
     public String sign(Grant grant) {
-        String claims = VERSION + "|" + grant.outputId() + "|" + (grant.inline() ? "inline" : "attachment") + "|"
-                + grant.expiresAt().toEpochMilli();
-        return ENCODER.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + ENCODER.encodeToString(mac(claims));
+        String claims = VERSION + "|" + keys.currentId() + "|" + grant.outputId() + "|"
+                + (grant.inline() ? "inline" : "attachment") + "|" + grant.expiresAt().toEpochMilli();
+        return ENCODER.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "."
+                + ENCODER.encodeToString(mac(keys.current(), claims));
     }
 
     public Grant verify(String token, Instant now) throws Refused {
@@ -86,24 +109,45 @@ public class DownloadLinks {
         } catch (IllegalArgumentException e) {
             throw new Refused(Refusal.TAMPERED);
         }
-        if (!MessageDigest.isEqual(mac(claims), signature)) {
-            throw new Refused(Refusal.TAMPERED);
-        }
         String[] parts = claims.split("\\|");
-        if (parts.length != 4 || !VERSION.equals(parts[0])) {
+        String[] grant;
+        if (parts.length == 5 && VERSION.equals(parts[0])) {
+            byte[] key = keys.byId(parts[1]);
+            if (key == null || !MessageDigest.isEqual(mac(key, claims), signature)) {
+                throw new Refused(Refusal.TAMPERED); // an unknown key id: a forgery, or a key no longer listed
+            }
+            grant = new String[] { parts[2], parts[3], parts[4] };
+        } else if (parts.length == 4 && "1".equals(parts[0]) && signedByAny(claims, signature)) {
+            // links made before key ids: any listed key may have signed them
+            grant = new String[] { parts[1], parts[2], parts[3] };
+        } else {
             throw new Refused(Refusal.TAMPERED);
         }
-        Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(parts[3]));
+        Instant expiresAt;
+        try {
+            expiresAt = Instant.ofEpochMilli(Long.parseLong(grant[2]));
+        } catch (NumberFormatException e) {
+            throw new Refused(Refusal.TAMPERED);
+        }
         if (!now.isBefore(expiresAt)) {
             throw new Refused(Refusal.EXPIRED);
         }
-        return new Grant(parts[1], parts[2].equals("inline"), expiresAt);
+        return new Grant(grant[0], grant[1].equals("inline"), expiresAt);
     }
 
-    private byte[] mac(String claims) {
+    private boolean signedByAny(String claims, byte[] signature) {
+        for (byte[] key : keys.all()) {
+            if (MessageDigest.isEqual(mac(key, claims), signature)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] mac(byte[] key, String claims) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(claims.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);

@@ -47,6 +47,8 @@ public class JobService {
     public record Created(int status, Map<String, Object> body, String jobId) {
     }
 
+    /** A full queue drains at the renderers' pace, unknown here: a hint that spaces retries without delaying them. */
+    private static final long QUEUE_FULL_RETRY_AFTER_SECONDS = 10;
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     /** Canonical JSON for request fingerprints: sorted keys, so field order does not matter. */
@@ -142,9 +144,9 @@ public class JobService {
                     : idempotency.claim(job.projectId, idempotencyKey, fingerprint);
             return earlier.chain(replay -> {
                 if (replay != null) {
-                    return Uni.createFrom().item(replay);
+                    return Uni.createFrom().item(replay); // a replay is no new job: the quota does not apply
                 }
-                return transitions.create(job).chain(saved -> {
+                return withinQuota(job.projectId).chain(() -> transitions.create(job)).chain(saved -> {
                     Map<String, Object> body = json.convertValue(new Accepted(true, saved.queue,
                             JobView.accepted(saved)), MAP);
                     Uni<Void> remembered = idempotencyKey == null ? Uni.createFrom().voidItem()
@@ -153,6 +155,25 @@ public class JobService {
                 });
             });
         });
+    }
+
+    /**
+     * Refuses a new job while the project has {@code max-unfinished-per-project} jobs unfinished. Counted in the
+     * create's transaction without a lock: creates of one project racing each other may pass the cap by how many
+     * run at once, which the per-project request rate bounds.
+     */
+    private Uni<Void> withinQuota(String projectId) {
+        int max = config.maxUnfinishedPerProject();
+        if (max <= 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return jobs.countUnfinished(projectId).invoke(unfinished -> {
+            if (unfinished >= max) {
+                throw new Refusal.Busy("queue_full", "this project has " + unfinished + " jobs queued or rendering, "
+                        + "the most it may have (" + max + "); retry after " + QUEUE_FULL_RETRY_AFTER_SECONDS + " s",
+                        QUEUE_FULL_RETRY_AFTER_SECONDS);
+            }
+        }).replaceWithVoid();
     }
 
     private Uni<Void> discardPayload(String key) {

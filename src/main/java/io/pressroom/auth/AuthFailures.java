@@ -1,0 +1,67 @@
+package io.pressroom.auth;
+
+import java.time.Duration;
+import java.util.OptionalLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.EstimationProbe;
+import io.pressroom.config.PressroomConfig;
+
+/**
+ * Failed authentications per client address ({@code pressroom.http.auth-failures-per-minute}, burst
+ * {@code pressroom.http.auth-failure-burst}), a token bucket (Bucket4j) per address on each API pod. It is asked
+ * before a key is looked up, so a flood of well-formed wrong {@code prk_} keys costs one database query per token,
+ * not one per request; only failures spend tokens, so a busy client with a right key is never slowed by it.
+ */
+@ApplicationScoped
+public class AuthFailures {
+
+    private final int perMinute;
+    private final int burst;
+    /** An address's bucket is full again after burst / perMinute minutes: forgetting it then loses nothing. */
+    private final Cache<String, Bucket> buckets;
+
+    public AuthFailures(PressroomConfig config) {
+        this.perMinute = config.http().authFailuresPerMinute();
+        this.burst = Math.max(1, config.http().authFailureBurst());
+        long refillMinutes = perMinute <= 0 ? 1 : (burst + perMinute - 1) / perMinute;
+        this.buckets = Caffeine.newBuilder().maximumSize(100_000)
+                .expireAfterAccess(Duration.ofMinutes(Math.max(1, refillMinutes))).build();
+    }
+
+    /** Seconds until {@code address} may try again when its failures used up its budget; empty when it may now. */
+    public OptionalLong refusedFor(String address) {
+        if (perMinute <= 0) {
+            return OptionalLong.empty();
+        }
+        Bucket bucket = buckets.getIfPresent(address);
+        if (bucket == null) {
+            return OptionalLong.empty();
+        }
+        EstimationProbe probe = bucket.estimateAbilityToConsume(1);
+        return probe.canBeConsumed() ? OptionalLong.empty()
+                : OptionalLong.of(Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1));
+    }
+
+    /** Counts a failed authentication from {@code address}. */
+    public void failed(String address) {
+        if (perMinute > 0) {
+            buckets.get(address, ignored -> newBucket()).tryConsume(1);
+        }
+    }
+
+    public int perMinute() {
+        return perMinute;
+    }
+
+    private Bucket newBucket() {
+        return Bucket.builder().addLimit(Bandwidth.builder().capacity(burst)
+                .refillGreedy(perMinute, Duration.ofMinutes(1)).build()).build();
+    }
+}

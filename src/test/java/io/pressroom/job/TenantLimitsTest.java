@@ -1,0 +1,147 @@
+package io.pressroom.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.pressroom.testing.Api;
+import io.pressroom.testing.Api.TestProject;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/**
+ * One project cannot hold more than its share: jobs not yet finished are capped (429 queue_full), live event streams
+ * are capped per project (429 too_many_streams), beat with a comment line and end after their longest time. Jobs
+ * here go to a queue no renderer reads, so they stay queued for as long as a test needs.
+ */
+@QuarkusTest
+@TestProfile(TenantLimitsTest.Tight.class)
+class TenantLimitsTest {
+
+    private static final String PARKED = "parked";
+
+    public static class Tight implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pressroom.jobs.queues", "default,priority," + PARKED,
+                    // nobody reads the parked queue: the reaper must not take its jobs for lost meanwhile
+                    "pressroom.jobs.queued-deadline", "10m",
+                    "pressroom.jobs.max-unfinished-per-project", "3",
+                    "pressroom.http.streams-per-project", "2",
+                    "pressroom.http.stream-heartbeat", "1s",
+                    "pressroom.http.stream-max-duration", "4s");
+        }
+    }
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    private static Response create(TestProject project, Map<String, Object> body) {
+        return project.call().body(body).post("/v1/render-jobs");
+    }
+
+    private static String parkedJob(TestProject project) {
+        return create(project, Map.of("html", "<p>waits</p>", "queue", PARKED)).then().statusCode(202).extract()
+                .path("job.id");
+    }
+
+    @Test
+    void aProjectWithItsQueueFullIsToldToComeBackAndOthersAreNot() {
+        TestProject busy = Api.newProject();
+        TestProject other = Api.newProject();
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            jobs.add(parkedJob(busy));
+        }
+        Map<String, Object> keyed = Map.of("html", "<p>keyed</p>", "queue", PARKED);
+        String keyedJob = busy.call().header("Idempotency-Key", "k-1").body(keyed).post("/v1/render-jobs").then()
+                .statusCode(202).extract().path("job.id");
+
+        Response full = create(busy, Map.of("html", "<p>one more</p>", "queue", PARKED));
+        full.then().statusCode(429).contentType("application/problem+json")
+                .body("code", equalTo("queue_full"), "status", equalTo(429), "title", equalTo("Too many requests"));
+        assertThat(Long.parseLong(full.header("Retry-After"))).isPositive();
+        // nothing was made
+        busy.call().get("/v1/render-jobs").then().statusCode(200).body("data.size()", equalTo(3));
+        // a replay of an Idempotency-Key is the job it made then, not a new one
+        busy.call().header("Idempotency-Key", "k-1").body(keyed).post("/v1/render-jobs").then().statusCode(202)
+                .body("job.id", equalTo(keyedJob));
+        // another project is not affected
+        parkedJob(other);
+
+        // a job that ends frees its place
+        busy.call().delete("/v1/render-jobs/" + jobs.get(0)).then().statusCode(204);
+        parkedJob(busy);
+        create(busy, Map.of("html", "<p>again</p>", "queue", PARKED)).then().statusCode(429);
+    }
+
+    @Test
+    void eventStreamsAreCappedPerProjectBeatAndEndAfterTheirLongestTime() throws Exception {
+        TestProject watcher = Api.newProject();
+        TestProject other = Api.newProject();
+        String jobId = parkedJob(watcher);
+
+        HttpResponse<Stream<String>> first = openStream(watcher, jobId, null);
+        HttpResponse<Stream<String>> second = openStream(watcher, jobId, null);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(200);
+
+        HttpResponse<Stream<String>> third = openStream(watcher, jobId, null);
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(third.headers().firstValue("Retry-After")).isPresent();
+        assertThat(third.body().reduce("", String::concat)).contains("\"too_many_streams\"");
+        // another project's streams are its own
+        HttpResponse<Stream<String>> others = openStream(other, parkedJob(other), null);
+        assertThat(others.statusCode()).isEqualTo(200);
+        others.body().close();
+
+        // a client that goes away gives its slot back
+        second.body().close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            HttpResponse<Stream<String>> again = openStream(watcher, jobId, null);
+            again.body().close();
+            return again.statusCode() == 200;
+        });
+
+        // the stream sends its events, heartbeats while nothing happens, and ends by itself after 4 s
+        long start = System.nanoTime();
+        List<String> lines = readToEnd(first);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        assertThat(lines).contains("event:created", "event:queued");
+        assertThat(lines.stream().filter(line -> line.startsWith(":")).count()).isGreaterThanOrEqualTo(2);
+        assertThat(lines).allSatisfy(line -> assertThat(line).matches("|(id|event|data|retry)?:.*"));
+
+        // the client resumes where it was, and misses nothing nor sees anything twice
+        String lastId = lines.stream().filter(line -> line.startsWith("id:")).reduce((a, b) -> b).orElseThrow()
+                .substring(3).trim();
+        watcher.call().delete("/v1/render-jobs/" + jobId).then().statusCode(204);
+        List<String> resumed = readToEnd(openStream(watcher, jobId, lastId));
+        assertThat(resumed).doesNotContain("event:created", "event:queued").contains("event:cancelled");
+    }
+
+    private HttpResponse<Stream<String>> openStream(TestProject project, String jobId, String lastEventId)
+            throws Exception {
+        return Api.openEventStream(port, project.key(), jobId, lastEventId);
+    }
+
+    /** Every line of the stream, which must end by itself. */
+    private static List<String> readToEnd(HttpResponse<Stream<String>> response) throws Exception {
+        return CompletableFuture.supplyAsync(() -> response.body().toList()).get(30, TimeUnit.SECONDS);
+    }
+}
