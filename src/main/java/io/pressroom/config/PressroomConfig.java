@@ -429,9 +429,20 @@ public interface PressroomConfig {
         @WithDefault("52428800")
         long maxOutputBytes();
 
-        /** Most pages a PDF may have; more fails the job with {@code output_too_large} (not retried). */
+        /**
+         * Most pages a PDF may have; more fails the job with {@code output_too_large} (not retried). Chromium is asked
+         * for one page more than this, never for the whole of a longer document.
+         */
         @WithDefault("2000")
         int maxPages();
+
+        /** Longest side of a page, in inches (A0 is 46.8); a larger page fails the job with {@code output_too_large}. */
+        @WithDefault("100")
+        double maxPageInches();
+
+        /** Most pixels of one PNG page preview, in millions; a larger page is previewed at a lower resolution. */
+        @WithDefault("16")
+        double maxPreviewMegapixels();
 
         /** How long the readiness probe waits for the browser to answer (starting it first if needed). */
         @WithDefault("10s")

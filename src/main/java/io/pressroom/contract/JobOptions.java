@@ -26,7 +26,7 @@ public record JobOptions(
         @Valid Margin margin,
         Boolean printBackground,
         @DecimalMin(value = "0.1", message = "must be between 0.1 and 2") @DecimalMax(value = "2", message = "must be between 0.1 and 2") Double scale,
-        @Pattern(regexp = "\\s*\\d+(\\s*-\\s*\\d*)?(\\s*,\\s*\\d+(\\s*-\\s*\\d*)?)*\\s*", message = "must look like 1-3,5") String pageRanges,
+        @Pattern(regexp = "\\s*[1-9]\\d{0,8}(\\s*-\\s*([1-9]\\d{0,8})?)?(\\s*,\\s*[1-9]\\d{0,8}(\\s*-\\s*([1-9]\\d{0,8})?)?)*\\s*", message = "must look like 1-3,5 (pages are numbered from 1)") String pageRanges,
         Boolean preferCssPageSize,
         @Size(max = 20000) String headerTemplate,
         @Size(max = 20000) String footerTemplate,

@@ -49,6 +49,23 @@ class PreviewTest {
     }
 
     @Test
+    void aLargePageIsPreviewedWithinThePixelCap() throws Exception {
+        // 90 × 90 inches is 75 megapixels at 96 DPI; pressroom.chromium.max-preview-megapixels is 16
+        TestProject project = Api.newProject();
+        String poster = "<style>@page { size: 90in 90in }</style><p>poster</p>";
+        String jobId = project.call().body(Map.of("html", poster, "formats", List.of("pdf", "png"), "options",
+                Map.of("preferCssPageSize", true))).post("/v1/render-jobs").then().statusCode(202)
+                .extract().path("job.id");
+        assertThat(awaitTerminal(project, jobId).getString("job.status")).isEqualTo("succeeded");
+
+        byte[] png = project.call().get("/v1/render-jobs/" + jobId + "/output/pages/1.png").then().statusCode(200)
+                .extract().asByteArray();
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat((long) image.getWidth() * image.getHeight()).isBetween(15_000_000L, 16_000_000L);
+        assertThat(image.getWidth()).isEqualTo(image.getHeight());
+    }
+
+    @Test
     void pdfOnlyJobsHaveNoPreviewsAndUnknownFormatsAre400() {
         TestProject project = Api.newProject();
         String jobId = project.call().body(Map.of("html", "<p>pdf only</p>")).post("/v1/render-jobs").then()

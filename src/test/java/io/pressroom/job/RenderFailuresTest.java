@@ -102,7 +102,22 @@ class RenderFailuresTest {
         JsonPath done = awaitTerminal(project, jobId);
         assertThat(done.getString("job.status")).isEqualTo("failed");
         assertThat(done.getString("job.errorCode")).isEqualTo("output_too_large");
-        assertThat(done.getString("job.errorMessage")).contains("pages, more than the limit of 50");
+        assertThat(done.getString("job.errorMessage")).contains("more than 50 pages, the limit");
+        assertThat(done.getInt("job.attempt")).isEqualTo(1);
+    }
+
+    @Test
+    void aPageLargerThanThePaperCapFailsBeforeItIsPreviewed() {
+        // pressroom.chromium.max-page-inches is 100: a 200 × 200 inch poster would be a 368-megapixel preview
+        String poster = "<style>@page { size: 200in 200in }</style><p>poster</p>";
+        String jobId = project.call().body(Map.of("html", poster, "formats", List.of("pdf", "png"), "options",
+                Map.of("preferCssPageSize", true))).post("/v1/render-jobs").then().statusCode(202)
+                .extract().path("job.id");
+        JsonPath done = awaitTerminal(project, jobId);
+        assertThat(done.getString("job.status")).isEqualTo("failed");
+        assertThat(done.getString("job.errorCode")).isEqualTo("output_too_large");
+        assertThat(done.getString("job.errorMessage"))
+                .isEqualTo("page 1 is 200.0 × 200.0 inches, larger than the limit of 100 inches a side");
         assertThat(done.getInt("job.attempt")).isEqualTo(1);
     }
 

@@ -1,8 +1,10 @@
 package io.pressroom.render.worker;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -40,12 +43,16 @@ public class RenderExecutor {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    private static final float POINTS_PER_INCH = 72;
+
     private final TemplateCache templates;
     private final TemplateEngine engine;
     private final BrowserPool browsers;
     private final ObjectStorage storage;
     private final ObjectMapper json;
     private final int maxPages;
+    private final double maxPageInches;
+    private final double maxPreviewPixels;
 
     public RenderExecutor(TemplateCache templates, TemplateEngine engine, BrowserPool browsers, ObjectStorage storage,
             ObjectMapper json, PressroomConfig config) {
@@ -55,6 +62,8 @@ public class RenderExecutor {
         this.storage = storage;
         this.json = json;
         this.maxPages = config.chromium().maxPages();
+        this.maxPageInches = config.chromium().maxPageInches();
+        this.maxPreviewPixels = config.chromium().maxPreviewMegapixels() * 1_000_000;
     }
 
     /** Renders the command's attempt and uploads the PDF; returns what the succeeded event reports. */
@@ -71,15 +80,11 @@ public class RenderExecutor {
         timings.put("merge", millisSince(start));
 
         RenderResult result = browsers.render(new RenderRequest(command.jobId(), html, prepared.assets(),
-                RenderOptionsMapper.toRenderOptions(command.options()), command.fileName()));
+                RenderOptionsMapper.toRenderOptions(command.options(), maxPages), command.fileName()));
         timings.put("load", result.loadMs());
         timings.put("print", result.printMs());
 
-        int pages = pageCount(result.pdf());
-        if (pages > maxPages) {
-            throw new RenderFailure(ErrorCode.OUTPUT_TOO_LARGE, false,
-                    "the PDF has " + pages + " pages, more than the limit of " + maxPages, null);
-        }
+        int pages = checkPages(result.pdf());
         long uploadStart = System.nanoTime();
         String renderId = UUID.randomUUID().toString();
         String key = StorageKeys.pdf(command, renderId);
@@ -90,7 +95,7 @@ public class RenderExecutor {
         if (command.formats() != null && command.formats().contains("png")) {
             List<byte[]> previews;
             try {
-                previews = PagePreviews.render(result.pdf());
+                previews = PagePreviews.render(result.pdf(), maxPreviewPixels);
             } catch (IOException e) {
                 throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
             }
@@ -157,9 +162,31 @@ public class RenderExecutor {
         }
     }
 
-    private static int pageCount(byte[] pdf) throws RenderFailure {
+    /**
+     * The PDF's page count, checked against the caps before anything else is done with it: more pages than the cap
+     * (Chromium printed at most one more, {@link PageCap}) or a page larger than {@code max-page-inches} fail the
+     * job with {@code output_too_large}.
+     */
+    private int checkPages(byte[] pdf) throws RenderFailure {
         try (PDDocument document = Loader.loadPDF(pdf)) {
-            return document.getNumberOfPages();
+            int pages = document.getNumberOfPages();
+            if (pages > maxPages) {
+                throw new RenderFailure(ErrorCode.OUTPUT_TOO_LARGE, false,
+                        "the document has more than " + maxPages + " pages, the limit", null);
+            }
+            for (int page = 0; page < pages; page++) {
+                PDRectangle box = document.getPage(page).getMediaBox();
+                double widthInches = box.getWidth() / POINTS_PER_INCH;
+                double heightInches = box.getHeight() / POINTS_PER_INCH;
+                if (Math.max(widthInches, heightInches) > maxPageInches) {
+                    throw new RenderFailure(ErrorCode.OUTPUT_TOO_LARGE, false, String.format(Locale.ROOT,
+                            "page %d is %.1f × %.1f inches, larger than the limit of %s inches a side", page + 1,
+                            widthInches, heightInches, BigDecimal.valueOf(maxPageInches).stripTrailingZeros()
+                                    .toPlainString()),
+                            null);
+                }
+            }
+            return pages;
         } catch (IOException e) {
             LOG.warn("Chromium produced an unreadable PDF", e);
             throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "the PDF could not be read back", e);

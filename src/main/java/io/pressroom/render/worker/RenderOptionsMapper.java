@@ -6,14 +6,15 @@ import io.pressroom.render.browser.RenderOptions;
 
 /**
  * A command's options (nulls meaning "default") as the browser's complete set of render options. The render budget
- * has no default here: the API puts the effective one in every command.
+ * has no default here: the API puts the effective one in every command. The pages to print are cut to one more than
+ * the page cap ({@link PageCap}), so that a longer document is known to be too long without printing all of it.
  */
 final class RenderOptionsMapper {
 
     private RenderOptionsMapper() {
     }
 
-    static RenderOptions toRenderOptions(JobOptions job) {
+    static RenderOptions toRenderOptions(JobOptions job, int maxPages) {
         RenderOptions defaults = RenderOptions.defaults(job.renderTimeoutMs());
         Margin margin = job.margin() == null ? defaults.margin()
                 : new Margin(job.margin().top(), job.margin().right(), job.margin().bottom(), job.margin().left());
@@ -23,7 +24,7 @@ final class RenderOptionsMapper {
                 margin,
                 or(job.printBackground(), defaults.printBackground()),
                 or(job.scale(), defaults.scale()),
-                or(job.pageRanges(), defaults.pageRanges()),
+                PageCap.of(job.pageRanges(), maxPages + 1),
                 or(job.preferCssPageSize(), defaults.preferCssPageSize()),
                 or(job.headerTemplate(), defaults.headerTemplate()),
                 or(job.footerTemplate(), defaults.footerTemplate()),

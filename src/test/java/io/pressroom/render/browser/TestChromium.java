@@ -57,6 +57,16 @@ final class TestChromium {
         }
 
         @Override
+        public double maxPageInches() {
+            return 100; // checked by the render worker, not the pool
+        }
+
+        @Override
+        public double maxPreviewMegapixels() {
+            return 16; // used by the render worker, not the pool
+        }
+
+        @Override
         public String executablePath() {
             return "/usr/lib/chromium/chromium";
         }
