@@ -13,7 +13,8 @@ cd "$(dirname "$0")/../.."
 
 targets=${FUZZ_TARGETS:-$(grep -rl '@FuzzTest' src/test/java | sort | while read -r file; do
   class=$(basename "$file" .java)
-  grep -A3 '@FuzzTest' "$file" | grep -oE 'void [a-zA-Z0-9_]+' | sed "s/void /$class#/"
+  awk -v class="$class" '/@FuzzTest/ { wanted = 1 }
+    wanted && match($0, /void [A-Za-z0-9_]+/) { print class "#" substr($0, RSTART + 5, RLENGTH - 5); wanted = 0 }' "$file"
 done)}
 rounds=${FUZZ_ROUNDS:-1}
 

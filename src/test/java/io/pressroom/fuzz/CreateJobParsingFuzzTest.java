@@ -2,6 +2,7 @@ package io.pressroom.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Set;
@@ -16,7 +17,8 @@ import io.pressroom.job.service.CreateJob;
 
 /**
  * Any body sent to {@code POST /v1/render-jobs} is read and validated into a job or refused as bad input (400):
- * Jackson reports malformed or unknown input as {@link JacksonException}, Bean Validation as violations; nothing else
+ * Jackson reports malformed or unknown input as {@link JacksonException} (or {@link CharConversionException} for
+ * bytes in no encoding), Bean Validation as violations; nothing else
  * may escape (that would be a 500) and no body may hang the parser.
  */
 class CreateJobParsingFuzzTest {
@@ -30,8 +32,8 @@ class CreateJobParsingFuzzTest {
         CreateJob job;
         try {
             job = Fuzzing.STRICT_JSON.readValue(body, CreateJob.class);
-        } catch (JacksonException badJson) {
-            return;
+        } catch (JacksonException | CharConversionException badJson) {
+            return; // ProblemMapper: 400 "request body is not valid JSON"
         } catch (IOException e) {
             throw new UncheckedIOException("reading from memory cannot fail", e);
         }
