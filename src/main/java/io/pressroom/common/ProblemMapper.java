@@ -1,5 +1,6 @@
 package io.pressroom.common;
 
+import java.io.CharConversionException;
 import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolation;
@@ -77,6 +78,15 @@ public class ProblemMapper {
             }
         }
         return respond(ApiProblem.badRequest(detail), uri);
+    }
+
+    /**
+     * A body whose first bytes make Jackson guess UTF-16 or UTF-32 and which then holds no such character: Jackson
+     * reports it as a {@link CharConversionException}, not a parse error (found by {@code CreateJobParsingFuzzTest}).
+     */
+    @ServerExceptionMapper
+    public Response undecodableBody(CharConversionException exception, UriInfo uri) {
+        return respond(ApiProblem.badRequest("request body is not valid JSON"), uri);
     }
 
     private static String known(UnrecognizedPropertyException unknown) {

@@ -11,14 +11,19 @@ import java.util.regex.Pattern;
  */
 public final class PrintParameters {
 
-    /** Paper sizes in inches (width, height), portrait. */
-    private static final Map<String, double[]> FORMATS = Map.of(
-            "a3", new double[] { 11.69, 16.54 },
-            "a4", new double[] { 8.27, 11.69 },
-            "a5", new double[] { 5.83, 8.27 },
-            "letter", new double[] { 8.5, 11 },
-            "legal", new double[] { 8.5, 14 },
-            "tabloid", new double[] { 11, 17 });
+    /** Paper sizes in inches (width, height), portrait: every format the API accepts ({@code JobOptions.format}). */
+    private static final Map<String, double[]> FORMATS = Map.ofEntries(
+            Map.entry("a0", new double[] { 33.11, 46.81 }),
+            Map.entry("a1", new double[] { 23.39, 33.11 }),
+            Map.entry("a2", new double[] { 16.54, 23.39 }),
+            Map.entry("a3", new double[] { 11.69, 16.54 }),
+            Map.entry("a4", new double[] { 8.27, 11.69 }),
+            Map.entry("a5", new double[] { 5.83, 8.27 }),
+            Map.entry("a6", new double[] { 4.13, 5.83 }),
+            Map.entry("letter", new double[] { 8.5, 11 }),
+            Map.entry("legal", new double[] { 8.5, 14 }),
+            Map.entry("tabloid", new double[] { 11, 17 }),
+            Map.entry("ledger", new double[] { 17, 11 }));
     private static final Map<String, Double> INCHES_PER_UNIT = Map.of(
             "in", 1.0, "cm", 1 / 2.54, "mm", 1 / 25.4, "pt", 1 / 72.0, "pc", 1 / 6.0, "px", 1 / 96.0);
     private static final Pattern LENGTH = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*([a-zA-Z]*)\\s*");
@@ -36,8 +41,8 @@ public final class PrintParameters {
     static Map<String, Object> of(RenderOptions options) {
         double[] paper = FORMATS.get(blank(options.format()) ? "a4" : options.format().toLowerCase(Locale.ROOT));
         if (paper == null) {
-            throw new IllegalArgumentException("unknown paper format '" + options.format() + "' (use one of A3, A4, "
-                    + "A5, Letter, Legal, Tabloid)");
+            throw new IllegalArgumentException("unknown paper format '" + options.format() + "' (use one of A0-A6, "
+                    + "Letter, Legal, Tabloid, Ledger)");
         }
         double scale = options.scale() == 0 ? 1 : options.scale();
         if (scale < 0.1 || scale > 2) {
