@@ -1,5 +1,7 @@
 package io.pressroom.common;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,13 +11,16 @@ import java.util.Map;
 public class ApiProblem extends RuntimeException {
 
     /** The title of each status Pressroom answers with: the same for every problem of that status. */
-    private static final Map<Integer, String> TITLES = Map.of(400, "Invalid request", 401, "Unauthorized", 403,
-            "Forbidden", 404, "Not found", 409, "Conflict", 410, "Gone", 413, "Payload too large", 429,
-            "Too many requests", 500, "Internal error", 503, "Service unavailable");
+    private static final Map<Integer, String> TITLES = Map.ofEntries(Map.entry(400, "Invalid request"),
+            Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not found"),
+            Map.entry(409, "Conflict"), Map.entry(410, "Gone"), Map.entry(413, "Payload too large"),
+            Map.entry(416, "Range not satisfiable"), Map.entry(429, "Too many requests"),
+            Map.entry(500, "Internal error"), Map.entry(503, "Service unavailable"));
 
     private final int status;
     private final String code;
     private final String title;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiProblem(int status, String code, String title, String detail) {
         super(detail, null, false, false);
@@ -60,6 +65,17 @@ public class ApiProblem extends RuntimeException {
     /** The usual title of {@code status}, or null for one Pressroom does not answer with. */
     public static String titleOf(int status) {
         return TITLES.get(status);
+    }
+
+    /** Sends {@code name: value} with the problem (e.g. {@code Retry-After}); this problem. */
+    public ApiProblem withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    /** The headers sent with the problem. */
+    public Map<String, String> headers() {
+        return Collections.unmodifiableMap(headers);
     }
 
     public int status() {

@@ -47,6 +47,13 @@ public class ProblemMapper {
         return ApiProblem.of(status, refusal.code(), refusal.detail());
     }
 
+    /** A download's range lies beyond the file: 416 saying how long the file is (RFC 9110 §15.5.17). */
+    @ServerExceptionMapper
+    public Response unsatisfiable(ByteRanges.Unsatisfiable unsatisfiable, UriInfo uri) {
+        return respond(ApiProblem.of(416, "range_not_satisfiable", unsatisfiable.getMessage())
+                .withHeader("Content-Range", "bytes */" + unsatisfiable.length()), uri);
+    }
+
     @ServerExceptionMapper
     public Response validation(ValidationException exception, UriInfo uri) {
         if (exception instanceof ConstraintViolationException violations && isAboutInput(violations)) {
@@ -120,6 +127,7 @@ public class ProblemMapper {
         Response.ResponseBuilder response = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(problem, path));
+        problem.headers().forEach(response::header);
         if (problem.status() == 503) {
             // a dependency is away: most outages we ride out are seconds long
             response.header("Retry-After", RETRY_AFTER_SECONDS);

@@ -3,11 +3,6 @@ package io.pressroom.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,8 +31,6 @@ import io.pressroom.testing.stack.Stack;
 class GracefulDrainIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final String ADMIN_KEY = "pra_drain_admin_key";
     private static final Path LOG_DIR = Path.of(System.getProperty("pressroom.it.log-dir", "target/multipod"))
             .toAbsolutePath();
@@ -69,14 +62,14 @@ class GracefulDrainIT {
         String jobId;
         try (AppProcess first = AppProcess.start("drain-1", config, LOG_DIR)) {
             first.awaitReady(Duration.ofSeconds(120));
-            JsonNode project = send(first, "POST", "/v1/projects", ADMIN_KEY, Map.of("name", "drain"), 201);
-            key = send(first, "POST", "/v1/projects/" + project.path("id").asText() + "/keys", ADMIN_KEY,
+            JsonNode project = first.call("POST", "/v1/projects", ADMIN_KEY, Map.of("name", "drain"), 201);
+            key = first.call("POST", "/v1/projects/" + project.path("id").asText() + "/keys", ADMIN_KEY,
                     Map.of("name", "drain"), 201).path("key").asText();
-            jobId = send(first, "POST", "/v1/render-jobs", key, Map.of("html", "<p>drained</p>", "options",
+            jobId = first.call("POST", "/v1/render-jobs", key, Map.of("html", "<p>drained</p>", "options",
                     Map.of("waitDelayMs", 4000)), 202).at("/job/id").asText();
             String id = jobId;
             await().atMost(Duration.ofSeconds(60)).until(() -> "rendering".equals(
-                    send(first, "GET", "/v1/render-jobs/" + id, key, null, 200).at("/job/status").asText()));
+                    first.call("GET", "/v1/render-jobs/" + id, key, null, 200).at("/job/status").asText()));
 
             first.requestStop();
             assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.tail(40)).isIn(0, 143);
@@ -86,25 +79,13 @@ class GracefulDrainIT {
             second.awaitReady(Duration.ofSeconds(120));
             String id = jobId;
             JsonNode done = await().atMost(Duration.ofSeconds(60)).until(
-                    () -> send(second, "GET", "/v1/render-jobs/" + id, key, null, 200),
+                    () -> second.call("GET", "/v1/render-jobs/" + id, key, null, 200),
                     job -> List.of("succeeded", "failed", "cancelled").contains(job.at("/job/status").asText()));
             assertThat(done.at("/job/status").asText()).as(done.toString()).isEqualTo("succeeded");
             assertThat(done.at("/job/attempt").asInt()).isEqualTo(1);
-            List<String> timeline = JSON.convertValue(send(second, "GET", "/v1/render-jobs/" + id + "/events", key,
+            List<String> timeline = JSON.convertValue(second.call("GET", "/v1/render-jobs/" + id + "/events", key,
                     null, 200).findValuesAsText("type"), List.class);
             assertThat(timeline).doesNotContain("retry_scheduled", "failed");
         }
-    }
-
-    private static JsonNode send(AppProcess pod, String method, String path, String key, Object body, int status)
-            throws IOException, InterruptedException {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(pod.url(path)))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(status);
-        return JSON.readTree(response.body());
     }
 }
