@@ -1,5 +1,7 @@
 package io.pressroom.common;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,26 +11,23 @@ import java.util.Map;
 public class ApiProblem extends RuntimeException {
 
     /** The title of each status Pressroom answers with: the same for every problem of that status. */
-    private static final Map<Integer, String> TITLES = Map.of(400, "Invalid request", 401, "Unauthorized", 403,
-            "Forbidden", 404, "Not found", 409, "Conflict", 410, "Gone", 413, "Payload too large", 429,
-            "Too many requests", 500, "Internal error", 503, "Service unavailable");
+    private static final Map<Integer, String> TITLES = Map.ofEntries(Map.entry(400, "Invalid request"),
+            Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not found"),
+            Map.entry(409, "Conflict"), Map.entry(410, "Gone"), Map.entry(413, "Payload too large"),
+            Map.entry(416, "Range not satisfiable"), Map.entry(429, "Too many requests"),
+            Map.entry(500, "Internal error"), Map.entry(503, "Service unavailable"));
 
     private final int status;
     private final String code;
     private final String title;
-    /** When the client may try again, sent as {@code Retry-After}; 0 for none. */
-    private final long retryAfterSeconds;
+    /** Sent with the problem, e.g. {@code Retry-After} or {@code Content-Range}. */
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiProblem(int status, String code, String title, String detail) {
-        this(status, code, title, detail, 0);
-    }
-
-    private ApiProblem(int status, String code, String title, String detail, long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.title = title;
-        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiProblem badRequest(String detail) {
@@ -57,7 +56,8 @@ public class ApiProblem extends RuntimeException {
 
     /** A 429: the client asks too much at once and may try again after {@code retryAfterSeconds}. */
     public static ApiProblem tooMany(String code, String detail, long retryAfterSeconds) {
-        return new ApiProblem(429, code, "Too many requests", detail, retryAfterSeconds);
+        return new ApiProblem(429, code, "Too many requests", detail).withHeader("Retry-After",
+                String.valueOf(retryAfterSeconds));
     }
 
     public static ApiProblem unavailable(String code, String detail) {
@@ -74,6 +74,17 @@ public class ApiProblem extends RuntimeException {
         return TITLES.get(status);
     }
 
+    /** Sends {@code name: value} with the problem (e.g. {@code Retry-After}); this problem. */
+    public ApiProblem withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    /** The headers sent with the problem. */
+    public Map<String, String> headers() {
+        return Collections.unmodifiableMap(headers);
+    }
+
     public int status() {
         return status;
     }
@@ -88,10 +99,5 @@ public class ApiProblem extends RuntimeException {
 
     public String detail() {
         return getMessage();
-    }
-
-    /** Seconds for {@code Retry-After}, or 0 when the problem names none. */
-    public long retryAfterSeconds() {
-        return retryAfterSeconds;
     }
 }

@@ -55,17 +55,19 @@ public class OpenApiExamples implements OASFilter {
     private static final Map<Integer, String> CODES = Map.of(400, "invalid_request", 401, "unauthorized", 404,
             "not_found", 413, "payload_too_large", 429, "rate_limited", 500, "internal_error");
 
-    private static final Map<String, String> DESCRIPTIONS = Map.of(
-            "400", "Invalid request: the detail names the field",
-            "401", "Missing, unknown or revoked API key",
-            "403", "The link was tampered with",
-            "404", "Not found, or another project's",
-            "409", "Conflicts with the resource's current state",
-            "410", "The link has expired",
-            "413", "Body larger than the configured limit",
-            "429", "Over the project's request rate limit; Retry-After says when to try again",
-            "500", "Unexpected failure",
-            "503", "A dependency (the database or object storage) is not available; Retry-After says when to try again");
+    private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
+            Map.entry("400", "Invalid request: the detail names the field"),
+            Map.entry("401", "Missing, unknown or revoked API key"),
+            Map.entry("403", "The link was tampered with"),
+            Map.entry("404", "Not found, or another project's"),
+            Map.entry("409", "Conflicts with the resource's current state"),
+            Map.entry("410", "The link has expired"),
+            Map.entry("413", "Body larger than the configured limit"),
+            Map.entry("416", "The Range lies beyond the end of the file; Content-Range says its length"),
+            Map.entry("429", "Over the project's request rate limit; Retry-After says when to try again"),
+            Map.entry("500", "Unexpected failure"),
+            Map.entry("503", "A dependency (the database or object storage) is not available; Retry-After says when "
+                    + "to try again"));
 
     private record Example(int status, String mediaType, String name, String summary, Object value) {
     }

@@ -51,6 +51,13 @@ public class ProblemMapper {
         return ApiProblem.of(status, refusal.code(), refusal.detail());
     }
 
+    /** A download's range lies beyond the file: 416 saying how long the file is (RFC 9110 §15.5.17). */
+    @ServerExceptionMapper
+    public Response unsatisfiable(ByteRanges.Unsatisfiable unsatisfiable, UriInfo uri) {
+        return respond(ApiProblem.of(416, "range_not_satisfiable", unsatisfiable.getMessage())
+                .withHeader("Content-Range", "bytes */" + unsatisfiable.length()), uri);
+    }
+
     @ServerExceptionMapper
     public Response validation(ValidationException exception, UriInfo uri) {
         if (exception instanceof ConstraintViolationException violations && isAboutInput(violations)) {
@@ -138,9 +145,8 @@ public class ProblemMapper {
         Response.ResponseBuilder response = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(problem, path));
-        if (problem.retryAfterSeconds() > 0) {
-            response.header("Retry-After", problem.retryAfterSeconds());
-        } else if (problem.status() == 503) {
+        problem.headers().forEach(response::header);
+        if (problem.status() == 503 && !problem.headers().containsKey("Retry-After")) {
             // a dependency is away: most outages we ride out are seconds long
             response.header("Retry-After", RETRY_AFTER_SECONDS);
         }

@@ -324,6 +324,10 @@ public interface PressroomConfig {
         /** Link lifetime when the request names none, in seconds. */
         @WithDefault("600")
         int defaultExpirySeconds();
+
+        /** Downloads of one signed link at once on each API pod; more get 429 {@code too_many_downloads}. 0: no cap. */
+        @WithDefault("4")
+        int maxConcurrentPerLink();
     }
 
     interface Bootstrap {

@@ -44,8 +44,47 @@ public final class StorageKeys {
      * never overwrites the files of the one that was attached.
      */
     public static String renderPrefix(RenderCommand command, String renderId) {
-        return OUTPUTS + command.projectId() + "/" + command.jobId() + "/" + command.attempt() + "/" + renderId
-                + "/";
+        return attemptPrefix(command.projectId(), command.jobId(), command.attempt()) + renderId + "/";
+    }
+
+    /** {@code outputs/{projectId}/{jobId}/{attempt}/}: the only place the renders of one attempt may store files. */
+    public static String attemptPrefix(String projectId, String jobId, int attempt) {
+        return OUTPUTS + projectId + "/" + jobId + "/" + attempt + "/";
+    }
+
+    /**
+     * Why the API must not take the output a succeeded event reports for {@code projectId}'s job, or null when it
+     * may: every key (PDF, previews beside it, report) lies under the attempt's {@link #attemptPrefix} with no
+     * empty, {@code .} or {@code ..} segment, and the PDF is {@code application/pdf}. A renderer is not trusted
+     * to name another project's object, something to serve as HTML on the API's origin, or a key to delete.
+     */
+    public static String untrusted(String projectId, String jobId, int attempt, RenderEvent.Output output) {
+        String prefix = attemptPrefix(projectId, jobId, attempt);
+        if (!within(prefix, output.storageKey()) || !output.storageKey().endsWith(".pdf")) {
+            return "its storageKey is not a PDF under " + prefix;
+        }
+        if (output.reportKey() != null && !within(prefix, output.reportKey())) {
+            return "its reportKey is not under " + prefix;
+        }
+        if (!"pdf".equals(output.format()) || !PDF.equals(output.contentType())) {
+            return "its format and contentType are not pdf and " + PDF;
+        }
+        return null;
+    }
+
+    /** The content type of every PDF a render stores. */
+    public static final String PDF = "application/pdf";
+
+    private static boolean within(String prefix, String key) {
+        if (!key.startsWith(prefix) || key.length() == prefix.length()) {
+            return false;
+        }
+        for (String segment : key.substring(prefix.length()).split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String pdf(RenderCommand command, String renderId) {

@@ -1,6 +1,9 @@
 package io.pressroom.storage;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -11,14 +14,19 @@ import org.jboss.logging.Logger;
 import io.pressroom.common.Refusal;
 import io.pressroom.config.PressroomConfig;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Pressroom's single bucket in S3-compatible storage. Calls block, so reactive callers go through
@@ -30,6 +38,8 @@ public class ObjectStorage {
     private static final Logger LOG = Logger.getLogger(ObjectStorage.class);
     /** Most keys S3 returns in one listing and takes in one batch delete. */
     public static final int PAGE = 1000;
+    /** Bytes a download reads from storage at a time. */
+    public static final int CHUNK = 64 * 1024;
 
     /** An object as a listing shows it. */
     public record Stored(String key, Instant lastModified) {
@@ -62,6 +72,58 @@ public class ObjectStorage {
         } catch (NoSuchKeyException e) {
             return null;
         }
+    }
+
+    /** The object's size in bytes, or -1 when there is none. */
+    public long size(String key) {
+        try {
+            return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+        } catch (NoSuchKeyException e) {
+            return -1;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Bytes {@code first} to {@code last} (inclusive) of the object, as the subscriber asks for them: each chunk of
+     * {@value #CHUNK} bytes is read on a worker thread once the one before was taken, so a download holds about one
+     * chunk in memory whatever the object's size and however slowly its client reads. The object is opened on
+     * subscription and its connection let go when the stream completes, fails or is cancelled (a client gone).
+     */
+    public Multi<Buffer> stream(String key, long first, long last) {
+        if (last < first) {
+            return Multi.createFrom().empty();
+        }
+        return Multi.createFrom().resourceFromUni(
+                () -> blocking(() -> s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + first + "-" + last))),
+                body -> Multi.createBy().repeating().uni(() -> blocking(() -> chunk(body)))
+                        .until(chunk -> chunk.length() == 0))
+                .withFinalizer(body -> release(body, false), (body, failure) -> release(body, true),
+                        body -> release(body, true));
+    }
+
+    private static Buffer chunk(InputStream body) throws IOException {
+        byte[] chunk = new byte[CHUNK];
+        int read = body.readNBytes(chunk, 0, CHUNK);
+        return Buffer.buffer(read == CHUNK ? chunk : Arrays.copyOf(chunk, read));
+    }
+
+    /** Closes a stream read to its end; aborts one left unread (closing would first read the rest of it). */
+    private static Uni<Void> release(ResponseInputStream<GetObjectResponse> body, boolean unread) {
+        try {
+            if (unread) {
+                body.abort();
+            } else {
+                body.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Could not close a storage stream", e);
+        }
+        return Uni.createFrom().voidItem();
     }
 
     public void delete(String key) {

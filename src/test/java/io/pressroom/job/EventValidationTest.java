@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.pressroom.contract.Topics;
+import io.pressroom.storage.ObjectStorage;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.pressroom.testing.KafkaMessages;
@@ -30,6 +31,9 @@ class EventValidationTest {
 
     @Inject
     Pool database;
+
+    @Inject
+    ObjectStorage storage;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -85,6 +89,79 @@ class EventValidationTest {
         assertThat(done.getString("job.errorMessage")).contains("render command", "schemaVersion 1");
         assertThat(deadLettered(Topics.COMMANDS_DLQ, jobId)).singleElement()
                 .satisfies(value -> assertThat(value).contains("reason: invalid"));
+    }
+
+    @Test
+    void anOutputOutsideTheAttemptsPrefixOrNotAPdfFailsTheAttemptAndIsNeitherAttachedNorDeleted() throws Exception {
+        TestProject project = Api.newProject();
+        TestProject victim = Api.newProject();
+        // another project's object, which a forged event names as this job's output
+        String foreign = "outputs/" + victim.id() + "/rj_victim/1/r/secret.pdf";
+        storage.put(foreign, "%PDF-victim".getBytes(StandardCharsets.UTF_8), "application/pdf");
+        String ownPrefix;
+        for (String[] forged : new String[][] { { "foreign", "application/pdf" }, { "own", "text/html" } }) {
+            String jobId = renderingJob(project, 1);
+            ownPrefix = "outputs/" + project.id() + "/" + jobId + "/1/r/";
+            String key = "foreign".equals(forged[0]) ? foreign : ownPrefix + "page.pdf";
+            if ("own".equals(forged[0])) {
+                storage.put(key, "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8), "text/html");
+            }
+            KafkaMessages.send(bootstrapServers, Topics.EVENTS, jobId, succeeded(project.id(), jobId, key, forged[1],
+                    ownPrefix + "report.json"));
+
+            JsonPath done = awaitTerminal(project, jobId);
+            assertThat(done.getString("job.status")).as(done.prettify()).isEqualTo("failed");
+            assertThat(done.getString("job.errorCode")).isEqualTo("internal_error");
+            assertThat(done.getString("job.errorMessage")).contains("does not accept");
+            assertThat(done.getString("output")).isNull();
+            project.call().get("/v1/render-jobs/" + jobId + "/output").then().statusCode(404);
+            assertThat(storage.size(key)).as("the API never deletes what it did not accept").isPositive();
+        }
+        assertThat(storage.size(foreign)).isPositive();
+    }
+
+    @Test
+    void anEventNamingAnotherProjectIsNotAppliedToTheJob() throws Exception {
+        TestProject project = Api.newProject();
+        TestProject other = Api.newProject();
+        String jobId = renderingJob(project, 3);
+        // a key under the other project's prefix passes the prefix check only for that project: not this job's
+        String key = "outputs/" + other.id() + "/" + jobId + "/1/r/x.pdf";
+        storage.put(key, "%PDF-other".getBytes(StandardCharsets.UTF_8), "application/pdf");
+        String failed = """
+                {"type": "failed", "schemaVersion": 1, "jobId": "%s", "projectId": "%s", "attempt": 1, "at": %d,
+                 "errorCode": "template_error", "errorMessage": "played by the test", "retryable": false}"""
+                .formatted(jobId, project.id(), System.currentTimeMillis());
+        KafkaMessages.send(bootstrapServers, Topics.EVENTS, jobId, succeeded(other.id(), jobId, key,
+                "application/pdf", null), failed);
+
+        JsonPath done = awaitTerminal(project, jobId);
+        assertThat(done.getString("job.status")).as(done.prettify()).isEqualTo("failed");
+        assertThat(done.getString("job.errorCode")).isEqualTo("template_error");
+        assertThat(done.getString("output")).isNull();
+        assertThat(storage.size(key)).isPositive();
+    }
+
+    /** A job of the project rendering attempt 1 on a renderer only the test plays (no command was ever sent). */
+    private String renderingJob(TestProject project, int maxAttempts) {
+        String jobId = "rj_trust" + System.nanoTime();
+        database.preparedQuery("""
+                INSERT INTO render_jobs (id, project_id, status, attempt, dispatched_attempt, max_attempts,
+                    inline_html, payload, file_name, requested_at, started_at, deadline_at)
+                VALUES ($1, $2, 'rendering', 1, 1, $3, '<p>x</p>', '{}', 'x', now(), now(),
+                    now() + interval '1 hour')""")
+                .execute(Tuple.of(jobId, project.id(), maxAttempts)).await().indefinitely();
+        return jobId;
+    }
+
+    private static String succeeded(String projectId, String jobId, String key, String contentType,
+            String reportKey) {
+        return """
+                {"type": "succeeded", "schemaVersion": 1, "jobId": "%s", "projectId": "%s", "attempt": 1, "at": %d,
+                 "output": {"storageKey": "%s", "format": "pdf", "contentType": "%s", "bytes": 11, "pageCount": 1,
+                 "sha256": "00", "reportKey": %s, "previewPages": 0, "previewBytes": 0}}"""
+                .formatted(jobId, projectId, System.currentTimeMillis(), key, contentType,
+                        reportKey == null ? "null" : "\"" + reportKey + "\"");
     }
 
     private List<String> deadLettered(String jobId) {

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,8 +41,6 @@ import io.pressroom.testing.stack.Stack;
 class GracefulDrainIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final String ADMIN_KEY = "pra_drain_admin_key";
     private static final Path LOG_DIR = Path.of(System.getProperty("pressroom.it.log-dir", "target/multipod"))
             .toAbsolutePath();
@@ -81,7 +75,7 @@ class GracefulDrainIT {
             key = newProjectKey(first, "drain");
             // two render at once (pressroom.chromium.concurrency); the third is delivered while the first two drain
             for (int i = 0; i < 3; i++) {
-                jobIds.add(send(first, "POST", "/v1/render-jobs", key, Map.of("html", "<p>drained " + i + "</p>",
+                jobIds.add(first.call("POST", "/v1/render-jobs", key, Map.of("html", "<p>drained " + i + "</p>",
                         "options", Map.of("waitDelayMs", 4000)), 202).at("/job/id").asText());
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> statuses(first, key, jobIds).stream()
@@ -100,11 +94,11 @@ class GracefulDrainIT {
             second.awaitReady(Duration.ofSeconds(120));
             for (String id : jobIds) {
                 JsonNode done = await().atMost(Duration.ofSeconds(60)).until(
-                        () -> send(second, "GET", "/v1/render-jobs/" + id, key, null, 200),
+                        () -> second.call("GET", "/v1/render-jobs/" + id, key, null, 200),
                         job -> List.of("succeeded", "failed", "cancelled").contains(job.at("/job/status").asText()));
                 assertThat(done.at("/job/status").asText()).as(done.toString()).isEqualTo("succeeded");
                 assertThat(done.at("/job/attempt").asInt()).as(done.toString()).isEqualTo(1);
-                List<String> timeline = JSON.convertValue(send(second, "GET", "/v1/render-jobs/" + id + "/events",
+                List<String> timeline = JSON.convertValue(second.call("GET", "/v1/render-jobs/" + id + "/events",
                         key, null, 200).findValuesAsText("type"), List.class);
                 assertThat(timeline).doesNotContain("retry_scheduled", "failed");
             }
@@ -115,7 +109,7 @@ class GracefulDrainIT {
             throws IOException, InterruptedException {
         List<String> statuses = new ArrayList<>();
         for (String id : ids) {
-            statuses.add(send(pod, "GET", "/v1/render-jobs/" + id, key, null, 200).at("/job/status").asText());
+            statuses.add(pod.call("GET", "/v1/render-jobs/" + id, key, null, 200).at("/job/status").asText());
         }
         return statuses;
     }
@@ -127,11 +121,11 @@ class GracefulDrainIT {
         try (AppProcess first = AppProcess.start("kill-1", config, LOG_DIR)) {
             first.awaitReady(Duration.ofSeconds(120));
             key = newProjectKey(first, "killed");
-            jobId = send(first, "POST", "/v1/render-jobs", key, Map.of("html", "<p>killed</p>", "options",
+            jobId = first.call("POST", "/v1/render-jobs", key, Map.of("html", "<p>killed</p>", "options",
                     Map.of("waitDelayMs", 5000)), 202).at("/job/id").asText();
             String id = jobId;
             await().atMost(Duration.ofSeconds(60)).until(() -> "rendering".equals(
-                    send(first, "GET", "/v1/render-jobs/" + id, key, null, 200).at("/job/status").asText()));
+                    first.call("GET", "/v1/render-jobs/" + id, key, null, 200).at("/job/status").asText()));
             first.killNow();
         }
         // as FaultSoakIT saw it: the killed render's command is not delivered again (its offset was committed)
@@ -141,7 +135,7 @@ class GracefulDrainIT {
             String id = jobId;
             // the render budget's deadline is minutes away: this bound is met only when the renderer's lease ends
             JsonNode done = await().atMost(Duration.ofSeconds(45)).until(
-                    () -> send(second, "GET", "/v1/render-jobs/" + id, key, null, 200),
+                    () -> second.call("GET", "/v1/render-jobs/" + id, key, null, 200),
                     job -> List.of("succeeded", "failed", "cancelled").contains(job.at("/job/status").asText()));
             assertThat(done.at("/job/status").asText()).as(done.toString()).isEqualTo("succeeded");
         }
@@ -167,20 +161,8 @@ class GracefulDrainIT {
     }
 
     private static String newProjectKey(AppProcess pod, String name) throws IOException, InterruptedException {
-        JsonNode project = send(pod, "POST", "/v1/projects", ADMIN_KEY, Map.of("name", name), 201);
-        return send(pod, "POST", "/v1/projects/" + project.path("id").asText() + "/keys", ADMIN_KEY,
+        JsonNode project = pod.call("POST", "/v1/projects", ADMIN_KEY, Map.of("name", name), 201);
+        return pod.call("POST", "/v1/projects/" + project.path("id").asText() + "/keys", ADMIN_KEY,
                 Map.of("name", name), 201).path("key").asText();
-    }
-
-    private static JsonNode send(AppProcess pod, String method, String path, String key, Object body, int status)
-            throws IOException, InterruptedException {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(pod.url(path)))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(status);
-        return JSON.readTree(response.body());
     }
 }

@@ -1,5 +1,7 @@
 package io.pressroom.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +17,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.testing.stack.Stack;
 
@@ -32,6 +37,9 @@ public final class AppProcess implements AutoCloseable {
     public static final String JAR_PROPERTY = "pressroom.app.jar";
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
     private final int port;
@@ -102,6 +110,22 @@ public final class AppProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
+    }
+
+    /**
+     * Sends a JSON request with {@code Authorization: Bearer key}, asserts the answer's status and returns its JSON
+     * body.
+     */
+    public JsonNode call(String method, String path, String key, Object body, int status)
+            throws IOException, InterruptedException {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(url(path)))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
     }
 
     public String name() {

@@ -35,12 +35,14 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.auth.Caller;
 import io.pressroom.common.ApiProblem;
+import io.pressroom.common.ByteRanges.Asked;
 import io.pressroom.common.Contexts;
 import io.pressroom.common.Cursors;
 import io.pressroom.common.Page;
@@ -61,6 +63,7 @@ import io.pressroom.job.service.JobWaits;
 import io.pressroom.job.service.OutputService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 
 /** Render jobs: create, read, and reach their PDF. */
 @Path("/v1/render-jobs")
@@ -622,29 +625,40 @@ public class RenderJobResource {
 
     @GET
     @Path("/{jobId}/output")
-    @Produces({ "application/pdf", MediaType.APPLICATION_JSON })
+    @Produces("application/pdf") // one type, not JSON: see DownloadResource
     @Operation(operationId = "getRenderJobOutput", summary = "Download the PDF through the API", description = "A private "
-            + "download with the project key; no storage URL is exposed.")
-    @APIResponse(responseCode = "200", description = "The PDF, as an attachment named after the job's file name", headers = @Header(name = "Content-Disposition", description = "attachment; filename=\"….pdf\"", schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = PDF, schema = @Schema(type = SchemaType.STRING, format = "binary")))
+            + "download with the project key; no storage URL is exposed. Streamed, with `Range` support "
+            + "(`Accept-Ranges: bytes`, `ETag` is the quoted sha256, `If-Range`).")
+    @APIResponse(responseCode = "200", description = "The PDF, as an attachment named after the job's file name", headers = {
+            @Header(name = "Content-Disposition", description = "attachment; filename=\"….pdf\"", schema = @Schema(type = SchemaType.STRING)),
+            @Header(name = "ETag", description = "The quoted sha256 of the PDF", schema = @Schema(type = SchemaType.STRING)),
+            @Header(name = "Accept-Ranges", description = "bytes", schema = @Schema(type = SchemaType.STRING)) }, content = @Content(mediaType = PDF, schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "206", description = "The part of the PDF the Range header asked for", headers = @Header(name = "Content-Range", description = "bytes first-last/length", schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = PDF, schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @ProblemExample(status = 404, code = "output_gone", detail = "the output was deleted")
     @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
+    @ProblemExample(status = 416, code = "range_not_satisfiable", detail = "the range asked for lies beyond the 17446 bytes of the file")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
-    public Uni<Response> output(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId) {
-        return outputs.openForProject(caller.projectId(), jobId).map(DownloadResource::send);
+    public RestMulti<Buffer> output(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
+            @Parameter(description = DownloadResource.RANGE, example = "bytes=0-1023") @HeaderParam("Range") String range,
+            @Parameter(description = DownloadResource.IF_RANGE) @HeaderParam("If-Range") String ifRange) {
+        return DownloadResource.send(outputs.openForProject(caller.projectId(), jobId, new Asked(range, ifRange)));
     }
 
     @GET
     @Path("/{jobId}/output/pages/{page}.png")
-    @Produces({ "image/png", MediaType.APPLICATION_JSON })
-    @Operation(operationId = "getRenderJobOutputPage", summary = "A PNG preview of one page (jobs created with formats [\"pdf\", \"png\"])")
+    @Produces("image/png") // one type, not JSON: see DownloadResource
+    @Operation(operationId = "getRenderJobOutputPage", summary = "A PNG preview of one page (jobs created with formats [\"pdf\", \"png\"])", description = "Streamed, with `Range` support.")
     @APIResponse(responseCode = "200", description = "The page as PNG (96 DPI)", content = @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "206", description = "The part of the PNG the Range header asked for", headers = @Header(name = "Content-Range", description = "bytes first-last/length", schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @ProblemExample(status = 404, code = "preview_not_found", detail = "no preview of page 2: the job has previews of pages 1 to 1")
     @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
+    @ProblemExample(status = 416, code = "range_not_satisfiable", detail = "the range asked for lies beyond the 13676 bytes of the file")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
-    public Uni<Response> page(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
-            @Parameter(description = "Page number, from 1 to previews.pages", schema = @Schema(type = SchemaType.INTEGER, minimum = "1"), example = "2") @PathParam("page") int page) {
-        return outputs.preview(caller.projectId(), jobId, page).map(png -> Response.ok(png, "image/png")
-                .header("Cache-Control", "private, no-store").build());
+    public RestMulti<Buffer> page(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
+            @Parameter(description = "Page number, from 1 to previews.pages", schema = @Schema(type = SchemaType.INTEGER, minimum = "1"), example = "2") @PathParam("page") int page,
+            @Parameter(description = DownloadResource.RANGE, example = "bytes=0-1023") @HeaderParam("Range") String range,
+            @Parameter(description = DownloadResource.IF_RANGE) @HeaderParam("If-Range") String ifRange) {
+        return DownloadResource.send(outputs.preview(caller.projectId(), jobId, page, new Asked(range, ifRange)));
     }
 
     @DELETE

@@ -15,6 +15,7 @@ import io.pressroom.common.Ids;
 import io.pressroom.common.Refusal;
 import io.pressroom.common.RequestDeadline;
 import io.pressroom.config.PressroomConfig;
+import io.pressroom.contract.ErrorCode;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.contract.StorageKeys;
 import io.pressroom.job.repository.JobRepository;
@@ -112,13 +113,26 @@ public class JobTransitions implements DeliveryTimeline {
 
     /** Applies a renderer's event (already checked with {@link RenderEvent#problems()}). */
     public Uni<Void> apply(RenderEvent event) {
+        String untrusted = event.type() == RenderEvent.Type.succeeded
+                ? StorageKeys.untrusted(event.projectId(), event.jobId(), event.attempt(), event.output())
+                : null;
+        if (untrusted != null) {
+            // fails the attempt; the output is neither attached nor deleted (its keys may be anyone's)
+            LOG.warnf("Refusing the output reported for %s attempt %d: %s (storageKey %s, contentType %s)",
+                    event.jobId(), event.attempt(), untrusted, event.output().storageKey(),
+                    event.output().contentType());
+            Failed refused = new Failed(event.attempt(), ErrorCode.INTERNAL_ERROR,
+                    "the renderer reported an output the API does not accept: " + untrusted, true);
+            return transition(event.jobId(), refused, null, event.projectId()).replaceWithVoid();
+        }
         Signal signal = switch (event.type()) {
             case rendering -> new JobStateMachine.Rendering(event.attempt());
             case succeeded -> new JobStateMachine.Succeeded(event.attempt());
             case failed -> new Failed(event.attempt(), event.errorCode(), event.errorMessage(),
                     Boolean.TRUE.equals(event.retryable()));
         };
-        return transition(event.jobId(), signal, event, null).replaceWithVoid();
+        // the job must be the event's project's: the output prefix checked above is that project's
+        return transition(event.jobId(), signal, event, event.projectId()).replaceWithVoid();
     }
 
     /** Cancels a job of the project; a conflict when it already ended. */

@@ -2,11 +2,15 @@ package io.pressroom.job.service;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.pressroom.common.ByteRanges.Asked;
+import io.pressroom.common.ByteRanges.Slice;
 import io.pressroom.common.Refusal;
 import io.pressroom.common.RequestDeadline;
+import io.pressroom.contract.StorageKeys;
 import io.pressroom.job.repository.JobRepository;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
@@ -16,14 +20,27 @@ import io.pressroom.job.service.JobStateMachine.Note;
 import io.pressroom.storage.ObjectStorage;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 
 /** A job's PDF: signed links to it, serving it, deleting it. */
 @ApplicationScoped
 public class OutputService {
 
-    /** A stored PDF ready to send. */
-    public record Download(RenderOutput output, byte[] content, boolean inline) {
+    /**
+     * A stored file ready to send: the slice of it the request asked for, streamed from storage as the client reads.
+     *
+     * @param fileName the name to save it as, or null (a preview)
+     * @param etag its entity tag (quoted sha256), or null when it has none
+     */
+    public record Download(String contentType, String fileName, boolean inline, String etag, Slice slice,
+            Multi<Buffer> body) {
+
+        /** The same download whose body also runs {@code action} when it ends, fails or is cancelled. */
+        public Download onEnd(Runnable action) {
+            return new Download(contentType, fileName, inline, etag, slice, body.onTermination().invoke(action));
+        }
     }
 
     private final JobRepository jobs;
@@ -50,9 +67,9 @@ public class OutputService {
                 .map(output -> links.sign(new Grant(output.id, inline, expiresAt)));
     }
 
-    /** The PDF a token grants, checked against the output's current state. */
+    /** The PDF a token grants, checked against the output's current state; the part of it {@code asked}. */
     @WithSession
-    public Uni<Download> open(Grant grant) {
+    public Uni<Download> open(Grant grant, Asked asked) {
         // signed links skip the key check: this is the request's first database call
         return deadline.database(outputs.findById(grant.outputId()))
                 .map(output -> {
@@ -61,27 +78,23 @@ public class OutputService {
                     }
                     return output;
                 })
-                .chain(output -> read(output, grant.inline()));
+                .chain(output -> read(output, grant.inline(), asked));
     }
 
     /** The job's PDF for its own project, streamed through the API (no storage URL involved). */
     @WithSession
-    public Uni<Download> openForProject(String projectId, String jobId) {
-        return availableOutput(projectId, jobId).chain(output -> read(output, false));
+    public Uni<Download> openForProject(String projectId, String jobId, Asked asked) {
+        return availableOutput(projectId, jobId).chain(output -> read(output, false, asked));
     }
 
-    private Uni<Download> read(RenderOutput output, boolean inline) {
-        return ObjectStorage.blocking(() -> storage.get(output.storageKey)).map(content -> {
-            if (content == null) {
-                throw new Refusal.NotFound("output_gone", "this output is no longer stored");
-            }
-            return new Download(output, content, inline);
-        });
+    private Uni<Download> read(RenderOutput output, boolean inline, Asked asked) {
+        return read(output.storageKey, output.contentType, output.fileName, inline, "\"" + output.sha256 + "\"",
+                asked, () -> new Refusal.NotFound("output_gone", "this output is no longer stored"));
     }
 
     /** Page {@code page} (1-based) of the PNG previews; 404 when the job has no such preview. */
     @WithSession
-    public Uni<byte[]> preview(String projectId, String jobId, int page) {
+    public Uni<Download> preview(String projectId, String jobId, int page, Asked asked) {
         return availableOutput(projectId, jobId).chain(output -> {
             if (page < 1 || page > output.previewPages) {
                 return Uni.createFrom()
@@ -90,9 +103,25 @@ public class OutputService {
                                         : "no preview of page " + page + ": the job has previews of pages 1 to "
                                                 + output.previewPages));
             }
-            String key = io.pressroom.contract.StorageKeys.previewPage(output.storageKey, page);
-            return ObjectStorage.blocking(() -> storage.get(key));
-        }).onItem().ifNull().failWith(() -> new Refusal.NotFound("preview_not_found", "the preview is no longer stored"));
+            return read(StorageKeys.previewPage(output.storageKey, page), "image/png", null, true, null, asked,
+                    () -> new Refusal.NotFound("preview_not_found", "the preview is no longer stored"));
+        });
+    }
+
+    /**
+     * The slice {@code asked} of the object at {@code key}, once storage has said how long it is; {@code gone} when
+     * it is not there. The bytes are read only as the client takes them.
+     */
+    private Uni<Download> read(String key, String contentType, String fileName, boolean inline, String etag,
+            Asked asked, Supplier<Refusal> gone) {
+        return ObjectStorage.blocking(() -> storage.size(key)).map(length -> {
+            if (length < 0) {
+                throw gone.get();
+            }
+            Slice slice = asked.slice(length, etag);
+            return new Download(contentType, fileName, inline, etag, slice,
+                    storage.stream(key, slice.first(), slice.last()));
+        });
     }
 
     /** The render report (JSON) of the attempt that produced the job's output, while that output is kept. */
@@ -157,7 +186,7 @@ public class OutputService {
         java.util.List<String> keys = new java.util.ArrayList<>();
         keys.add(output.storageKey);
         for (int page = 1; page <= output.previewPages; page++) {
-            keys.add(io.pressroom.contract.StorageKeys.previewPage(output.storageKey, page));
+            keys.add(StorageKeys.previewPage(output.storageKey, page));
         }
         if (output.reportKey != null) {
             keys.add(output.reportKey);

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -52,6 +54,18 @@ final class ChromiumProcess {
             "--webrtc-ip-handling-policy=disable_non_proxied_udp",
             "--host-resolver-rules=MAP * ~NOTFOUND");
 
+    /**
+     * All Chromium sees of the JVM's environment: locale, time zone, fonts and directories. Nothing else (no
+     * {@code AWS_*}, {@code PRESSROOM_*} or any other secret the JVM was given) reaches the process that runs
+     * tenants' pages.
+     */
+    static final List<String> PASSED_ENVIRONMENT = List.of("HOME", "PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE",
+            "TZ", "TMPDIR", "FONTCONFIG_FILE", "FONTCONFIG_PATH", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+            "XDG_DATA_HOME", "XDG_RUNTIME_DIR");
+
+    /** Starts a program with an empty environment plus {@code NAME=value} arguments (coreutils, in every image). */
+    private static final String ENV = "/usr/bin/env";
+
     private final Browser browser;
     private final CDPSession session;
     private final ProcessHandle process;
@@ -91,6 +105,12 @@ final class ChromiumProcess {
 
     static ChromiumProcess launch(PressroomConfig.Chromium config) throws IOException {
         Path profile = Files.createTempDirectory("pressroom-chromium-");
+        // jvppeteer 3.3.9 has an env option but starts the process with the JVM's whole environment, and puts
+        // about:blank before our arguments, so Chromium is started through a script in its profile that execs
+        // `env -i NAME=value… chromium "$@"` (same pid) with only what it needs
+        Path launcher = profile.resolve("launch.sh");
+        Files.writeString(launcher, launchScript(System.getenv(), config.executablePath()));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
         List<String> args = new ArrayList<>(FLAGS);
         if (!config.osSandbox()) {
             args.add("--no-sandbox");
@@ -98,7 +118,7 @@ final class ChromiumProcess {
         args.add("--user-data-dir=" + profile); // ours, so we know what to delete; jvppeteer forgets its own
         config.extraArgs().ifPresent(args::addAll);
         LaunchOptions options = LaunchOptions.builder()
-                .executablePath(config.executablePath())
+                .executablePath(launcher.toString())
                 .ignoreAllDefaultArgs(true)
                 .headless(false) // --headless=new is in FLAGS
                 .args(args)
@@ -121,6 +141,26 @@ final class ChromiumProcess {
             }
             throw new IOException("Chromium did not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A shell script that starts {@code executable} with its arguments and, of {@code environment}, only the
+     * variables of {@link #PASSED_ENVIRONMENT}.
+     */
+    static String launchScript(Map<String, String> environment, String executable) {
+        StringBuilder script = new StringBuilder("#!/bin/sh\nexec " + ENV + " -i");
+        for (String name : PASSED_ENVIRONMENT) {
+            String value = environment.get(name);
+            if (value != null) {
+                script.append(' ').append(quoted(name + "=" + value));
+            }
+        }
+        return script.append(' ').append(quoted(executable)).append(" \"$@\"\n").toString();
+    }
+
+    // POSIX shell single quotes take everything literally; a quote itself is closed, escaped and reopened
+    private static String quoted(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
     }
 
     Browser browser() {

@@ -89,7 +89,7 @@ public class RenderExecutor {
         String renderId = UUID.randomUUID().toString();
         String key = StorageKeys.pdf(command, renderId);
         long budget = command.storageRetryMs();
-        StorageRetry.run(budget, "store the PDF", () -> storage.put(key, result.pdf(), "application/pdf"));
+        StorageRetry.run(budget, "store the PDF", () -> storage.put(key, result.pdf(), StorageKeys.PDF));
         long previewBytes = 0;
         int previewPages = 0;
         if (command.formats() != null && command.formats().contains("png")) {
@@ -110,7 +110,7 @@ public class RenderExecutor {
         timings.put("upload", millisSince(uploadStart));
         String sha256 = Hashes.sha256Hex(result.pdf());
         String reportKey = storeReport(command, renderId, result, pages, sha256, timings);
-        return new RenderEvent.Output(key, "pdf", "application/pdf", result.pdf().length, pages, sha256, reportKey,
+        return new RenderEvent.Output(key, "pdf", StorageKeys.PDF, result.pdf().length, pages, sha256, reportKey,
                 previewPages, previewBytes);
     }
 

@@ -43,7 +43,7 @@ class JobOptionsFuzzTest {
         if (!Fuzzing.VALIDATOR.validate(options).isEmpty()) {
             return;
         }
-        assertThatCode(() -> PrintParameters.check(RenderOptionsMapper.toRenderOptions(options)))
+        assertThatCode(() -> PrintParameters.check(RenderOptionsMapper.toRenderOptions(options, 2000)))
                 .as("accepted by the API: %s", options).doesNotThrowAnyException();
         assertThat(options.renderTimeoutMs()).isBetween(1000L, 600_000L);
     }
