@@ -62,8 +62,8 @@ public interface PressroomConfig {
         int batchSize();
 
         /**
-         * Sent outbox messages (each a copy of a render command, payload included) are deleted this long after sending; 0 keeps
-         * them.
+         * Sent outbox messages (each a copy of a render command, payload included), and those set aside as undeliverable, are
+         * deleted this long after; 0 keeps them.
          */
         @WithDefault("1h")
         Duration sentOutboxAge();
@@ -173,6 +173,18 @@ public interface PressroomConfig {
         /** Largest payload accepted (serialized JSON bytes); larger requests get 413. */
         @WithDefault("5242880")
         int maxPayloadBytes();
+
+        /** Inline {@code html} larger than this (UTF-8 bytes) goes to object storage like a large payload. */
+        @WithDefault("65536")
+        int inlineHtmlMaxBytes();
+
+        /**
+         * Largest render command (serialized JSON bytes); a create whose command would be larger gets 413 and creates
+         * nothing. Keep it well under Kafka's message limit (the producer's {@code max.request.size} and the topic's
+         * {@code max.message.bytes}, 1 MiB by default).
+         */
+        @WithDefault("262144")
+        int maxCommandBytes();
 
         /**
          * A job still queued this long after its command was sent is looked at: sent again when the renderers have

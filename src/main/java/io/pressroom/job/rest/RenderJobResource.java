@@ -105,7 +105,9 @@ public class RenderJobResource {
     @Operation(operationId = "createRenderJob", summary = "Create a render job", description = "Answers 202 at once; the "
             + "job is rendered asynchronously. With Idempotency-Key, a repeated request within 24 h returns the original "
             + "answer. With sync=true (or wait=SECONDS) the request waits up to 15 s (pressroom.jobs.sync-wait-max) for "
-            + "the job to end: 200 with the job, even a failed one, or 202 when it still runs.")
+            + "the job to end: 200 with the job, even a failed one, or 202 when it still runs. 413 when the payload is "
+            + "over pressroom.jobs.max-payload-bytes or the job's render command (options, inline payload and html) "
+            + "would be over pressroom.jobs.max-command-bytes; nothing is created then.")
     @RequestBody(content = @Content(examples = {
             @ExampleObject(name = "fromDeploy", summary = "From a deploy's latest version, with PNG page previews", value = """
                     {
@@ -210,6 +212,7 @@ public class RenderJobResource {
     @ProblemExample(status = 404, detail = "deploy dpl_01m84qd2af2gfm2zn5zrf03dxc does not exist")
     @ProblemExample(status = 409, code = "idempotency_key_reused", detail = "Idempotency-Key was already used with different parameters")
     @ProblemExample(status = 413, detail = "payload: is larger than 5242880 bytes")
+    @ProblemExample(status = 413, detail = "the job's render command would be 301234 bytes, more than the limit of 262144; shorten options such as headerTemplate and footerTemplate")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public Uni<Response> create(@Valid @NotNull CreateJob request,
             @Parameter(description = "Makes retries safe: the same key with the same body within 24 h returns the "

@@ -1,6 +1,7 @@
 package io.pressroom.render.worker;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,12 +134,24 @@ public class RenderExecutor {
 
     private TemplateCache.Prepared prepare(RenderCommand command) throws RenderFailure {
         try {
-            return command.bundlePrefix() == null ? templates.inline(command.inlineHtml())
-                    : StorageRetry.call(command.storageRetryMs(), "load the template",
-                            () -> templates.get(command.bundlePrefix()));
+            if (command.bundlePrefix() != null) {
+                return StorageRetry.call(command.storageRetryMs(), "load the template",
+                        () -> templates.get(command.bundlePrefix()));
+            }
+            return templates.inline(command.inlineHtml() != null ? command.inlineHtml() : storedHtml(command));
         } catch (TemplateException e) {
             throw new RenderFailure(ErrorCode.TEMPLATE_ERROR, false, "template does not compile: " + e.getMessage(), e);
         }
+    }
+
+    /** A large inline template, stored by the API under {@code inlineHtmlRef}. */
+    private String storedHtml(RenderCommand command) throws RenderFailure {
+        byte[] bytes = StorageRetry.call(command.storageRetryMs(), "load the template",
+                () -> storage.get(command.inlineHtmlRef()));
+        if (bytes == null) {
+            throw new RenderFailure(ErrorCode.INTERNAL_ERROR, false, "the job's template is no longer stored", null);
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private Map<String, Object> payload(RenderCommand command) throws RenderFailure {
