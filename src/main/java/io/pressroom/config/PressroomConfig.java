@@ -28,7 +28,7 @@ public interface PressroomConfig {
     /** Object storage. */
     Storage storage();
 
-    /** Template deploys. */
+    /** Template deploys and merges. */
     Templates templates();
 
     /** Chromium, used by the renderer role. */
@@ -292,6 +292,13 @@ public interface PressroomConfig {
         /** Most assets one version may carry. */
         @WithDefault("200")
         int maxAssets();
+
+        /**
+         * Most characters a template merge may produce (about bytes for ASCII HTML); a larger merge stops and fails
+         * the job with {@code template_error}. The merge also stops at the job's render budget.
+         */
+        @WithDefault("20000000")
+        long maxMergedChars();
     }
 
     interface Chromium {
