@@ -28,7 +28,7 @@ public interface PressroomConfig {
     /** Object storage. */
     Storage storage();
 
-    /** Template deploys. */
+    /** Template deploys and merges. */
     Templates templates();
 
     /** Chromium, used by the renderer role. */
@@ -92,8 +92,8 @@ public interface PressroomConfig {
         int batchSize();
 
         /**
-         * Sent outbox messages (each a copy of a render command, payload included) are deleted this long after sending; 0 keeps
-         * them.
+         * Sent outbox messages (each a copy of a render command, payload included), and those set aside as undeliverable, are
+         * deleted this long after; 0 keeps them.
          */
         @WithDefault("1h")
         Duration sentOutboxAge();
@@ -242,6 +242,18 @@ public interface PressroomConfig {
         @WithDefault("5242880")
         int maxPayloadBytes();
 
+        /** Inline {@code html} larger than this (UTF-8 bytes) goes to object storage like a large payload. */
+        @WithDefault("65536")
+        int inlineHtmlMaxBytes();
+
+        /**
+         * Largest render command (serialized JSON bytes); a create whose command would be larger gets 413 and creates
+         * nothing. Keep it well under Kafka's message limit (the producer's {@code max.request.size} and the topic's
+         * {@code max.message.bytes}, 1 MiB by default).
+         */
+        @WithDefault("262144")
+        int maxCommandBytes();
+
         /**
          * Jobs one project may have unfinished (queued, rendering or waiting for a retry); a create beyond it gets 429
          * {@code queue_full} with {@code Retry-After}. 0 turns the cap off.
@@ -376,6 +388,13 @@ public interface PressroomConfig {
         /** Most assets one version may carry. */
         @WithDefault("200")
         int maxAssets();
+
+        /**
+         * Most characters a template merge may produce (about bytes for ASCII HTML); a larger merge stops and fails
+         * the job with {@code template_error}. The merge also stops at the job's render budget.
+         */
+        @WithDefault("20000000")
+        long maxMergedChars();
     }
 
     interface Chromium {

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Render options of a job (SPEC §2 {@code options}), validated by the API and carried to the renderer in the
- * command. Null means "the default".
+ * command. Null means "the default". Every string has a length cap (docs/jobs.md), so options can never make a
+ * render command too large for Kafka on their own.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -26,7 +27,7 @@ public record JobOptions(
         @Valid Margin margin,
         Boolean printBackground,
         @DecimalMin(value = "0.1", message = "must be between 0.1 and 2") @DecimalMax(value = "2", message = "must be between 0.1 and 2") Double scale,
-        @Pattern(regexp = "\\s*[1-9]\\d{0,8}(\\s*-\\s*([1-9]\\d{0,8})?)?(\\s*,\\s*[1-9]\\d{0,8}(\\s*-\\s*([1-9]\\d{0,8})?)?)*\\s*", message = "must look like 1-3,5 (pages are numbered from 1)") String pageRanges,
+        @Size(max = 200) @Pattern(regexp = "\\s*[1-9]\\d{0,8}(\\s*-\\s*([1-9]\\d{0,8})?)?(\\s*,\\s*[1-9]\\d{0,8}(\\s*-\\s*([1-9]\\d{0,8})?)?)*\\s*", message = "must look like 1-3,5 (pages are numbered from 1)") String pageRanges,
         Boolean preferCssPageSize,
         @Size(max = 20000) String headerTemplate,
         @Size(max = 20000) String footerTemplate,
@@ -40,10 +41,10 @@ public record JobOptions(
     private static final String LENGTH = "(0|\\d+(\\.\\d+)?(px|in|cm|mm))";
 
     public record Margin(
-            @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String top,
-            @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String right,
-            @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String bottom,
-            @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String left) {
+            @Size(max = 20) @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String top,
+            @Size(max = 20) @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String right,
+            @Size(max = 20) @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String bottom,
+            @Size(max = 20) @Pattern(regexp = LENGTH, message = "must be a length such as 10mm, 0.5in, 20px") String left) {
     }
 
     public record WaitFor(@Size(min = 1, max = 500) String selector) {

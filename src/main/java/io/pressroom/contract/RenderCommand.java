@@ -24,7 +24,10 @@ public record RenderCommand(
         /** Template bundle prefix in storage, or null for an inline-html job. */
         String bundlePrefix,
         String deployVersionId,
+        /** Inline template, or null when it is stored under {@link #inlineHtmlRef} (or the job has a bundle). */
         String inlineHtml,
+        /** Where a large inline template is stored; see {@link StorageKeys#html}. */
+        String inlineHtmlRef,
         /** Inline payload, or null when it is stored under {@link #payloadRef}. */
         Map<String, Object> payload,
         String payloadRef,
@@ -54,8 +57,8 @@ public record RenderCommand(
         if (attempt < 1) {
             problems.add("attempt must be 1 or more");
         }
-        if ((bundlePrefix == null) == (inlineHtml == null)) {
-            problems.add("exactly one of bundlePrefix and inlineHtml is required");
+        if ((bundlePrefix != null ? 1 : 0) + (inlineHtml != null ? 1 : 0) + (inlineHtmlRef != null ? 1 : 0) != 1) {
+            problems.add("exactly one of bundlePrefix, inlineHtml and inlineHtmlRef is required");
         }
         if (options == null || options.renderTimeoutMs() == null || options.renderTimeoutMs() < 1) {
             problems.add("options.renderTimeoutMs is required");

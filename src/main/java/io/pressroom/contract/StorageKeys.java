@@ -11,7 +11,7 @@ public final class StorageKeys {
 
     /** Where every render's files go. */
     public static final String OUTPUTS = "outputs/";
-    /** Where large payloads go (claim checks), one object per job. */
+    /** Where large payloads and large inline html go (claim checks), one object of each per job. */
     public static final String PAYLOADS = "payloads/";
 
     private StorageKeys() {
@@ -20,6 +20,11 @@ public final class StorageKeys {
     /** {@code payloads/{jobId}.json}: a job's payload when it is too large to travel in the command. */
     public static String payload(String jobId) {
         return PAYLOADS + jobId + ".json";
+    }
+
+    /** {@code payloads/{jobId}.html}: a job's inline html when it is too large to travel in the command. */
+    public static String html(String jobId) {
+        return PAYLOADS + jobId + ".html";
     }
 
     /**
@@ -31,9 +36,11 @@ public final class StorageKeys {
             String[] parts = key.split("/");
             return parts.length > 3 && !parts[2].isEmpty() ? parts[2] : null;
         }
-        if (key.startsWith(PAYLOADS) && key.endsWith(".json") && key.indexOf('/', PAYLOADS.length()) < 0) {
-            String id = key.substring(PAYLOADS.length(), key.length() - ".json".length());
-            return id.isEmpty() ? null : id;
+        for (String suffix : List.of(".json", ".html")) {
+            if (key.startsWith(PAYLOADS) && key.endsWith(suffix) && key.indexOf('/', PAYLOADS.length()) < 0) {
+                String id = key.substring(PAYLOADS.length(), key.length() - suffix.length());
+                return id.isEmpty() ? null : id;
+            }
         }
         return null;
     }

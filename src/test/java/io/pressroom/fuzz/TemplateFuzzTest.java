@@ -1,5 +1,6 @@
 package io.pressroom.fuzz;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,16 +11,21 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.github.jknack.handlebars.Template;
 
+import io.pressroom.template.MergeBudget;
 import io.pressroom.template.TemplateEngine;
 import io.pressroom.template.TemplateEngine.TemplateException;
 
 /**
  * A tenant's template and payload, however hostile, either merge or fail as a template error (the job's
- * {@code template_error}): no other exception, and no merge that escapes its limits.
+ * {@code template_error}): no other exception, and no merge that escapes its limits (a merge past its budget or size
+ * is a template error too; one that ran away regardless would be a timeout or an out-of-memory finding).
  */
 class TemplateFuzzTest {
 
     private static final TemplateEngine ENGINE = new TemplateEngine();
+    /** Small limits, as a job's render budget and {@code pressroom.templates.max-merged-chars} are in production. */
+    private static final Duration BUDGET = Duration.ofSeconds(2);
+    private static final long MAX_CHARS = 1_000_000;
 
     @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     @DictionaryEntries({ "{{", "}}", "{{{", "}}}", "{{#each items}}", "{{/each}}", "{{#with a}}", "{{/with}}",
@@ -34,7 +40,7 @@ class TemplateFuzzTest {
         String source = data.consumeRemainingAsString();
         try {
             Template template = ENGINE.compile(source);
-            ENGINE.merge(template, payload);
+            ENGINE.merge(template, payload, MergeBudget.of(BUDGET, MAX_CHARS));
         } catch (TemplateException expected) {
             // the job fails template_error with this reason
         }

@@ -98,6 +98,19 @@ class JobStateMachineTest {
     }
 
     @Test
+    void anUndeliverableCommandFailsItsJobWithoutRetryUnlessStale() {
+        State queued = new State(JobStatus.queued, 0, 1, 3);
+        Decision decision = machine.apply(queued, new JobStateMachine.Undeliverable(1, "it is too large"));
+        assertThat(decision.next().status()).isEqualTo(JobStatus.failed);
+        assertThat(decision.failure().code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(decision.failure().retryable()).isFalse();
+        assertThat(decision.failure().message()).contains("could not be sent", "it is too large");
+        // a command of an attempt the job has moved past changes nothing
+        State retrying = new State(JobStatus.retry_scheduled, 1, 2, 3);
+        assertThat(machine.apply(retrying, new JobStateMachine.Undeliverable(1, "x")).changed()).isFalse();
+    }
+
+    @Test
     void cancelWorksUntilTerminal() {
         for (JobStatus status : List.of(JobStatus.queued, JobStatus.rendering, JobStatus.retry_scheduled)) {
             Decision cancel = machine.apply(new State(status, 1, 1, 3), new Cancel());

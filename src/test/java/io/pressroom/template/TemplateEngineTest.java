@@ -84,4 +84,57 @@ class TemplateEngineTest {
         assertThat(render(template, Map.of("x", "y")))
                 .isEqualTo("<style>body { margin: 0 }</style><script>const o = { a: 1 };</script>y");
     }
+
+    /** Five nested loops over 400 items: 10^13 iterations, days of work without a budget. */
+    static final String NESTED_EACH = "{{#each items}}{{#each items}}{{#each items}}{{#each items}}{{#each items}}"
+            + ".{{/each}}{{/each}}{{/each}}{{/each}}{{/each}}";
+
+    static Map<String, Object> fourHundredItems() {
+        return Map.of("items", java.util.stream.IntStream.range(0, 400).boxed().toList());
+    }
+
+    @Test
+    void aRunawayMergeStopsAtItsDeadlineWhetherItWritesOrNot() {
+        for (String template : List.of(NESTED_EACH, NESTED_EACH.replace(".", ""))) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> engine.merge(engine.compile(template), fourHundredItems(),
+                    MergeBudget.of(java.time.Duration.ofSeconds(1), Long.MAX_VALUE)))
+                    .isInstanceOf(TemplateException.class).hasMessageContaining("longer than the render budget");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(java.time.Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void aMergeStopsAtItsOutputCap() {
+        assertThatThrownBy(() -> engine.merge(engine.compile("{{#each items}}0123456789{{/each}}"),
+                fourHundredItems(), MergeBudget.of(java.time.Duration.ofMinutes(1), 1000)))
+                .isInstanceOf(TemplateException.class).hasMessageContaining("larger than 1000 characters");
+        assertThat(engine.merge(engine.compile("{{#each items}}0{{/each}}"), fourHundredItems(),
+                MergeBudget.of(java.time.Duration.ofMinutes(1), 1000))).hasSize(400);
+    }
+
+    @Test
+    void helpersThatAllocateByArgumentAreCapped() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> render("{{ljust \"x\" size=200000000}}", Map.of()))
+                .isInstanceOf(TemplateException.class).hasMessageContaining("size must be at most 10000");
+        assertThatThrownBy(() -> render("{{rjust \"x\" size=\"200000000\"}}", Map.of()))
+                .hasMessageContaining("size must be at most 10000");
+        assertThatThrownBy(() -> render("{{center \"x\" size=10001}}", Map.of()))
+                .hasMessageContaining("size must be at most 10000");
+        assertThatThrownBy(() -> render("{{stringFormat \"%200000000s\" \"x\"}}", Map.of()))
+                .hasMessageContaining("below 10000");
+        assertThatThrownBy(() -> render("{{replace text \"\" r}}", Map.of("text", "a".repeat(100_000),
+                "r", "b".repeat(100)))).hasMessageContaining("longer than 1000000 characters");
+        assertThatThrownBy(() -> render("{{join items s}}", Map.of("items", java.util.Collections.nCopies(
+                100_000, 1), "s", "-".repeat(100)))).hasMessageContaining("longer than 1000000 characters");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(2));
+        // within the caps they work as before
+        assertThat(render("[{{ljust \"x\" size=3}}][{{rjust \"x\" size=3}}][{{center \"x\" size=3}}]", Map.of()))
+                .isEqualTo("[x  ][  x][ x ]");
+        assertThat(render("{{stringFormat \"%05d\" 42}}", Map.of())).isEqualTo("00042");
+        assertThat(render("{{replace \"a-b\" \"-\" \"+\"}}", Map.of())).isEqualTo("a+b");
+        assertThat(render("{{join items \", \"}}", Map.of("items", List.of(1, 2)))).isEqualTo("1, 2");
+    }
 }

@@ -9,6 +9,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -16,20 +23,26 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.common.Background;
+import io.pressroom.common.Backoff;
 import io.pressroom.config.PressroomConfig;
+import io.pressroom.contract.Topics;
+import io.pressroom.job.service.JobTransitions;
 import io.pressroom.job.service.OutboxSignal;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * API role: publishes outbox rows to Kafka, then marks them sent, in a transaction that holds the rows with
+ * API role: publishes outbox rows to Kafka, each on its own, then marks them sent (or set aside, or due again later), in a
+ * transaction that holds the rows with
  * {@code FOR UPDATE SKIP LOCKED} — so several API pods share the work and no row is sent by two of them at once.
  * At-least-once: a crash between publish and commit publishes again, and consumers are idempotent. It polls, and a
  * committed state change on this pod wakes it at once.
@@ -44,10 +57,14 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 100;
     private static final int BACKLOG_SECONDS = 15;
+    /** The wait before the 1st, 2nd, … retry of a row that failed for a passing reason; the last repeats. */
+    private static final List<Duration> RETRY_BACKOFF = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(5), Duration.ofSeconds(10));
 
     private final Instance<Pool> database;
     private final MutinyEmitter<String> commands;
     private final OutboxSignal signal;
+    private final JobTransitions transitions;
     private final PressroomConfig config;
     private final Background relay;
     private final Background backlog;
@@ -56,7 +73,9 @@ public class OutboxRelay {
     private final MeterRegistry metrics;
 
     public OutboxRelay(Instance<Pool> database, @Channel("render-commands") MutinyEmitter<String> commands,
-            OutboxSignal signal, PressroomConfig config, Vertx vertx, MeterRegistry metrics) {
+            OutboxSignal signal, JobTransitions transitions, PressroomConfig config, Vertx vertx,
+            MeterRegistry metrics) {
+        this.transitions = transitions;
         this.database = database;
         this.commands = commands;
         this.signal = signal;
@@ -91,7 +110,7 @@ public class OutboxRelay {
     Uni<Void> measureBacklog() {
         return database.get().preparedQuery("""
                 SELECT count(*) AS unsent, COALESCE(EXTRACT(EPOCH FROM now() - min(available_at)), 0) AS oldest
-                FROM outbox WHERE sent_at IS NULL AND available_at <= now()""").execute()
+                FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()""").execute()
                 .invoke(rows -> {
                     Row row = rows.iterator().next();
                     unsent.set(row.getLong("unsent"));
@@ -100,28 +119,128 @@ public class OutboxRelay {
                 .replaceWithVoid();
     }
 
+    /**
+     * Sends up to {@value #BATCH} due rows, each on its own: one row Kafka refuses never holds up the others, and
+     * the rows that went out are marked sent whatever happened to the rest. A row refused for good is set aside
+     * (dead) and, after the commit, its job fails; a row that failed for a passing reason waits a while
+     * ({@link #RETRY_BACKOFF}) and is tried again, while the rows behind it go on.
+     */
     Uni<Integer> publishBatch() {
+        List<Tried> undeliverable = new ArrayList<>();
         return database.get().withTransaction(connection -> connection.preparedQuery("""
-                SELECT id, topic, message_key, CAST(payload AS text) AS payload FROM outbox
-                WHERE sent_at IS NULL AND available_at <= now()
+                SELECT id, topic, message_key, CAST(payload AS text) AS payload, attempts,
+                    payload ->> 'attempt' AS job_attempt FROM outbox
+                WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()
                 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""").execute(Tuple.of(BATCH))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(0);
                     }
-                    List<Uni<Void>> sends = new ArrayList<>();
-                    List<Long> ids = new ArrayList<>();
+                    List<Uni<Tried>> sends = new ArrayList<>();
                     for (Row row : rows) {
-                        ids.add(row.getLong("id"));
-                        sends.add(send(row.getString("topic"), row.getString("message_key"),
-                                row.getString("payload")));
+                        Tried tried = Tried.of(row);
+                        sends.add(send(tried.topic(), tried.key(), row.getString("payload")).replaceWith(tried)
+                                .onFailure().recoverWithItem(tried::failed));
                     }
                     return Uni.join().all(sends).andFailFast()
-                            .chain(() -> connection.preparedQuery(
-                                    "UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1)")
-                                    .execute(Tuple.of(ids.toArray(Long[]::new))))
-                            .replaceWith(ids.size());
-                }));
+                            .chain(outcomes -> record(connection, outcomes, undeliverable))
+                            .replaceWith(rows.size());
+                }))
+                .call(() -> failJobs(undeliverable));
+    }
+
+    /** One row and how its send went: {@code failure} is null when it was sent. */
+    record Tried(long id, String topic, String key, int attempts, Integer jobAttempt, Throwable failure) {
+        static Tried of(Row row) {
+            String attempt = row.getString("job_attempt");
+            return new Tried(row.getLong("id"), row.getString("topic"), row.getString("message_key"),
+                    row.getInteger("attempts"), attempt == null || !attempt.matches("\\d{1,9}") ? null
+                            : Integer.valueOf(attempt),
+                    null);
+        }
+
+        Tried failed(Throwable cause) {
+            return new Tried(id, topic, key, attempts, jobAttempt, cause);
+        }
+
+        String error() {
+            String text = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+            return text.length() > 1000 ? text.substring(0, 1000) : text;
+        }
+    }
+
+    private Uni<Void> record(SqlConnection connection, List<Tried> tried, List<Tried> undeliverable) {
+        List<Long> sent = new ArrayList<>();
+        List<Tuple> dead = new ArrayList<>();
+        List<Tuple> later = new ArrayList<>();
+        for (Tried row : tried) {
+            if (row.failure() == null) {
+                sent.add(row.id());
+            } else if (permanent(row.failure())) {
+                LOG.errorf("Outbox message %d (%s, key %s) can never be sent and is set aside: %s", row.id(),
+                        row.topic(), row.key(), row.error());
+                dead.add(Tuple.of(row.id(), row.error()));
+                undeliverable.add(row);
+            } else {
+                Duration wait = Backoff.before(RETRY_BACKOFF, row.attempts() + 1);
+                LOG.warnf("Outbox message %d (%s, key %s) was not sent (try %d), trying again in %d s: %s", row.id(),
+                        row.topic(), row.key(), row.attempts() + 1, wait.toSeconds(), row.error());
+                later.add(Tuple.of(row.id(), row.error(), wait.toMillis() / 1000.0));
+            }
+        }
+        Uni<?> done = sent.isEmpty() ? Uni.createFrom().voidItem()
+                : connection.preparedQuery("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1)")
+                        .execute(Tuple.of(sent.toArray(Long[]::new)));
+        if (!dead.isEmpty()) {
+            done = done.chain(() -> connection.preparedQuery("""
+                    UPDATE outbox SET dead_at = now(), attempts = attempts + 1, last_error = $2 WHERE id = $1""")
+                    .executeBatch(dead));
+        }
+        if (!later.isEmpty()) {
+            done = done.chain(() -> connection.preparedQuery("""
+                    UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+                        available_at = now() + make_interval(secs => $3) WHERE id = $1""").executeBatch(later));
+        }
+        return done.replaceWithVoid();
+    }
+
+    /**
+     * Whether Kafka will never take the record as it is (too large, an invalid topic or record): trying again would
+     * only fail again. Passing trouble (timeouts, leader changes, a broker away) and authentication or authorization
+     * failures (an operator fixes those, and every row would fail alike) are retried.
+     */
+    static boolean permanent(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RetriableException || cause instanceof AuthenticationException
+                    || cause instanceof AuthorizationException) {
+                return false;
+            }
+            if (cause instanceof ApiException || cause instanceof SerializationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** After the commit: the jobs whose render command was set aside fail, one at a time. */
+    private Uni<Void> failJobs(List<Tried> undeliverable) {
+        return Multi.createFrom().iterable(undeliverable)
+                .filter(row -> row.topic().startsWith(Topics.COMMANDS_PREFIX) && row.jobAttempt() != null)
+                .onItem().transformToUniAndConcatenate(row -> transitions.undeliverable(row.key(), row.jobAttempt(),
+                        reason(row.failure()))
+                        .onFailure().invoke(f -> LOG.warnf(f, "Could not fail job %s", row.key()))
+                        .onFailure().recoverWithNull())
+                .collect().last().replaceWithVoid();
+    }
+
+    /** What the job's error message says: a category, never the broker's text. */
+    private static String reason(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException) {
+                return "it is larger than Kafka accepts";
+            }
+        }
+        return "Kafka refused it";
     }
 
     private Uni<Void> send(String topic, String key, String payload) {

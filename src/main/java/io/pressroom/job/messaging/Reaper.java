@@ -77,7 +77,7 @@ public class Reaper {
     Uni<Void> reapOverdue() {
         return database.get().query("""
                 SELECT j.id, j.status, j.queue, EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL
-                    AND o.message_key = j.id AND o.topic LIKE 'pressroom.render.commands.%') AS unsent
+                    AND o.dead_at IS NULL AND o.message_key = j.id AND o.topic LIKE 'pressroom.render.commands.%') AS unsent
                 FROM render_jobs j
                 WHERE j.status IN ('queued', 'rendering', 'retry_scheduled') AND j.deadline_at < now()
                 ORDER BY j.deadline_at LIMIT 100""").execute().chain(rows -> {

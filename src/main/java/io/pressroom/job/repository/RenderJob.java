@@ -63,8 +63,12 @@ public class RenderJob {
     @Column(name = "payload_ref")
     public String payloadRef;
 
+    /** Inline template; null when stored in object storage ({@link #htmlRef}) because it is large. */
     @Column(name = "inline_html")
     public String inlineHtml;
+
+    @Column(name = "html_ref")
+    public String htmlRef;
 
     @Column(name = "webhook_url")
     public String webhookUrl;

@@ -113,7 +113,9 @@ public class RenderJobResource {
     @Operation(operationId = "createRenderJob", summary = "Create a render job", description = "Answers 202 at once; the "
             + "job is rendered asynchronously. With Idempotency-Key, a repeated request within 24 h returns the original "
             + "answer. With sync=true (or wait=SECONDS) the request waits up to 15 s (pressroom.jobs.sync-wait-max) for "
-            + "the job to end: 200 with the job, even a failed one, or 202 when it still runs. A project with 1000 jobs "
+            + "the job to end: 200 with the job, even a failed one, or 202 when it still runs. 413 when the payload is "
+            + "over pressroom.jobs.max-payload-bytes or the job's render command (options, inline payload and html) "
+            + "would be over pressroom.jobs.max-command-bytes; nothing is created then. A project with 1000 jobs "
             + "queued or rendering (pressroom.jobs.max-unfinished-per-project) gets 429 queue_full with Retry-After.")
     @RequestBody(content = @Content(examples = {
             @ExampleObject(name = "fromDeploy", summary = "From a deploy's latest version, with PNG page previews", value = """
@@ -222,6 +224,7 @@ public class RenderJobResource {
     @ProblemExample(status = 413, detail = "payload: is larger than 5242880 bytes")
     @ProblemExample(status = 429, code = "queue_full", detail = "this project has 1000 jobs queued or rendering, the "
             + "most it may have (1000); retry after 10 s")
+    @ProblemExample(status = 413, detail = "the job's render command would be 301234 bytes, more than the limit of 262144; shorten options such as headerTemplate and footerTemplate")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public Uni<Response> create(@Valid @NotNull CreateJob request,
             @Parameter(description = "Makes retries safe: the same key with the same body within 24 h returns the "

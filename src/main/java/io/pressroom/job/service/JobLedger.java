@@ -7,10 +7,12 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.bundle.BundleStorage;
+import io.pressroom.common.Refusal;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.JobOptions;
 import io.pressroom.contract.RenderCommand;
@@ -55,16 +57,35 @@ public class JobLedger {
         return events.persist(JobEvent.of(job.id, type, job.attempt, details, at));
     }
 
-    /** Queues the command for {@code job.dispatchedAttempt}, published by the relay once {@code delay} passed. */
+    /**
+     * Queues the command for {@code job.dispatchedAttempt}, published by the relay once {@code delay} passed. A
+     * command larger than {@code pressroom.jobs.max-command-bytes} is refused ({@link Refusal.TooLarge}, failing the
+     * caller's transaction): Kafka would never take it, and it would only be set aside by the relay.
+     */
     public Uni<OutboxMessage> dispatch(RenderJob job, Duration delay) {
+        RenderCommand command = command(job);
+        int bytes = sizeOf(command);
+        if (bytes > config.maxCommandBytes()) {
+            return Uni.createFrom().failure(new Refusal.TooLarge("the job's render command would be " + bytes
+                    + " bytes, more than the limit of " + config.maxCommandBytes()
+                    + "; shorten options such as headerTemplate and footerTemplate"));
+        }
         OutboxMessage message = new OutboxMessage();
         message.topic = Topics.commands(job.queue);
         message.messageKey = job.id;
-        message.payload = json.convertValue(command(job), MAP);
+        message.payload = json.convertValue(command, MAP);
         message.headers = Map.of();
         message.createdAt = Instant.now();
         message.availableAt = message.createdAt.plus(delay);
         return outbox.persist(message);
+    }
+
+    private int sizeOf(RenderCommand command) {
+        try {
+            return json.writeValueAsBytes(command).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a render command is not serializable", e);
+        }
     }
 
     /** Tells every renderer to stop the job's render in progress (it may run on any of them). */
@@ -103,7 +124,7 @@ public class JobLedger {
         String prefix = job.deployVersionId == null ? null
                 : BundleStorage.prefix(job.projectId, job.deployId, job.deployVersionId);
         return new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, job.id, job.projectId,
-                job.dispatchedAttempt, prefix, job.deployVersionId, job.inlineHtml, job.payload, job.payloadRef,
+                job.dispatchedAttempt, prefix, job.deployVersionId, job.inlineHtml, job.htmlRef, job.payload, job.payloadRef,
                 options(job), List.of(job.formats), job.fileName, job.requestedAt.toEpochMilli(),
                 storageRetry.toMillis());
     }

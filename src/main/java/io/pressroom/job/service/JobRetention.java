@@ -32,13 +32,15 @@ public class JobRetention {
     }
 
     /**
-     * Outbox messages sent more than {@code age} ago: nothing reads them again, and each holds a copy of its render
+     * Outbox messages sent, or set aside as undeliverable, more than {@code age} ago: nothing reads them again, and each holds
+     * a copy of its render
      * command, the payload included, which would otherwise outlive the payload's purge.
      */
     public Uni<Integer> deleteSentOutbox(Duration age, int limit) {
         return delete("""
                 DELETE FROM outbox WHERE id IN (
                     SELECT id FROM outbox WHERE sent_at < now() - make_interval(secs => $1)
+                        OR dead_at < now() - make_interval(secs => $1)
                     LIMIT $2 FOR UPDATE SKIP LOCKED)""", age, limit);
     }
 
@@ -82,7 +84,7 @@ public class JobRetention {
             return Uni.createFrom().item(Set.of());
         }
         return database.get().preparedQuery("""
-                SELECT j.id, j.status IN ('queued', 'rendering', 'retry_scheduled') AS live, j.payload_ref,
+                SELECT j.id, j.status IN ('queued', 'rendering', 'retry_scheduled') AS live, j.payload_ref, j.html_ref,
                     o.storage_key, o.report_key, o.preview_pages
                 FROM render_jobs j LEFT JOIN render_outputs o ON o.job_id = j.id AND o.state = 'available'
                 WHERE j.id = ANY($1)""").execute(Tuple.of(jobIds.toArray(String[]::new)))
@@ -93,6 +95,7 @@ public class JobRetention {
                         if (row.getBoolean("live")) {
                             liveJobs.add(row.getString("id"));
                             add(kept, row.getString("payload_ref"));
+                            add(kept, row.getString("html_ref"));
                         }
                         String pdf = row.getString("storage_key");
                         if (pdf != null) {

@@ -2,6 +2,7 @@ package io.pressroom.job.service;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -92,8 +93,10 @@ public class JobService {
     }
 
     /**
-     * Validates the request, resolves the template version and, in one transaction, claims the idempotency key,
-     * inserts the job, its timeline and the outbox row of its first render command.
+     * Validates the request, resolves the template version, stores a large payload or inline html in object storage
+     * and, in one transaction, claims the idempotency key, inserts the job, its timeline and the outbox row of its
+     * first render command. A command larger than {@code pressroom.jobs.max-command-bytes} is refused (413) and
+     * rolls all of it back: Kafka would never take it.
      */
     public Uni<Created> create(String projectId, CreateJob request, String idempotencyKey) {
         validate(request);
@@ -104,38 +107,54 @@ public class JobService {
         }
         String fingerprint = idempotencyKey == null ? null : Hashes.sha256Hex(canonical(request));
         String jobId = Ids.next(Ids.RENDER_JOB);
-        boolean claimCheck = payload.length > config.inlinePayloadMaxBytes();
-        String payloadRef = claimCheck ? StorageKeys.payload(jobId) : null;
+        List<ClaimCheck> claimChecks = new ArrayList<>();
+        if (payload.length > config.inlinePayloadMaxBytes()) {
+            claimChecks.add(new ClaimCheck(StorageKeys.payload(jobId), payload, "application/json"));
+        }
+        byte[] html = request.html() == null ? null : request.html().getBytes(StandardCharsets.UTF_8);
+        if (html != null && html.length > config.inlineHtmlMaxBytes()) {
+            claimChecks.add(new ClaimCheck(StorageKeys.html(jobId), html, "text/html; charset=utf-8"));
+        }
+        String payloadRef = ClaimCheck.keyOf(claimChecks, StorageKeys.payload(jobId));
+        String htmlRef = ClaimCheck.keyOf(claimChecks, StorageKeys.html(jobId));
+        List<String> storedKeys = claimChecks.stream().map(ClaimCheck::key).toList();
 
         // where the webhook may go: checked (a name resolved) before anything is written
         Uni<Void> webhookChecked = request.webhookUrl() == null ? Uni.createFrom().voidItem()
                 : webhookEgress.check("webhookUrl", request.webhookUrl());
         Uni<RenderJob> prepared = request.html() != null
-                ? Uni.createFrom().item(() -> newJob(projectId, jobId, request, null, null, payloadRef))
+                ? Uni.createFrom().item(() -> newJob(projectId, jobId, request, null, null, payloadRef, htmlRef))
                 : deploys.resolve(projectId, request.deployId(),
                         request.deployVersionId() == null ? DeployService.LATEST : request.deployVersionId())
                         .map(found -> newJob(projectId, jobId, request, found.deploy().id, found.version().id,
-                                payloadRef));
+                                payloadRef, htmlRef));
         return webhookChecked.chain(() -> prepared)
                 .chain(job -> {
-                    Uni<Void> stored = claimCheck
-                            ? ObjectStorage.blocking(() -> {
-                                storage.put(payloadRef, payload, "application/json");
+                    Uni<Void> stored = claimChecks.isEmpty() ? Uni.createFrom().voidItem()
+                            : ObjectStorage.blocking(() -> {
+                                for (ClaimCheck check : claimChecks) {
+                                    storage.put(check.key(), check.content(), check.contentType());
+                                }
                                 return null;
-                            })
-                            : Uni.createFrom().voidItem();
+                            });
                     return stored.chain(() -> deadline.database(persist(job, fingerprint, idempotencyKey)))
                             .invoke(created -> {
                                 if (created.jobId().equals(jobId)) {
                                     metrics.created(job); // not for an idempotent replay
                                 }
                             })
-                            .call(created -> claimCheck && !created.jobId().equals(jobId)
-                                    ? discardPayload(payloadRef)
+                            .call(created -> !created.jobId().equals(jobId) ? discard(storedKeys)
                                     : Uni.createFrom().voidItem())
-                            .onFailure().call(() -> claimCheck ? discardPayload(payloadRef) : Uni.createFrom().voidItem());
+                            .onFailure().call(() -> discard(storedKeys));
                 })
                 .invoke(created -> outboxSignal.wake());
+    }
+
+    /** A part of the request that travels by reference: stored under {@code key} before the job is created. */
+    private record ClaimCheck(String key, byte[] content, String contentType) {
+        static String keyOf(List<ClaimCheck> checks, String key) {
+            return checks.stream().anyMatch(check -> check.key().equals(key)) ? key : null;
+        }
     }
 
     private Uni<Created> persist(RenderJob job, String fingerprint, String idempotencyKey) {
@@ -176,18 +195,19 @@ public class JobService {
         }).replaceWithVoid();
     }
 
-    private Uni<Void> discardPayload(String key) {
-        return storage.deleteQuietly(List.of(key));
+    private Uni<Void> discard(List<String> keys) {
+        return keys.isEmpty() ? Uni.createFrom().voidItem() : storage.deleteQuietly(keys);
     }
 
     private RenderJob newJob(String projectId, String jobId, CreateJob request, String deployId, String versionId,
-            String payloadRef) {
+            String payloadRef, String htmlRef) {
         RenderJob job = new RenderJob();
         job.id = jobId;
         job.projectId = projectId;
         job.deployId = deployId;
         job.deployVersionId = versionId;
-        job.inlineHtml = request.html();
+        job.inlineHtml = htmlRef == null ? request.html() : null;
+        job.htmlRef = htmlRef;
         job.businessKey = request.businessKey();
         job.queue = request.queue() == null ? config.queues().get(0) : request.queue();
         job.outputMode = request.outputMode() == null ? "managed" : request.outputMode();

@@ -46,6 +46,13 @@ public final class JobStateMachine {
     public record Failed(int attempt, ErrorCode code, String message, boolean retryable) implements Signal {
     }
 
+    /**
+     * The command of attempt {@code attempt} can never reach a renderer (Kafka refused it for good, e.g. as too
+     * large): the job fails with {@code internal_error}, not retried, since every retry would carry the same command.
+     */
+    public record Undeliverable(int attempt, String reason) implements Signal {
+    }
+
     /** The client cancelled the job. */
     public record Cancel() implements Signal {
     }
@@ -144,6 +151,11 @@ public final class JobStateMachine {
         }
         if (signal instanceof Failed f) {
             return current(state, f.attempt()) ? failed(state, f) : Decision.none(state);
+        }
+        if (signal instanceof Undeliverable u) {
+            return current(state, u.attempt()) ? failed(state, new Failed(u.attempt(), ErrorCode.INTERNAL_ERROR,
+                    "the job's render command could not be sent to the renderers: " + u.reason(), false))
+                    : Decision.none(state);
         }
         if (signal instanceof Cancel) {
             return Decision.record(new State(JobStatus.cancelled, state.attempt(), state.dispatchedAttempt(),

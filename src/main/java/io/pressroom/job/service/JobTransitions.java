@@ -135,6 +135,11 @@ public class JobTransitions implements DeliveryTimeline {
         return transition(event.jobId(), signal, event, event.projectId()).replaceWithVoid();
     }
 
+    /** The outbox relay's signal: the command of the job's attempt {@code attempt} can never be sent. */
+    public Uni<Void> undeliverable(String jobId, int attempt, String reason) {
+        return transition(jobId, new JobStateMachine.Undeliverable(attempt, reason), null, null).replaceWithVoid();
+    }
+
     /** Cancels a job of the project; a conflict when it already ended. */
     public Uni<RenderJob> cancel(String projectId, String jobId) {
         // a request: a locked row or a stuck database answers 503 in time (the statement itself ends at the
@@ -317,10 +322,13 @@ public class JobTransitions implements DeliveryTimeline {
     }
 
     private Uni<?> purgePayload(RenderJob job, Instant now, List<String> toDelete) {
-        boolean had = job.payload != null || job.payloadRef != null;
+        boolean had = job.payload != null || job.payloadRef != null || job.htmlRef != null;
         job.payload = null;
         if (job.payloadRef != null) {
             toDelete.add(job.payloadRef);
+        }
+        if (job.htmlRef != null) {
+            toDelete.add(job.htmlRef); // the key stays on the row, as payloadRef does: the object is gone
         }
         return had ? ledger.record(job, "payload_purged", Map.of(), now) : Uni.createFrom().voidItem();
     }

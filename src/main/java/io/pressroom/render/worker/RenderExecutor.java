@@ -2,6 +2,8 @@ package io.pressroom.render.worker;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pressroom.common.Hashes;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.ErrorCode;
+import io.pressroom.contract.JobOptions;
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.contract.StorageKeys;
@@ -29,12 +32,12 @@ import io.pressroom.render.browser.RenderFailure;
 import io.pressroom.render.browser.RenderRequest;
 import io.pressroom.render.browser.RenderResult;
 import io.pressroom.storage.ObjectStorage;
-import io.pressroom.template.TemplateEngine;
 import io.pressroom.template.TemplateEngine.TemplateException;
 
 /**
- * One render attempt, blocking, on a render worker thread: template and payload from storage, merge, Chromium,
- * upload. Every failure leaves as a {@link RenderFailure} with its error code.
+ * One render attempt, blocking, on a render worker thread: template and payload from storage, merge (under the render
+ * budget, {@link TemplateMerges}), Chromium with what is left of the budget, upload. Every failure leaves as a
+ * {@link RenderFailure} with its error code.
  */
 @ApplicationScoped
 public class RenderExecutor {
@@ -46,7 +49,7 @@ public class RenderExecutor {
     private static final float POINTS_PER_INCH = 72;
 
     private final TemplateCache templates;
-    private final TemplateEngine engine;
+    private final TemplateMerges merges;
     private final BrowserPool browsers;
     private final ObjectStorage storage;
     private final ObjectMapper json;
@@ -54,10 +57,10 @@ public class RenderExecutor {
     private final double maxPageInches;
     private final double maxPreviewPixels;
 
-    public RenderExecutor(TemplateCache templates, TemplateEngine engine, BrowserPool browsers, ObjectStorage storage,
+    public RenderExecutor(TemplateCache templates, TemplateMerges merges, BrowserPool browsers, ObjectStorage storage,
             ObjectMapper json, PressroomConfig config) {
         this.templates = templates;
-        this.engine = engine;
+        this.merges = merges;
         this.browsers = browsers;
         this.storage = storage;
         this.json = json;
@@ -71,16 +74,16 @@ public class RenderExecutor {
         long start = System.nanoTime();
         TemplateCache.Prepared prepared = prepare(command);
         Map<String, Object> payload = payload(command);
-        String html;
-        try {
-            html = engine.merge(prepared.template(), payload);
-        } catch (TemplateException e) {
-            throw new RenderFailure(ErrorCode.TEMPLATE_ERROR, false, "template merge failed: " + e.getMessage(), e);
-        }
+        long budgetMs = command.options().renderTimeoutMs();
+        long mergeStart = System.nanoTime();
+        String html = merges.merge(prepared.template(), payload, Duration.ofMillis(budgetMs));
+        long mergeMs = millisSince(mergeStart);
         timings.put("merge", millisSince(start));
 
+        // the merge spent part of the render budget: the browser gets what is left
+        JobOptions options = command.options().withRenderTimeoutMs(Math.max(1, budgetMs - mergeMs));
         RenderResult result = browsers.render(new RenderRequest(command.jobId(), html, prepared.assets(),
-                RenderOptionsMapper.toRenderOptions(command.options(), maxPages), command.fileName()));
+                RenderOptionsMapper.toRenderOptions(options, maxPages), command.fileName()));
         timings.put("load", result.loadMs());
         timings.put("print", result.printMs());
 
@@ -138,12 +141,24 @@ public class RenderExecutor {
 
     private TemplateCache.Prepared prepare(RenderCommand command) throws RenderFailure {
         try {
-            return command.bundlePrefix() == null ? templates.inline(command.inlineHtml())
-                    : StorageRetry.call(command.storageRetryMs(), "load the template",
-                            () -> templates.get(command.bundlePrefix()));
+            if (command.bundlePrefix() != null) {
+                return StorageRetry.call(command.storageRetryMs(), "load the template",
+                        () -> templates.get(command.bundlePrefix()));
+            }
+            return templates.inline(command.inlineHtml() != null ? command.inlineHtml() : storedHtml(command));
         } catch (TemplateException e) {
             throw new RenderFailure(ErrorCode.TEMPLATE_ERROR, false, "template does not compile: " + e.getMessage(), e);
         }
+    }
+
+    /** A large inline template, stored by the API under {@code inlineHtmlRef}. */
+    private String storedHtml(RenderCommand command) throws RenderFailure {
+        byte[] bytes = StorageRetry.call(command.storageRetryMs(), "load the template",
+                () -> storage.get(command.inlineHtmlRef()));
+        if (bytes == null) {
+            throw new RenderFailure(ErrorCode.INTERNAL_ERROR, false, "the job's template is no longer stored", null);
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private Map<String, Object> payload(RenderCommand command) throws RenderFailure {

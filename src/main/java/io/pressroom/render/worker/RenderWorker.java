@@ -47,7 +47,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * <p>
  * Metrics: {@code pressroom.render.commands} by {@code outcome} ({@code succeeded}, {@code failed}, {@code cancelled}:
  * stopped while rendering, {@code skipped}: cancelled before its turn, never rendered, {@code duplicate}: an attempt
- * this renderer already finished, delivered again; its outcome is published again, nothing is rendered) and
+ * this renderer already finished, delivered again; its outcome is published again, nothing is rendered, {@code stale}:
+ * a command of an attempt older than one this renderer already saw for the job, never rendered) and
  * {@code pressroom.render.cancels} (cancel messages read) by {@code stopped} (whether a render was stopped here);
  * histograms {@code pressroom.render.duration} by {@code outcome} and {@code pressroom.render.queue.wait}.
  */
@@ -75,6 +76,9 @@ public class RenderWorker {
     private final CountDownLatch drained = new CountDownLatch(1);
     /** Recently cancelled jobs, so that a command still queued for one is skipped rather than rendered. */
     private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofHours(1)).build();
+    /** The newest attempt seen per job, so that a command of an earlier attempt, delivered late, is skipped. */
+    private final Cache<String, Integer> newestAttempt = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
     /** Outcomes of recently finished attempts (job#attempt), so that a command delivered again is not rendered again. */
     private final Cache<String, RenderEvent> finished = Caffeine.newBuilder().maximumSize(20_000)
@@ -168,6 +172,14 @@ public class RenderWorker {
             events.publish(RenderEvent.failed(command, received, ErrorCode.CANCELLED, "the job was cancelled",
                     false));
             count("skipped");
+            return;
+        }
+        int newest = newestAttempt.asMap().merge(command.jobId(), command.attempt(), Math::max);
+        if (newest > command.attempt()) {
+            // the job moved on to a later attempt (this one was given up as lost): its outcome would be ignored
+            LOG.infof("Skipping %s attempt %d: attempt %d was already sent", command.jobId(), command.attempt(),
+                    newest);
+            count("stale");
             return;
         }
         RenderEvent earlier = finished.getIfPresent(attemptOf(command));
