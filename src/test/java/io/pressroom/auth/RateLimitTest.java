@@ -32,7 +32,8 @@ class RateLimitTest {
         TestProject quiet = Api.newProject();
         int accepted = 0;
         Response refused = null;
-        for (int i = 0; i < 20 && refused == null; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 40 && refused == null; i++) {
             Response response = busy.call().get("/v1/render-jobs");
             if (response.statusCode() == 429) {
                 refused = response;
@@ -41,19 +42,27 @@ class RateLimitTest {
                 accepted++;
             }
         }
-        // the burst, and at most what refilled while the loop ran
-        assertThat(accepted).isBetween(5, 8);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // the burst, and at most what refilled (2 a second) while the loop ran, however slow the machine
+        assertThat(accepted).as("accepted in %.1f s", seconds).isBetween(5, 5 + (int) Math.ceil(seconds * 2) + 1);
         assertThat(refused).isNotNull();
         refused.then().contentType("application/problem+json").body("code", equalTo("rate_limited"),
                 "status", equalTo(429));
         long retryAfter = Long.parseLong(refused.header("Retry-After"));
         assertThat(retryAfter).isBetween(1L, 2L);
 
-        // a refused create does nothing
-        busy.call().body(Map.of("html", "<p>x</p>")).post("/v1/render-jobs").then().statusCode(429);
+        // a refused create does nothing: creates until one is refused (a token may have refilled meanwhile)
+        int created = 0;
+        int status = 0;
+        for (int i = 0; i < 20 && status != 429; i++) {
+            status = busy.call().body(Map.of("html", "<p>x</p>")).post("/v1/render-jobs").statusCode();
+            assertThat(status).isIn(202, 429);
+            created += status == 202 ? 1 : 0;
+        }
+        assertThat(status).isEqualTo(429);
         quiet.call().get("/v1/render-jobs").then().statusCode(200);
 
         Thread.sleep(retryAfter * 1000);
-        busy.call().get("/v1/render-jobs").then().statusCode(200).body("data.size()", equalTo(0));
+        busy.call().get("/v1/render-jobs").then().statusCode(200).body("data.size()", equalTo(created));
     }
 }
