@@ -81,6 +81,16 @@ class DownloadRangeTest {
     }
 
     @Test
+    void aClientThatAcceptsOnlyJsonStillGetsTheFile() throws Exception {
+        // SDKs often send Accept: application/json on every request; the CLI did
+        Response whole = project.call().header("Accept", "application/json").get("/v1/render-jobs/" + jobId + "/output");
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(sha256(whole.asByteArray())).isEqualTo(sha256);
+        project.call().header("Accept", "application/json").get("/v1/render-jobs/" + jobId + "/output/pages/1.png")
+                .then().statusCode(200).contentType("image/png");
+    }
+
+    @Test
     void rangesOfEachFormGet206WithThatPart() {
         int n = pdf.length;
         assertThat(n).isGreaterThan(1000);
