@@ -54,6 +54,7 @@ import io.pressroom.testing.stack.PostgresServer;
 import io.pressroom.testing.stack.PressroomTestStack;
 import io.pressroom.testing.stack.S3Server;
 import io.pressroom.testing.stack.Stack;
+import io.pressroom.testing.stack.StackServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -66,13 +67,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * each process it depends on is killed or frozen in turn, then a drain and one JSON summary line (also in
  * {@code target/soak/summary.json}).
  * <p>
- * Every dependency is a process of its own so that it can be frozen: PostgreSQL (a postmaster and its backends),
- * s3proxy (a JVM, filesystem-backed so that its data outlives a restart), Kafka ({@link KafkaProcess}). The
+ * Every dependency is a process of its own so that it can be frozen or killed: PostgreSQL (a postmaster and its
+ * backends), s3proxy (a JVM, filesystem-backed so that its data outlives a restart), Kafka ({@link KafkaProcess}). The
  * application runs as one process with role {@code all}: on 2 shared cores three Pressroom JVMs and a browser would
  * measure the machine more than the product, and killing the one process kills the API and the renderer at once,
- * the harder case ({@link MultiPodIT} covers the split roles). Faults, in turn: SIGKILL of Chromium, SIGSTOP of
- * PostgreSQL, of s3proxy and of Kafka for {@value #FREEZE_SECONDS} s each, SIGKILL of the application then a restart
- * on the same data, SIGTERM (graceful drain) then a restart. After each, a new job must render within 30 s.
+ * the harder case ({@link MultiPodIT} covers the split roles). Faults, in turn: SIGKILL of Chromium; for each of
+ * PostgreSQL, s3proxy and Kafka a SIGSTOP for {@value #FREEZE_SECONDS} s, then a SIGKILL with {@value #DOWN_SECONDS} s
+ * down and a restart on the same port and data; SIGKILL of the application then a restart on the same data, SIGTERM
+ * (graceful drain) then a restart. After each, a new job must render within 30 s.
  * <p>
  * System properties: {@code pressroom.soak.minutes} (3, the CI form; 30 for the long form), {@code pressroom.soak.seed}
  * (random; printed), {@code pressroom.soak.clients} (3), {@code pressroom.soak.dir} ({@code target/soak}: data, logs,
@@ -81,6 +83,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class FaultSoakIT {
 
     private static final int FREEZE_SECONDS = 20;
+    private static final int DOWN_SECONDS = 15;
     private static final Duration RECOVERY = Duration.ofSeconds(30);
     /**
      * Faults allowed a longer recovery than {@link #RECOVERY}, with the reason in the summary: none since the
@@ -241,8 +244,11 @@ class FaultSoakIT {
     enum Fault {
         CHROMIUM_KILL,
         POSTGRES_FREEZE,
+        POSTGRES_KILL,
         S3_FREEZE,
+        S3_KILL,
         KAFKA_FREEZE,
+        KAFKA_KILL,
         APP_KILL,
         APP_TERM
     }
@@ -261,8 +267,12 @@ class FaultSoakIT {
                 Signals.send("KILL", browsers);
             }
             case POSTGRES_FREEZE -> freeze(Signals.withDescendants(Signals.postmaster(postgres.dataDir())), record);
+            case POSTGRES_KILL -> killAndRestart(postgres,
+                    Signals.withDescendants(Signals.postmaster(postgres.dataDir())), record);
             case S3_FREEZE -> freeze(Signals.withDescendants(s3.pid()), record);
+            case S3_KILL -> killAndRestart(s3, Signals.withDescendants(s3.pid()), record);
             case KAFKA_FREEZE -> freeze(Signals.withDescendants(kafka.pid()), record);
+            case KAFKA_KILL -> killAndRestart(kafka, Signals.withDescendants(kafka.pid()), record);
             case APP_KILL -> {
                 app.killNow();
                 startApp();
@@ -301,6 +311,23 @@ class FaultSoakIT {
         } finally {
             Signals.send("CONT", pids);
         }
+    }
+
+    /**
+     * SIGKILL of the processes, {@value #DOWN_SECONDS} s down, then the server started again on the same port and data
+     * (PostgreSQL recovers from its WAL, s3proxy's files and Kafka's log directory are kept).
+     */
+    private static void killAndRestart(StackServer server, List<Long> pids, Map<String, Object> record)
+            throws Exception {
+        record.put("processes", pids.size());
+        Signals.send("KILL", pids);
+        if (!Signals.awaitGone(pids, Duration.ofSeconds(10))) {
+            throw new IllegalStateException("still running 10 s after SIGKILL: " + pids);
+        }
+        sleep(Duration.ofSeconds(DOWN_SECONDS));
+        long restarting = System.nanoTime();
+        server.restart();
+        record.put("restartSeconds", seconds(System.nanoTime() - restarting));
     }
 
     /** A new job, created (retried while refused) and rendered before the deadline: its id, or null. */

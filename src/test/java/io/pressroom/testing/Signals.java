@@ -3,6 +3,7 @@ package io.pressroom.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -24,6 +25,18 @@ public final class Signals {
             // a pid may end between the check and the signal: kill's status says nothing useful then
             new ProcessBuilder(command).inheritIO().start().waitFor();
         }
+    }
+
+    /** Waits up to {@code timeout} until each pid is gone (e.g. after SIGKILL); whether they all are. */
+    public static boolean awaitGone(List<Long> pids, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pids.stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     /** The process and all its descendants (e.g. a postmaster and its backends), parent first. */

@@ -13,6 +13,16 @@ public interface StackServer extends AutoCloseable {
 
     void stop() throws Exception;
 
+    /**
+     * Brings the server back on the same port and data, also after its process was killed from outside (SIGKILL):
+     * {@link #stop()} then forgets the dead process (and releases what this JVM held for it) and {@link #start()}
+     * starts a new one, which recovers the data as after a crash.
+     */
+    default void restart() throws Exception {
+        stop();
+        start();
+    }
+
     @Override
     void close() throws Exception;
 }

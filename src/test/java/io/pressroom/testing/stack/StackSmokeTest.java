@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -71,6 +74,29 @@ class StackSmokeTest {
         postgres.start();
 
         assertThat(queryInt(postgres.jdbcUrl(), "select value from kept")).isEqualTo(42);
+    }
+
+    @Test
+    void postgresKeepsEveryAcknowledgedCommitWhenItsProcessesAreKilled() throws Exception {
+        execute(postgres.jdbcUrl(), "create table acknowledged (value int)");
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER,
+                PostgresServer.PASSWORD); Statement statement = connection.createStatement()) {
+            for (int i = 0; i < 50; i++) {
+                statement.execute("insert into acknowledged values (" + i + ")"); // autocommit: one commit each
+            }
+            // at once, as a crash would: the postmaster and its backends, SIGKILL
+            ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(
+                    Files.readAllLines(postgres.dataDir().resolve("postmaster.pid")).get(0).trim())).orElseThrow();
+            List<ProcessHandle> processes = new ArrayList<>(postmaster.descendants().toList());
+            processes.add(postmaster);
+            processes.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle process : processes) {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            }
+        }
+        postgres.restart();
+
+        assertThat(queryInt(postgres.jdbcUrl(), "select count(*) from acknowledged")).isEqualTo(50);
     }
 
     @Test
