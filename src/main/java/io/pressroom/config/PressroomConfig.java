@@ -503,6 +503,10 @@ public interface PressroomConfig {
         /** Kafka's {@code max.block.ms} for every producer: longest a send waits for topic metadata or buffer space. */
         @WithDefault("5000")
         int maxBlockMs();
+
+        /** How often each consumer's assigned partitions and lag are measured for {@code /q/metrics}. */
+        @WithDefault("15s")
+        Duration consumerMetricsInterval();
     }
 
     enum Role {
