@@ -208,6 +208,20 @@ public interface PressroomConfig {
         @WithDefault("15s")
         Duration streamHeartbeat();
 
+        /**
+         * On shutdown (SIGTERM), how long the API keeps serving while its readiness reports down, so load balancers stop
+         * sending it requests first; {@code quarkus.shutdown.delay} is set from it.
+         */
+        @WithDefault("3s")
+        Duration shutdownDelay();
+
+        /**
+         * On shutdown, after {@code shutdown-delay}, how long the server waits for requests still open to finish (sync
+         * waits and event streams end at the start of shutdown); {@code quarkus.shutdown.timeout} is set from it.
+         */
+        @WithDefault("20s")
+        Duration shutdownTimeout();
+
         /** Longest an event stream stays open; then it ends and the client reconnects with {@code Last-Event-ID}. */
         @WithDefault("30m")
         Duration streamMaxDuration();
@@ -508,6 +522,10 @@ public interface PressroomConfig {
         /** Kafka's {@code max.block.ms} for every producer: longest a send waits for topic metadata or buffer space. */
         @WithDefault("5000")
         int maxBlockMs();
+
+        /** How often each consumer's assigned partitions and lag are measured for {@code /q/metrics}. */
+        @WithDefault("15s")
+        Duration consumerMetricsInterval();
     }
 
     enum Role {

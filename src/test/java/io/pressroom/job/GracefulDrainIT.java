@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +15,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -102,6 +108,55 @@ class GracefulDrainIT {
                         key, null, 200).findValuesAsText("type"), List.class);
                 assertThat(timeline).doesNotContain("retry_scheduled", "failed");
             }
+        }
+    }
+
+    /**
+     * An API pod stopped (SIGTERM) while a sync wait and an event stream are open on a job no renderer takes: the wait
+     * answers its normal 202 at once and the stream ends, instead of both being cut when the server closes; the pod
+     * reports not ready while it waits for the load balancer (quarkus.shutdown.delay) and exits well within the grace
+     * period (pressroom.http.shutdown-delay + shutdown-timeout).
+     */
+    @Test
+    void anApiPodAnswersItsSyncWaitsAndEndsItsStreamsWhenStopped() throws Exception {
+        Map<String, String> api = new LinkedHashMap<>(config);
+        api.put("pressroom.role", "api"); // no renderer: the job stays queued, the wait can only end by the shutdown
+        try (AppProcess pod = AppProcess.start("api-drain", api, LOG_DIR)) {
+            pod.awaitReady(Duration.ofSeconds(120));
+            String key = newProjectKey(pod, "api-drain");
+            String jobId = pod.call("POST", "/v1/render-jobs", key, Map.of("html", "<p>never rendered</p>"), 202)
+                    .at("/job/id").asText();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            CompletableFuture<HttpResponse<String>> stream = client.sendAsync(HttpRequest.newBuilder(
+                    URI.create(pod.url("/v1/render-jobs/" + jobId + "/events"))).header("Authorization", "Bearer " + key)
+                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> wait = client.sendAsync(HttpRequest.newBuilder(
+                    URI.create(pod.url("/v1/render-jobs?wait=20"))).header("Authorization", "Bearer " + key)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"html\": \"<p>waited for</p>\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(2000); // both are open and parked
+            assertThat(wait).isNotDone();
+            assertThat(stream).isNotDone();
+
+            long stop = System.nanoTime();
+            pod.requestStop();
+            HttpResponse<String> answer = wait.get(10, TimeUnit.SECONDS);
+            double answered = (System.nanoTime() - stop) / 1e9;
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+            assertThat(JSON.readTree(answer.body()).at("/job/status").asText()).isEqualTo("queued");
+            // the sync wait could have lasted 15 s more (pressroom.jobs.sync-wait-max): it ended with the shutdown
+            assertThat(answered).as("the sync wait answered %.1f s after SIGTERM", answered).isLessThan(3);
+            HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create(pod.url("/q/health/ready")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+            HttpResponse<String> events = stream.get(10, TimeUnit.SECONDS);
+            assertThat(events.statusCode()).isEqualTo(200);
+            assertThat(events.body()).contains("event:queued");
+            // defaults: 3 s for the load balancer, then up to 20 s for requests still open (none is)
+            assertThat(pod.awaitExit(Duration.ofSeconds(30))).as(pod.tail(40)).isIn(0, 143);
+            double seconds = (System.nanoTime() - stop) / 1e9;
+            assertThat(seconds).as("the API pod stopped in %.1f s:%n%s", seconds, pod.tail(40)).isLessThan(15);
         }
     }
 

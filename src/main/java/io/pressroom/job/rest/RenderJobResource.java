@@ -81,7 +81,7 @@ public class RenderJobResource {
             + "the stream closes after the terminal event. Each SSE event has the timeline id as its id, the event "
             + "type as its name and the event's JSON as its data. A comment line (:heartbeat) is sent every 15 s "
             + "(pressroom.http.stream-heartbeat); a stream still open after 30 minutes "
-            + "(pressroom.http.stream-max-duration) ends, and the client reconnects with Last-Event-ID (EventSource "
+            + "(pressroom.http.stream-max-duration) or open when the server shuts down ends, and the client reconnects with Last-Event-ID (EventSource "
             + "does so by itself). A project may have 20 streams open per API pod (pressroom.http.streams-per-project); "
             + "more are refused with 429 too_many_streams.";
     private static final String PDF = "application/pdf";
@@ -113,7 +113,8 @@ public class RenderJobResource {
     @Operation(operationId = "createRenderJob", summary = "Create a render job", description = "Answers 202 at once; the "
             + "job is rendered asynchronously. With Idempotency-Key, a repeated request within 24 h returns the original "
             + "answer. With sync=true (or wait=SECONDS) the request waits up to 15 s (pressroom.jobs.sync-wait-max) for "
-            + "the job to end: 200 with the job, even a failed one, or 202 when it still runs. 413 when the payload is "
+            + "the job to end: 200 with the job, even a failed one, or 202 when it still runs (also at once when the "
+            + "server is shutting down). 413 when the payload is "
             + "over pressroom.jobs.max-payload-bytes or the job's render command (options, inline payload and html) "
             + "would be over pressroom.jobs.max-command-bytes; nothing is created then. A project with 1000 jobs "
             + "queued or rendering (pressroom.jobs.max-unfinished-per-project) gets 429 queue_full with Retry-After.")

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.job.repository.JobStatus;
 import io.pressroom.job.service.JobViews.EventView;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -37,6 +40,9 @@ public class JobWaits {
     private final JobWatcher watcher;
     private final Instance<Pool> database;
     private final ObjectMapper json;
+    /** How to end each wait now open, for the shutdown. */
+    private final Set<Runnable> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
 
     public JobWaits(JobWatcher watcher, Instance<Pool> database, ObjectMapper json) {
         this.watcher = watcher;
@@ -58,7 +64,12 @@ public class JobWaits {
                         // the next notification or the deadline decides
                     });
             AutoCloseable watch = watcher.watch(jobId, check);
-            emitter.onTermination(() -> close(watch));
+            Runnable end = () -> emitter.complete(false);
+            emitter.onTermination(() -> {
+                open.remove(end);
+                close(watch);
+            });
+            whileOpen(end);
             check.run();
         }).ifNoItem().after(timeout).recoverWithItem(false);
     }
@@ -89,9 +100,36 @@ public class JobWaits {
                 }
             }, emitter::fail);
             AutoCloseable watch = watcher.watch(jobId, fetch);
-            emitter.onTermination(() -> close(watch));
+            Runnable end = () -> {
+                synchronized (last) {
+                    emitter.complete();
+                }
+            };
+            emitter.onTermination(() -> {
+                open.remove(end);
+                close(watch);
+            });
+            whileOpen(end);
             fetch.run();
         });
+    }
+
+    /**
+     * At the start of shutdown (SIGTERM), before {@code quarkus.shutdown.delay} and the wait for open requests: every
+     * sync wait answers now (its normal 202, the job still runs) and every live timeline ends (the client reconnects
+     * with Last-Event-ID, to another pod), so no long request is still open, and then cut, when the server closes.
+     * Waits that start during the delay end at once.
+     */
+    void closing(@Observes ShutdownDelayInitiatedEvent event) {
+        closing = true;
+        open.forEach(Runnable::run);
+    }
+
+    private void whileOpen(Runnable end) {
+        open.add(end);
+        if (closing) {
+            end.run();
+        }
     }
 
     /** Events after {@code afterId}, and whether the job had ended, read in one snapshot. */
