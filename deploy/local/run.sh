@@ -49,6 +49,11 @@ create_once() { # file prefix
 create_once "$DATA_DIR/admin-key" pra_
 create_once "$DATA_DIR/local-token" prk_
 create_once "$DATA_DIR/signing-key" sig_ # signs download links: kept, so links survive a restart
+if [ ! -s "$DATA_DIR/webhook-secret-key" ]; then # encrypts webhook secrets: kept, or stored ones become unreadable
+  (umask 077 && head -c 32 /dev/urandom | base64 >"$DATA_DIR/webhook-secret-key.tmp" &&
+    mv "$DATA_DIR/webhook-secret-key.tmp" "$DATA_DIR/webhook-secret-key")
+fi
+chmod 600 "$DATA_DIR/webhook-secret-key"
 TOKEN=$(cat "$DATA_DIR/local-token")
 
 # --- stop whatever we started, Pressroom first, whichever way this script ends ---
@@ -99,6 +104,7 @@ log "Starting Pressroom on port $HTTP_PORT"
 PRESSROOM_ROLE=all QUARKUS_HTTP_PORT=$HTTP_PORT \
   PRESSROOM_ADMIN_KEY=$(cat "$DATA_DIR/admin-key") PRESSROOM_BOOTSTRAP_PROJECT_KEY=$TOKEN \
   PRESSROOM_DOWNLOADS_SIGNING_KEY=$(cat "$DATA_DIR/signing-key") \
+  PRESSROOM_WEBHOOKS_SECRET_KEY=$(cat "$DATA_DIR/webhook-secret-key") \
   PRESSROOM_WEBHOOKS_ALLOW=${PRESSROOM_WEBHOOKS_ALLOW:-127.0.0.0/8,::1} \
   java -jar "$APP_JAR" &
 APP_PID=$!

@@ -163,6 +163,17 @@ public interface PressroomConfig {
         /** Most webhook endpoints one project may have; creating one more is refused with 409. */
         @WithDefault("20")
         int maxEndpointsPerProject();
+
+        /** Key (base64 of 32 bytes) that encrypts webhook secrets at rest; an API refuses to start without it. */
+        Optional<String> secretKey();
+
+        /** Id of {@code secret-key}, written into each encrypted secret (1 to 32 letters, digits, '-' or '_'). */
+        @WithDefault("1")
+        String secretKeyId();
+
+        /** How long an endpoint's previous secret still signs its webhooks (next to the new one) after a rotation. */
+        @WithDefault("24h")
+        Duration secretRotationOverlap();
     }
 
     interface Http {

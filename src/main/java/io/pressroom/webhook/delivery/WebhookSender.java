@@ -23,6 +23,7 @@ import io.pressroom.config.PressroomConfig;
 import io.pressroom.webhook.repository.WebhookDeliveryRepository;
 import io.pressroom.webhook.service.DeliveryTimeline;
 import io.pressroom.webhook.service.JobWebhookSecrets;
+import io.pressroom.webhook.service.SecretCipher;
 import io.pressroom.webhook.service.WebhookEgress;
 import io.pressroom.webhook.service.WebhookSignal;
 import io.pressroom.webhook.service.WebhookSigning;
@@ -58,7 +59,7 @@ public class WebhookSender {
 
     /** A claimed delivery: what one try needs. */
     record Claimed(String id, String jobId, String projectId, String url, String eventType, String body,
-            int attempts, String secret) {
+            int attempts, String secret, String previousSecret) {
     }
 
     /**
@@ -84,6 +85,7 @@ public class WebhookSender {
     private final WebhookDeliveryRepository deliveries;
     private final DeliveryTimeline timeline;
     private final JobWebhookSecrets jobSecrets;
+    private final SecretCipher cipher;
     private final WebhookSignal signal;
     private final PressroomConfig config;
     private final PressroomConfig.Webhooks settings;
@@ -94,9 +96,10 @@ public class WebhookSender {
     private volatile HttpClient client;
 
     public WebhookSender(Instance<Pool> database, WebhookDeliveryRepository deliveries, DeliveryTimeline timeline,
-            JobWebhookSecrets jobSecrets, WebhookSignal signal, PressroomConfig config, Vertx vertx,
+            JobWebhookSecrets jobSecrets, SecretCipher cipher, WebhookSignal signal, PressroomConfig config, Vertx vertx,
             MeterRegistry metrics, WebhookEgress egress) {
         this.egress = egress;
+        this.cipher = cipher;
         this.database = database;
         this.deliveries = deliveries;
         this.timeline = timeline;
@@ -151,7 +154,9 @@ public class WebhookSender {
                 RETURNING d.id, d.job_id, d.project_id, d.url, d.event_type, d.body, d.attempts,
                     CASE WHEN d.endpoint_id IS NULL
                         THEN (SELECT p.job_webhook_secret FROM projects p WHERE p.id = d.project_id)
-                        ELSE (SELECT e.secret FROM webhook_endpoints e WHERE e.id = d.endpoint_id) END AS secret""")
+                        ELSE (SELECT e.secret FROM webhook_endpoints e WHERE e.id = d.endpoint_id) END AS secret,
+                    (SELECT e.previous_secret FROM webhook_endpoints e
+                        WHERE e.id = d.endpoint_id AND e.previous_secret_until > now()) AS previous_secret""")
                 .execute(Tuple.of(batchSize(), (double) lease().toSeconds()))
                 .chain(rows -> {
                     if (rows.size() == 0) {
@@ -161,7 +166,8 @@ public class WebhookSender {
                     for (Row row : rows) {
                         tries.add(attempt(new Claimed(row.getString("id"), row.getString("job_id"),
                                 row.getString("project_id"), row.getString("url"), row.getString("event_type"),
-                                row.getString("body"), row.getInteger("attempts"), row.getString("secret"))));
+                                row.getString("body"), row.getInteger("attempts"), row.getString("secret"),
+                                row.getString("previous_secret"))));
                     }
                     return Uni.join().all(tries).andCollectFailures().replaceWith(rows.size());
                 });
@@ -170,9 +176,11 @@ public class WebhookSender {
     /** One try of one delivery, its outcome recorded; never fails (a failure to record leaves the lease to expire). */
     private Uni<Void> attempt(Claimed delivery) {
         // only a per-job webhook of a project that never read its job secret has none yet
-        Uni<String> secret = delivery.secret() != null ? Uni.createFrom().item(delivery.secret())
+        Uni<String> secret = delivery.secret() != null ? Uni.createFrom().item(() -> cipher.open(delivery.secret()))
                 : jobSecrets.of(delivery.projectId());
-        return secret.chain(key -> post(delivery, key))
+        return secret.map(current -> delivery.previousSecret() == null ? List.of(current)
+                : List.of(current, cipher.open(delivery.previousSecret())))
+                .chain(keys -> post(delivery, keys))
                 .onFailure().invoke(failure -> LOG.debugf("Webhook %s of %s, try %d: %s", delivery.id(),
                         delivery.jobId(), delivery.attempts(), failure.toString()))
                 .onFailure().recoverWithItem(Outcome::failed)
@@ -186,7 +194,7 @@ public class WebhookSender {
      * Resolves and checks the URL's host now, then connects to exactly the address checked (the request's host
      * still names the Host header, TLS SNI and the certificate to expect), and follows no redirect.
      */
-    private Uni<Outcome> post(Claimed delivery, String secret) {
+    private Uni<Outcome> post(Claimed delivery, List<String> secrets) {
         return Uni.createFrom().<WebhookEgress.Destination> emitter(emitter -> {
             try {
                 emitter.complete(egress.destination(delivery.url()));
@@ -198,12 +206,13 @@ public class WebhookSender {
                 emitter.fail(refused);
             }
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(destination -> post(delivery, secret, destination));
+                .chain(destination -> post(delivery, secrets, destination));
     }
 
-    private Uni<Outcome> post(Claimed delivery, String secret, WebhookEgress.Destination destination) {
+    private Uni<Outcome> post(Claimed delivery, List<String> secrets, WebhookEgress.Destination destination) {
         long timestamp = Instant.now().getEpochSecond();
-        String signature = WebhookSigning.sign(secret, delivery.id(), timestamp, delivery.body());
+        // while a rotated endpoint's previous secret is in its overlap window: both signatures
+        String signature = WebhookSigning.signWithEach(secrets, delivery.id(), timestamp, delivery.body());
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(delivery.url())
                 .setServer(SocketAddress.inetSocketAddress(
                         new InetSocketAddress(destination.address(), destination.port())))

@@ -23,8 +23,15 @@ public class WebhookEndpoint {
     /** Event types, e.g. {@code job.succeeded}; see {@code WebhookEvents}. */
     public String[] events;
 
-    /** {@code whsec_…}: stored as is, since signing needs it; never logged, shown once. */
+    /** {@code whsec_…}, encrypted ({@code SecretCipher}): signing needs it; never logged, shown once. */
     public String secret;
+
+    /** The secret before the last rotation, encrypted; it still signs until {@link #previousSecretUntil}. */
+    @Column(name = "previous_secret")
+    public String previousSecret;
+
+    @Column(name = "previous_secret_until")
+    public Instant previousSecretUntil;
 
     @Column(name = "created_at")
     public Instant createdAt;

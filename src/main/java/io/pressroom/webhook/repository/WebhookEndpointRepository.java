@@ -3,6 +3,7 @@ package io.pressroom.webhook.repository;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
@@ -29,5 +30,11 @@ public class WebhookEndpointRepository implements PanacheRepositoryBase<WebhookE
 
     public Uni<WebhookEndpoint> findInProject(String projectId, String id) {
         return find("id = ?1 and projectId = ?2", id, projectId).firstResult();
+    }
+
+    /** {@link #findInProject}, with the row locked until the transaction ends. */
+    public Uni<WebhookEndpoint> findInProjectLocked(String projectId, String id) {
+        return find("id = ?1 and projectId = ?2", id, projectId).withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResult();
     }
 }

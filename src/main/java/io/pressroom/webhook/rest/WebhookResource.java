@@ -66,9 +66,21 @@ public class WebhookResource {
     public record CreatedWebhook(String id, String url, List<String> events,
             @Schema(description = "whsec_…: verifies the signatures of this endpoint's webhooks; shown this once") String secret,
             long createdAt) {
-        static CreatedWebhook of(WebhookEndpoint endpoint) {
-            return new CreatedWebhook(endpoint.id, endpoint.url, Arrays.asList(endpoint.events), endpoint.secret,
+        static CreatedWebhook of(WebhookService.WithSecret created) {
+            WebhookEndpoint endpoint = created.endpoint();
+            return new CreatedWebhook(endpoint.id, endpoint.url, Arrays.asList(endpoint.events), created.secret(),
                     endpoint.createdAt.toEpochMilli());
+        }
+    }
+
+    /** The new {@code secret} appears in this response only. */
+    public record RotatedSecret(String id,
+            @Schema(description = "whsec_…: the endpoint's new secret; shown this once") String secret,
+            @Schema(description = "Until when (epoch milliseconds) webhooks also carry a signature made with the "
+                    + "previous secret") long previousSecretExpiresAt) {
+        static RotatedSecret of(WebhookService.WithSecret rotated) {
+            return new RotatedSecret(rotated.endpoint().id, rotated.secret(),
+                    rotated.endpoint().previousSecretUntil.toEpochMilli());
         }
     }
 
@@ -112,8 +124,29 @@ public class WebhookResource {
             + "allowed; delete one before creating another")
     public Uni<Response> create(@Valid @NotNull CreateWebhook request) {
         return webhooks.create(caller.projectId(), request.url().strip(), request.events())
-                .map(endpoint -> Response.created(URI.create("/v1/webhooks/" + endpoint.id))
-                        .entity(CreatedWebhook.of(endpoint)).build());
+                .map(created -> Response.created(URI.create("/v1/webhooks/" + created.endpoint().id))
+                        .entity(CreatedWebhook.of(created)).build());
+    }
+
+    @POST
+    @Path("/{webhookId}/rotate-secret")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(operationId = "rotateWebhookSecret", summary = "Rotate a webhook endpoint's secret", description = "Makes "
+            + "a new secret and shows it this once. For an overlap window (pressroom.webhooks.secret-rotation-overlap, "
+            + "24 h by default) each webhook to the endpoint carries two signatures in webhook-signature, one made "
+            + "with the previous secret and one with the new, separated by a space; after it, only the new one. "
+            + "Rotating again within the window drops the oldest secret. No request body.")
+    @APIResponse(responseCode = "200", description = "Rotated; the new secret is in this response only", content = @Content(schema = @Schema(implementation = RotatedSecret.class)))
+    @ResponseExample(status = 200, name = "rotated", summary = "The new secret is shown this once", value = """
+            {
+              "id": "wh_01m84qd5k2c7h1a9t3x6rz0b4e",
+              "secret": "whsec_q3Vd0fJ8mS1cN5gQ2bXk7yT4hW9eR6uA0pL3zC8vB1o=",
+              "previousSecretExpiresAt": 1795541495210
+            }""")
+    @ProblemExample(status = 404, detail = "webhook wh_01m84qd5k2c7h1a9t3x6rz0b4e does not exist")
+    public Uni<RotatedSecret> rotateSecret(
+            @Parameter(description = WEBHOOK_ID, example = EXAMPLE_WEBHOOK) @PathParam("webhookId") String webhookId) {
+        return webhooks.rotateSecret(caller.projectId(), webhookId).map(RotatedSecret::of);
     }
 
     @GET
@@ -164,7 +197,7 @@ public class WebhookResource {
     @Path("/job-secret")
     @Operation(operationId = "getJobWebhookSecret", summary = "Get the secret of per-job webhooks", description = "Webhooks "
             + "sent to a job's own webhookUrl are signed with this project-wide secret. It is made on first use and "
-            + "does not change.")
+            + "does not change (it cannot be rotated yet; endpoints' secrets can).")
     @ResponseExample(status = 200, name = "secret", value = """
             {"secret": "whsec_Fi/bRBAEvvY/vYe3WR3UAt9GkcRGkY4J+t2zmKKWZkc="}""")
     public Uni<JobSecret> jobSecret() {

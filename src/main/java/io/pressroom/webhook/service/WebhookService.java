@@ -1,5 +1,6 @@
 package io.pressroom.webhook.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,21 +20,30 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class WebhookService {
 
+    /** An endpoint with its secret in plaintext: for the one answer that shows it. */
+    public record WithSecret(WebhookEndpoint endpoint, String secret) {
+    }
+
     private final WebhookEndpointRepository endpoints;
     private final WebhookEgress egress;
+    private final SecretCipher cipher;
     private final int maxEndpoints;
+    private final Duration overlap;
 
-    public WebhookService(WebhookEndpointRepository endpoints, WebhookEgress egress, PressroomConfig config) {
+    public WebhookService(WebhookEndpointRepository endpoints, WebhookEgress egress, SecretCipher cipher,
+            PressroomConfig config) {
         this.endpoints = endpoints;
         this.egress = egress;
+        this.cipher = cipher;
         this.maxEndpoints = config.webhooks().maxEndpointsPerProject();
+        this.overlap = config.webhooks().secretRotationOverlap();
     }
 
     /**
      * Creates an endpoint with a new secret; {@code events} absent means every event. The URL is checked (and its
      * name resolved) before the transaction; the project's count of endpoints inside it.
      */
-    public Uni<WebhookEndpoint> create(String projectId, String url, List<String> events) {
+    public Uni<WithSecret> create(String projectId, String url, List<String> events) {
         List<String> subscribed = events == null ? WebhookEvents.ALL : checkEvents(events);
         return egress.check("url", url).chain(() -> Panache.withTransaction(() -> endpoints
                 .countInProjectLocked(projectId)
@@ -47,10 +57,29 @@ public class WebhookService {
                     endpoint.projectId = projectId;
                     endpoint.url = url;
                     endpoint.events = subscribed.toArray(String[]::new);
-                    endpoint.secret = WebhookSigning.newSecret();
+                    String secret = WebhookSigning.newSecret();
+                    endpoint.secret = cipher.seal(secret);
                     endpoint.createdAt = Instant.now();
-                    return endpoints.persist(endpoint);
+                    return endpoints.persist(endpoint).map(created -> new WithSecret(created, secret));
                 })));
+    }
+
+    /**
+     * Gives the endpoint a new secret; the current one becomes the previous, which still signs (next to the new one)
+     * for {@code pressroom.webhooks.secret-rotation-overlap}. A second rotation within that window drops the oldest.
+     * The row is locked, so rotations at once follow each other and each answer's secret is one that signs.
+     */
+    @WithTransaction
+    public Uni<WithSecret> rotateSecret(String projectId, String id) {
+        return endpoints.findInProjectLocked(projectId, id)
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("webhook " + id))
+                .map(endpoint -> {
+                    String secret = WebhookSigning.newSecret();
+                    endpoint.previousSecret = endpoint.secret;
+                    endpoint.previousSecretUntil = Instant.now().plus(overlap);
+                    endpoint.secret = cipher.seal(secret);
+                    return new WithSecret(endpoint, secret);
+                });
     }
 
     @WithSession

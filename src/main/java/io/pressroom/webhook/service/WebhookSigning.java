@@ -2,6 +2,8 @@ package io.pressroom.webhook.service;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.EmptyWebhookSecretException;
@@ -22,6 +24,15 @@ public final class WebhookSigning {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         return "whsec_" + Base64.getEncoder().encodeToString(key);
+    }
+
+    /**
+     * The {@code webhook-signature} header value for a message signed with each secret: their {@code v1,…} entries
+     * separated by spaces, as Standard Webhooks has it while a secret is rotated (a receiver accepts any one).
+     */
+    public static String signWithEach(List<String> secrets, String messageId, long timestampSeconds, String body) {
+        return secrets.stream().map(secret -> sign(secret, messageId, timestampSeconds, body))
+                .collect(Collectors.joining(" "));
     }
 
     /** The {@code webhook-signature} header value for a message. */
