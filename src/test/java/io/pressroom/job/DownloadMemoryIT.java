@@ -72,9 +72,7 @@ class DownloadMemoryIT {
         kafka = new KafkaServer(0, null);
         s3 = new S3Server(0, null);
         Stack.startAll(postgres, kafka, s3);
-        config = new LinkedHashMap<>(PressroomTestStack.config(postgres, kafka, s3));
-        config.put("pressroom.admin-key", ADMIN_KEY);
-        config.put("pressroom.downloads.signing-key", "sig_downloads_signing_key_of_32_bytes");
+        config = new LinkedHashMap<>(PressroomTestStack.packagedAppConfig(postgres, kafka.bootstrapServers(), s3, ADMIN_KEY));
     }
 
     @AfterAll

@@ -207,10 +207,8 @@ class FaultSoakIT {
         s3 = new S3Server(0, DIR.resolve("data/s3"));
         Stack.startAll(postgres, kafka, s3);
         webhooks = new WebhookReceiver();
-        config = new LinkedHashMap<>(PressroomTestStack.config(postgres, kafka.bootstrapServers(), s3));
+        config = new LinkedHashMap<>(PressroomTestStack.packagedAppConfig(postgres, kafka.bootstrapServers(), s3, ADMIN_KEY));
         config.put("pressroom.role", "all");
-        config.put("pressroom.admin-key", ADMIN_KEY);
-        config.put("pressroom.downloads.signing-key", "sig_soak_signing_key_of_32_bytes_or_more");
         config.put("pressroom.webhooks.allow", "127.0.0.0/8"); // the receiver is on loopback
         startApp();
 

@@ -62,9 +62,7 @@ class GracefulDrainIT {
         kafka = new KafkaServer(0, null);
         s3 = new S3Server(0, null);
         Stack.startAll(postgres, kafka, s3);
-        config = new LinkedHashMap<>(PressroomTestStack.config(postgres, kafka, s3));
-        config.put("pressroom.admin-key", ADMIN_KEY);
-        config.put("pressroom.downloads.signing-key", "sig_drain_signing_key_of_32_bytes_or_more");
+        config = new LinkedHashMap<>(PressroomTestStack.packagedAppConfig(postgres, kafka.bootstrapServers(), s3, ADMIN_KEY));
     }
 
     @AfterAll

@@ -85,9 +85,8 @@ class MultiPodIT {
             kafka = new KafkaServer(0, null);
             s3 = new S3Server(0, null);
             Stack.startAll(postgres, kafka, s3);
-            Map<String, String> common = new LinkedHashMap<>(PressroomTestStack.config(postgres, kafka, s3));
-            common.put("pressroom.admin-key", ADMIN_KEY);
-            common.put("pressroom.downloads.signing-key", "sig_multipod_signing_key_of_32_bytes_or_more");
+            Map<String, String> common = new LinkedHashMap<>(
+                    PressroomTestStack.packagedAppConfig(postgres, kafka.bootstrapServers(), s3, ADMIN_KEY));
             // room for a slow machine: a sync wait that ends with 202 fails the test instead of passing late
             common.put("pressroom.jobs.sync-wait-max", "60s");
 

@@ -61,6 +61,19 @@ public class PressroomTestStack implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
+    /**
+     * The configuration of a packaged application (the prod profile, started by {@code AppProcess}): the stack's, the
+     * admin key, and the secrets an API refuses to start without (fixed test values, never used anywhere else).
+     */
+    public static Map<String, String> packagedAppConfig(PostgresServer postgres, String kafkaBootstrapServers,
+            S3Server s3, String adminKey) {
+        Map<String, String> config = config(postgres, kafkaBootstrapServers, s3);
+        config.put("pressroom.admin-key", adminKey);
+        config.put("pressroom.downloads.signing-key", "sig_tests_signing_key_of_32_bytes_or_more");
+        config.put("pressroom.webhooks.secret-key", "cHJlc3Nyb29tLXRlc3RzLW9ubHktd2ViaG9vay1rZXk=");
+        return config;
+    }
+
     @Override
     public void inject(TestInjector injector) {
         Consumer<Boolean> running = this::setPostgresRunning;
