@@ -67,6 +67,26 @@ class DuplicateDeliveryTest {
     }
 
     @Test
+    void aCommandOfAnAttemptTheRendererHasSeenOvertakenIsSkipped() throws Exception {
+        // a job of its own that only this test drives: attempt 2 arrives first, then the stale attempt 1
+        String command = command(succeededJob());
+        String jobId = "rj_stale" + System.nanoTime();
+        String first = command.replaceAll("\"jobId\"\\s*:\\s*\"[^\"]+\"", "\"jobId\": \"" + jobId + "\"");
+        String second = first.replaceAll("\"attempt\"\\s*:\\s*1\\b", "\"attempt\": 2");
+        assertThat(second).contains(jobId).contains("\"attempt\": 2");
+        double rendered = Metrics.sum("pressroom_render_commands_total", "outcome=\"succeeded\"");
+        double stale = Metrics.sum("pressroom_render_commands_total", "outcome=\"stale\"");
+
+        send(Topics.commands("default"), jobId, second);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Metrics.sum("pressroom_render_commands_total", "outcome=\"succeeded\"") > rendered);
+        send(Topics.commands("default"), jobId, first);
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Metrics.sum("pressroom_render_commands_total", "outcome=\"stale\"") > stale);
+    }
+
+    @Test
     void aSecondRenderOfTheSameAttemptIsDiscardedWithItsPreviewsAndReport() throws Exception {
         String jobId = succeededJob();
         Row attached = output(jobId);
