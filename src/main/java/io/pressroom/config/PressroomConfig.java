@@ -171,6 +171,13 @@ public interface PressroomConfig {
         @WithDefault("1")
         String secretKeyId();
 
+        /**
+         * Earlier keys that still open the secrets they sealed, each {@code id:base64}: list the old key here when
+         * {@code secret-key} changes; each API pod seals stored secrets again with the new key in the background
+         * (the {@code pressroom_webhook_secrets_resealed_total} counter), after which the old one can go.
+         */
+        Optional<List<String>> previousSecretKeys();
+
         /** How long an endpoint's previous secret still signs its webhooks (next to the new one) after a rotation. */
         @WithDefault("24h")
         Duration secretRotationOverlap();
@@ -496,9 +503,12 @@ public interface PressroomConfig {
         @WithDefault("10s")
         Duration healthTimeout();
 
-        /** Keep Chromium's own OS sandbox; it needs a non-root user with user namespaces, so it is off by default. */
-        @WithDefault("false")
-        boolean osSandbox();
+        /**
+         * Chromium's own OS sandbox (user and PID namespaces and seccomp-bpf around each renderer). Unset: on whenever
+         * the JVM does not run as root and Chromium starts with it (else a warning, once, and it runs without);
+         * {@code true}: required, Chromium does not start without it; {@code false}: off.
+         */
+        Optional<Boolean> osSandbox();
     }
 
     interface Kafka {

@@ -107,6 +107,50 @@ class WebhookSecretRotationTest {
     }
 
     @Test
+    void theJobSecretRotatesWithTheSameOverlap() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String oldSecret = project.call().get("/v1/webhooks/job-secret").then().statusCode(200).extract()
+                    .path("secret");
+            long before = System.currentTimeMillis();
+            JsonPath rotated = project.call().post("/v1/webhooks/job-secret/rotate").then().statusCode(200)
+                    .extract().jsonPath();
+            String newSecret = rotated.getString("secret");
+            assertThat(newSecret).startsWith("whsec_").isNotEqualTo(oldSecret);
+            assertThat(rotated.getLong("previousSecretExpiresAt")).isBetween(before + Duration.ofHours(24).toMillis()
+                    - 5_000, System.currentTimeMillis() + Duration.ofHours(24).toMillis() + 5_000);
+            assertThat(project.call().get("/v1/webhooks/job-secret").then().statusCode(200).extract().<String> path(
+                    "secret")).isEqualTo(newSecret);
+            assertThat(column("SELECT job_webhook_previous_secret FROM projects WHERE id = $1", project.id()))
+                    .startsWith("v1:1:").doesNotContain(oldSecret.substring(6));
+
+            Received during = jobWebhook(receiver, 1);
+            assertThat(during.header("webhook-signature").split(" ")).hasSize(2);
+            assertThat(during.signedWith(oldSecret)).as("old secret").isTrue();
+            assertThat(during.signedWith(newSecret)).as("new secret").isTrue();
+            verifyWithLibrary(oldSecret, during);
+            verifyWithLibrary(newSecret, during);
+
+            database.preparedQuery("UPDATE projects SET job_webhook_previous_secret_until = now() - interval "
+                    + "'1 second' WHERE id = $1").execute(Tuple.of(project.id())).await().indefinitely();
+            Received after = jobWebhook(receiver, 2);
+            assertThat(after.header("webhook-signature").split(" ")).hasSize(1);
+            assertThat(after.signedWith(newSecret)).isTrue();
+            assertThat(after.signedWith(oldSecret)).isFalse();
+        }
+    }
+
+    @Test
+    void aFirstRotationOfTheJobSecretHasNoPreviousOneAndOtherProjectsKeepTheirs() {
+        String othersSecret = Api.newProject().call().get("/v1/webhooks/job-secret").then().statusCode(200)
+                .extract().path("secret");
+        JsonPath rotated = project.call().post("/v1/webhooks/job-secret/rotate").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(rotated.getMap("")).containsOnlyKeys("secret");
+        assertThat(column("SELECT job_webhook_previous_secret FROM projects WHERE id = $1", project.id())).isNull();
+        assertThat(othersSecret).isNotEqualTo(rotated.getString("secret"));
+    }
+
+    @Test
     void onlyTheProjectsOwnEndpointsCanBeRotated() {
         String endpointId = project.call().body(Map.of("url", "http://127.0.0.1:9/never")).post("/v1/webhooks")
                 .then().statusCode(201).extract().path("id");
@@ -124,6 +168,16 @@ class WebhookSecretRotationTest {
     private Received deliveredFor(WebhookReceiver receiver, int count) {
         String jobId = project.call().body(Map.of("html", "<p>rotation " + count + "</p>")).post("/v1/render-jobs")
                 .then().statusCode(202).extract().path("job.id");
+        await().atMost(RENDER).pollInterval(Duration.ofMillis(200)).until(() -> receiver.received().size() >= count);
+        Received received = receiver.received().get(count - 1);
+        assertThat(received.body()).contains(jobId);
+        return received;
+    }
+
+    /** Renders a job with its own webhookUrl, then waits for the {@code count}th webhook at the receiver. */
+    private Received jobWebhook(WebhookReceiver receiver, int count) {
+        String jobId = project.call().body(Map.of("html", "<p>job secret " + count + "</p>", "webhookUrl",
+                receiver.url("/job"))).post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");
         await().atMost(RENDER).pollInterval(Duration.ofMillis(200)).until(() -> receiver.received().size() >= count);
         Received received = receiver.received().get(count - 1);
         assertThat(received.body()).contains(jobId);

@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.pressroom.common.KeyRing;
 import io.pressroom.config.PressroomConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
@@ -59,7 +60,7 @@ public class DownloadLinks {
     private static final String VERSION = "2";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    private final SigningKeys keys;
+    private final KeyRing keys;
 
     @Inject
     public DownloadLinks(PressroomConfig config) {
@@ -70,7 +71,7 @@ public class DownloadLinks {
         }
     }
 
-    DownloadLinks(SigningKeys keys) {
+    DownloadLinks(KeyRing keys) {
         this.keys = keys;
     }
 
@@ -84,7 +85,7 @@ public class DownloadLinks {
         }
     }
 
-    private static SigningKeys keysOf(PressroomConfig config) {
+    private static KeyRing keysOf(PressroomConfig config) {
         return SigningKeys.of(config.downloads().signingKey(), config.downloads().signingKeyId(),
                 config.downloads().previousSigningKeys().orElse(List.of()), LaunchMode.current().isDevOrTest());
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -103,7 +104,52 @@ final class ChromiumProcess {
         }
     }
 
+    /**
+     * Starts Chromium with its OS sandbox (a user and PID namespace and seccomp-bpf around every renderer) whenever
+     * it can: {@code os-sandbox} unset uses it unless the JVM runs as root (Chromium refuses it there) or the first
+     * try to start with it failed (the container's seccomp profile forbids user namespaces); then it runs without,
+     * said once in a warning. {@code true} requires it, {@code false} turns it off.
+     */
     static ChromiumProcess launch(PressroomConfig.Chromium config) throws IOException {
+        Optional<Boolean> setting = config.osSandbox();
+        if (setting.isPresent()) {
+            return start(config, setting.get());
+        }
+        if (runsAsRoot() || sandboxRefused) {
+            return start(config, false);
+        }
+        try {
+            return start(config, true);
+        } catch (IOException withSandbox) {
+            ChromiumProcess started;
+            try {
+                started = start(config, false);
+            } catch (IOException without) {
+                withSandbox.addSuppressed(without);
+                throw withSandbox; // not the sandbox: Chromium does not start either way
+            }
+            sandboxRefused = true;
+            LOG.warnf("Chromium did not start with its OS sandbox (%s) and runs without it: allow user namespaces "
+                    + "in the container (see the operations guide) or set pressroom.chromium.os-sandbox=false to "
+                    + "silence this", withSandbox.getMessage());
+            return started;
+        }
+    }
+
+    /** Set once Chromium failed to start with its sandbox here: the next starts go without and do not try again. */
+    private static volatile boolean sandboxRefused;
+
+    /** Whether this process runs as uid 0, read from {@code /proc} (no user name lookup: containers may have none). */
+    static boolean runsAsRoot() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+            return lines.filter(line -> line.startsWith("Uid:")).findFirst()
+                    .map(line -> line.substring(4).trim().split("\\s+")[1].equals("0")).orElse(false);
+        } catch (IOException | RuntimeException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    private static ChromiumProcess start(PressroomConfig.Chromium config, boolean sandbox) throws IOException {
         Path profile = Files.createTempDirectory("pressroom-chromium-");
         // jvppeteer 3.3.9 has an env option but starts the process with the JVM's whole environment, and puts
         // about:blank before our arguments, so Chromium is started through a script in its profile that execs
@@ -112,7 +158,7 @@ final class ChromiumProcess {
         Files.writeString(launcher, launchScript(System.getenv(), config.executablePath()));
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
         List<String> args = new ArrayList<>(FLAGS);
-        if (!config.osSandbox()) {
+        if (!sandbox) {
             args.add("--no-sandbox");
         }
         args.add("--user-data-dir=" + profile); // ours, so we know what to delete; jvppeteer forgets its own
@@ -131,7 +177,8 @@ final class ChromiumProcess {
             CDPSession session = browser.target().createCDPSession();
             session.send("Browser.setDownloadBehavior", Cdp.params("behavior", "deny"));
             ChromiumProcess started = new ChromiumProcess(browser, session, profile);
-            LOG.infof("Started Chromium (pid %d, profile %s)", started.process.pid(), profile);
+            LOG.infof("Started Chromium (pid %d, profile %s, OS sandbox %s)", started.process.pid(), profile,
+                    sandbox ? "on" : "off");
             return started;
         } catch (RuntimeException e) {
             if (browser != null) {

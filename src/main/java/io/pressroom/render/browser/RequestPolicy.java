@@ -1,13 +1,12 @@
 package io.pressroom.render.browser;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URLDecoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import java.util.Optional;
+
+import io.pressroom.common.AddressClassifier;
 
 /**
  * Decides from a URL alone what the sandbox does with a request the page makes: serve it from the bundle, let
@@ -22,8 +21,6 @@ final class RequestPolicy {
     static final String HOST_NOT_ALLOWED = "host_not_allowed";
     static final String FILE_SCHEME = "file_scheme";
     static final String SCHEME_NOT_ALLOWED = "scheme_not_allowed";
-
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     sealed interface Decision {
     }
@@ -75,32 +72,28 @@ final class RequestPolicy {
         return new Refuse(classify(host));
     }
 
-    /** Why a host outside the bundle is refused; addresses inside the machine or its network get their own reason. */
+    /**
+     * Why a host outside the bundle is refused; addresses inside the machine or its network get their own reason, in
+     * whatever notation the page wrote them ({@code 0x7f000001}, {@code 127.1}, {@code [::ffff:7f00:1]}): the same
+     * reading as the webhooks' egress check.
+     */
     static String classify(String host) {
         String name = host.toLowerCase(Locale.ROOT);
         if (name.equals("localhost") || name.endsWith(".localhost")) {
             return LOOPBACK;
         }
-        if (!IPV4.matcher(name).matches() && !name.contains(":")) {
-            return HOST_NOT_ALLOWED;
-        }
-        InetAddress address;
+        Optional<InetAddress> address;
         try {
-            address = InetAddress.getByName(name); // a literal: parsed, never looked up
-        } catch (UnknownHostException e) {
+            address = AddressClassifier.literal(name); // parsed, never looked up
+        } catch (IllegalArgumentException e) {
             return HOST_NOT_ALLOWED;
         }
-        if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
-            return LOOPBACK; // 0.0.0.0 and :: reach this machine too
-        }
-        if (address.isLinkLocalAddress()) {
-            return LINK_LOCAL;
-        }
-        byte[] b = address.getAddress();
-        boolean privateRange = address.isSiteLocalAddress()
-                || (address instanceof Inet4Address && ((b[0] == 100 && (b[1] & 0xC0) == 64) || b[0] == 0))
-                || (address instanceof Inet6Address && (b[0] & 0xFE) == 0xFC);
-        return privateRange ? PRIVATE_NETWORK : HOST_NOT_ALLOWED;
+        return address.map(AddressClassifier::classify).map(kind -> switch (kind) {
+            case LOOPBACK, UNSPECIFIED -> LOOPBACK; // 0.0.0.0 and :: reach this machine too
+            case LINK_LOCAL -> LINK_LOCAL;
+            case PRIVATE -> PRIVATE_NETWORK;
+            case PUBLIC, MULTICAST, BROADCAST, RESERVED -> HOST_NOT_ALLOWED;
+        }).orElse(HOST_NOT_ALLOWED);
     }
 
     private static String host(String authority) {

@@ -155,8 +155,11 @@ public class WebhookSender {
                     CASE WHEN d.endpoint_id IS NULL
                         THEN (SELECT p.job_webhook_secret FROM projects p WHERE p.id = d.project_id)
                         ELSE (SELECT e.secret FROM webhook_endpoints e WHERE e.id = d.endpoint_id) END AS secret,
-                    (SELECT e.previous_secret FROM webhook_endpoints e
-                        WHERE e.id = d.endpoint_id AND e.previous_secret_until > now()) AS previous_secret""")
+                    CASE WHEN d.endpoint_id IS NULL
+                        THEN (SELECT p.job_webhook_previous_secret FROM projects p
+                            WHERE p.id = d.project_id AND p.job_webhook_previous_secret_until > now())
+                        ELSE (SELECT e.previous_secret FROM webhook_endpoints e
+                            WHERE e.id = d.endpoint_id AND e.previous_secret_until > now()) END AS previous_secret""")
                 .execute(Tuple.of(batchSize(), (double) lease().toSeconds()))
                 .chain(rows -> {
                     if (rows.size() == 0) {

@@ -1,6 +1,7 @@
 package io.pressroom.webhook.rest;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,6 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.pressroom.auth.Caller;
 import io.pressroom.common.ApiProblem;
@@ -85,6 +88,14 @@ public class WebhookResource {
     }
 
     public record WebhookList(List<WebhookView> data) {
+    }
+
+    /** The new {@code secret} appears in this response only. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RotatedJobSecret(
+            @Schema(description = "whsec_…: the project's new secret for per-job webhooks; shown this once") String secret,
+            @Schema(description = "Until when (epoch milliseconds) per-job webhooks also carry a signature made with "
+                    + "the previous secret; absent when there was none", nullable = true) Long previousSecretExpiresAt) {
     }
 
     public record JobSecret(
@@ -197,7 +208,7 @@ public class WebhookResource {
     @Path("/job-secret")
     @Operation(operationId = "getJobWebhookSecret", summary = "Get the secret of per-job webhooks", description = "Webhooks "
             + "sent to a job's own webhookUrl are signed with this project-wide secret. It is made on first use and "
-            + "does not change (it cannot be rotated yet; endpoints' secrets can).")
+            + "changes only when rotated (POST /v1/webhooks/job-secret/rotate).")
     @ResponseExample(status = 200, name = "secret", value = """
             {"secret": "whsec_Fi/bRBAEvvY/vYe3WR3UAt9GkcRGkY4J+t2zmKKWZkc="}""")
     public Uni<JobSecret> jobSecret() {
@@ -205,5 +216,27 @@ public class WebhookResource {
         return jobSecrets.of(projectId)
                 .onItem().ifNull().failWith(() -> ApiProblem.notFound("project " + projectId))
                 .map(JobSecret::new);
+    }
+
+    @POST
+    @Path("/job-secret/rotate")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(operationId = "rotateJobWebhookSecret", summary = "Rotate the secret of per-job webhooks", description = ""
+            + "Makes a new project-wide secret for webhooks sent to jobs' own webhookUrl and shows it this once. For "
+            + "an overlap window (pressroom.webhooks.secret-rotation-overlap, 24 h by default) each such webhook "
+            + "carries two signatures in webhook-signature, one made with the previous secret and one with the new; "
+            + "after it, only the new one. Rotating again within the window drops the oldest. No request body.")
+    @APIResponse(responseCode = "200", description = "Rotated; the new secret is in this response only", content = @Content(schema = @Schema(implementation = RotatedJobSecret.class)))
+    @ResponseExample(status = 200, name = "rotated", summary = "The new secret is shown this once", value = """
+            {
+              "secret": "whsec_q3Vd0fJ8mS1cN5gQ2bXk7yT4hW9eR6uA0pL3zC8vB1o=",
+              "previousSecretExpiresAt": 1795541495210
+            }""")
+    public Uni<RotatedJobSecret> rotateJobSecret() {
+        String projectId = caller.projectId();
+        return jobSecrets.rotate(projectId)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("project " + projectId))
+                .map(rotated -> new RotatedJobSecret(rotated.secret(),
+                        rotated.previousUntil().map(Instant::toEpochMilli).orElse(null)));
     }
 }

@@ -6,8 +6,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -17,41 +17,47 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import io.pressroom.common.KeyRing;
 import io.pressroom.config.PressroomConfig;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * Webhook secrets at rest: AES-256-GCM (the JDK's) with a random 96-bit nonce, stored as
  * {@code v1:<keyId>:<base64 of nonce, ciphertext and tag>}; the version and key id are authenticated too. A value
- * without the {@code v1:} prefix is a plaintext secret written before encryption and reads as it is.
+ * without the {@code v1:} prefix is a plaintext secret written before encryption and reads as it is. The key rotates
+ * like the signing key of download links: a new key and id, the old one listed in
+ * {@code pressroom.webhooks.previous-secret-keys} until {@link SecretReseal} has sealed every stored secret again.
  */
 @ApplicationScoped
 public class SecretCipher {
 
     static final String VERSION = "v1";
-    private static final String SETTING = "pressroom.webhooks.secret-key (PRESSROOM_WEBHOOKS_SECRET_KEY)";
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final KeyRing.Settings SETTINGS = new KeyRing.Settings(
+            "pressroom.webhooks.secret-key (PRESSROOM_WEBHOOKS_SECRET_KEY)", "pressroom.webhooks.secret-key-id",
+            "pressroom.webhooks.previous-secret-keys");
     private static final int KEY_BYTES = 32;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final String keyId;
-    private final SecretKeySpec key;
+    private final KeyRing keys;
 
     @Inject
     public SecretCipher(PressroomConfig config) {
-        this(config.webhooks().secretKey(), config.webhooks().secretKeyId());
+        this(config.webhooks().secretKey(), config.webhooks().secretKeyId(),
+                config.webhooks().previousSecretKeys().orElse(List.of()));
     }
 
-    /** @param key base64 of 32 bytes; absent leaves a cipher that refuses to seal or open anything sealed */
+    /**
+     * @param key base64 of 32 bytes; absent leaves a cipher that refuses to seal or open anything sealed
+     * @param previous earlier keys as {@code id:base64}: they still open what they sealed, during a rotation
+     */
+    SecretCipher(Optional<String> key, String keyId, List<String> previous) {
+        this.keys = KeyRing.of(SETTINGS, key, keyId, previous, SecretCipher::decodeKey, () -> null);
+    }
+
     SecretCipher(Optional<String> key, String keyId) {
-        if (keyId == null || !ID.matcher(keyId).matches()) {
-            throw new IllegalStateException(
-                    "pressroom.webhooks.secret-key-id: a key id is 1 to 32 letters, digits, '-' or '_'");
-        }
-        this.keyId = keyId;
-        this.key = key.map(SecretCipher::decodeKey).orElse(null);
+        this(key, keyId, List.of());
     }
 
     /**
@@ -64,19 +70,27 @@ public class SecretCipher {
 
     static SecretCipher require(boolean runsApi, Optional<String> key, String keyId) {
         if (runsApi && key.isEmpty()) {
-            throw new IllegalStateException(SETTING + " is not set: an API needs it to store webhook secrets "
+            throw new IllegalStateException(SETTINGS.key() + " is not set: an API needs it to store webhook secrets "
                     + "encrypted; make one with `head -c 32 /dev/urandom | base64`");
         }
         return new SecretCipher(key, keyId);
     }
 
-    /** The stored form of a secret. */
+    /** The stored form of a secret, sealed with the current key. */
     public String seal(String secret) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
-        byte[] sealed = crypt(Cipher.ENCRYPT_MODE, keyId, nonce, secret.getBytes(StandardCharsets.UTF_8));
-        return VERSION + ":" + keyId + ":" + Base64.getEncoder()
+        byte[] sealed = crypt(Cipher.ENCRYPT_MODE, keys.currentId(), nonce, secret.getBytes(StandardCharsets.UTF_8));
+        return currentPrefix() + Base64.getEncoder()
                 .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+    }
+
+    /**
+     * How every value sealed with the current key begins; a stored value that does not (sealed with an earlier key,
+     * or plaintext from before encryption) is sealed again by {@link SecretReseal}.
+     */
+    public String currentPrefix() {
+        return VERSION + ":" + keys.currentId() + ":";
     }
 
     /** The secret of a stored value; {@code null} stays {@code null}, a plaintext one written before reads as is. */
@@ -89,10 +103,6 @@ public class SecretCipher {
             throw new IllegalStateException("a stored webhook secret is malformed");
         }
         String id = stored.substring(VERSION.length() + 1, colon);
-        if (!id.equals(keyId)) {
-            throw new IllegalStateException("a stored webhook secret was sealed with key '" + id
-                    + "', but pressroom.webhooks.secret-key-id is '" + keyId + "'");
-        }
         byte[] sealed;
         try {
             sealed = Base64.getDecoder().decode(stored.substring(colon + 1));
@@ -108,12 +118,16 @@ public class SecretCipher {
     }
 
     private byte[] crypt(int mode, String id, byte[] nonce, byte[] input) {
+        byte[] key = keys.byId(id);
         if (key == null) {
-            throw new IllegalStateException(SETTING + " is not set");
+            throw new IllegalStateException(id.equals(keys.currentId()) ? SETTINGS.key() + " is not set"
+                    : "a stored webhook secret was sealed with key '" + id + "', which is neither "
+                            + SETTINGS.keyId() + " ('" + keys.currentId() + "') nor listed in "
+                            + SETTINGS.previousKeys());
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD((VERSION + ":" + id).getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(input);
         } catch (GeneralSecurityException e) {
@@ -124,16 +138,16 @@ public class SecretCipher {
         }
     }
 
-    private static SecretKeySpec decodeKey(String value) {
+    private static byte[] decodeKey(String value) {
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(value.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(SETTING + " is not base64");
+            throw new IllegalArgumentException("is not base64");
         }
         if (bytes.length != KEY_BYTES) {
-            throw new IllegalStateException(SETTING + " has " + bytes.length + " bytes; it needs " + KEY_BYTES);
+            throw new IllegalArgumentException("has " + bytes.length + " bytes; it needs " + KEY_BYTES);
         }
-        return new SecretKeySpec(bytes, "AES");
+        return bytes;
     }
 }

@@ -16,6 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.common.KeyRing;
 import io.pressroom.job.service.DownloadLinks.Grant;
 import io.pressroom.job.service.DownloadLinks.Refusal;
 import io.pressroom.job.service.DownloadLinks.Refused;
@@ -58,7 +59,7 @@ class DownloadLinksTest {
         assertThatThrownBy(() -> SigningKeys.of(Optional.of(KEY_A), "k1", List.of("k1:" + KEY_B), false))
                 .hasMessageContaining("'k1' is used twice");
         // a secret may hold colons: only the first one separates the id
-        SigningKeys keys = SigningKeys.of(Optional.of(KEY_A), "k2", List.of("k1: " + KEY_B + ":x "), false);
+        KeyRing keys = SigningKeys.of(Optional.of(KEY_A), "k2", List.of("k1: " + KEY_B + ":x "), false);
         assertThat(new String(keys.byId("k1"), StandardCharsets.UTF_8)).isEqualTo(KEY_B + ":x");
     }
 

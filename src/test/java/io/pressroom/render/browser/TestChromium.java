@@ -27,28 +27,35 @@ final class TestChromium {
     }
 
     /** Chromium settings as in production, except the ones a test changes. */
-    record Config(int concurrency, int restartAfterRenders, long maxOutputBytes, Duration navigationTimeout)
+    record Config(int concurrency, int restartAfterRenders, long maxOutputBytes, Duration navigationTimeout,
+            String executablePath, Optional<Boolean> osSandbox)
             implements
                 PressroomConfig.Chromium {
 
         static Config defaults() {
-            return new Config(2, 200, 50L << 20, Duration.ofSeconds(20));
+            return new Config(2, 200, 50L << 20, Duration.ofSeconds(20), "/usr/lib/chromium/chromium",
+                    Optional.of(false));
         }
 
         Config concurrency(int value) {
-            return new Config(value, restartAfterRenders, maxOutputBytes, navigationTimeout);
+            return new Config(value, restartAfterRenders, maxOutputBytes, navigationTimeout, executablePath, osSandbox);
         }
 
         Config restartAfterRenders(int value) {
-            return new Config(concurrency, value, maxOutputBytes, navigationTimeout);
+            return new Config(concurrency, value, maxOutputBytes, navigationTimeout, executablePath, osSandbox);
         }
 
         Config maxOutputBytes(long value) {
-            return new Config(concurrency, restartAfterRenders, value, navigationTimeout);
+            return new Config(concurrency, restartAfterRenders, value, navigationTimeout, executablePath, osSandbox);
         }
 
         Config navigationTimeout(Duration value) {
-            return new Config(concurrency, restartAfterRenders, maxOutputBytes, value);
+            return new Config(concurrency, restartAfterRenders, maxOutputBytes, value, executablePath, osSandbox);
+        }
+
+        /** Chromium started through another program (a wrapper), with the OS sandbox setting given. */
+        Config executable(String path, Optional<Boolean> sandbox) {
+            return new Config(concurrency, restartAfterRenders, maxOutputBytes, navigationTimeout, path, sandbox);
         }
 
         @Override
@@ -64,11 +71,6 @@ final class TestChromium {
         @Override
         public double maxPreviewMegapixels() {
             return 16; // used by the render worker, not the pool
-        }
-
-        @Override
-        public String executablePath() {
-            return "/usr/lib/chromium/chromium";
         }
 
         @Override
@@ -109,11 +111,6 @@ final class TestChromium {
         @Override
         public Duration healthTimeout() {
             return Duration.ofSeconds(10);
-        }
-
-        @Override
-        public boolean osSandbox() {
-            return false;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
@@ -67,6 +68,23 @@ class SecretCipherTest {
         assertThatThrownBy(() -> cipher.open("v1:k1:bm90IGVub3VnaA==")).hasMessageContaining("malformed");
         assertThatThrownBy(() -> cipher.open("v1:k1:***")).hasMessageContaining("malformed");
         assertThatThrownBy(() -> cipher.open("v1:nokey")).hasMessageContaining("malformed");
+    }
+
+    @Test
+    void afterAKeyRotationTheEarlierKeyStillOpensWhatItSealedWhileItIsListed() {
+        String secret = WebhookSigning.newSecret();
+        String sealedBefore = cipher.seal(secret);
+        SecretCipher rotated = new SecretCipher(Optional.of(key((byte) 9)), "k2", List.of("k1:" + KEY));
+        assertThat(rotated.open(sealedBefore)).isEqualTo(secret);
+        assertThat(rotated.seal(secret)).startsWith("v1:k2:").startsWith(rotated.currentPrefix());
+        // once the earlier key is no longer listed, what it sealed cannot be opened (hence the reseal first)
+        assertThatThrownBy(() -> new SecretCipher(Optional.of(key((byte) 9)), "k2").open(sealedBefore))
+                .hasMessageContaining("sealed with key 'k1', which is neither")
+                .hasMessageContaining("previous-secret-keys");
+        assertThatThrownBy(() -> new SecretCipher(Optional.of(KEY), "k1", List.of("k1:" + key((byte) 9))))
+                .hasMessageContaining("'k1' is used twice");
+        assertThatThrownBy(() -> new SecretCipher(Optional.of(KEY), "k2", List.of("k1:c2hvcnQ=")))
+                .hasMessageContaining("previous-secret-keys 'k1' has 5 bytes; it needs 32");
     }
 
     @Test
