@@ -1,6 +1,6 @@
 package io.pressroom.common;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -10,7 +10,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
  * Whether a failure says a dependency is away (and waiting helps) rather than that the work itself is wrong: a
- * refused, closed or timed-out connection, or PostgreSQL saying it is starting, stopping, out of resources or that
+ * refused, reset, closed or timed-out connection, or PostgreSQL saying it is starting, stopping, out of resources or that
  * two transactions collided.
  */
 public final class Transient {
@@ -42,7 +42,8 @@ public final class Transient {
 
     public static boolean is(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof TimeoutException
+            // SocketException: refused (ConnectException) and reset, e.g. PostgreSQL killed mid-transaction
+            if (cause instanceof SocketException || cause instanceof TimeoutException
                     || cause instanceof io.smallrye.mutiny.TimeoutException
                     || cause instanceof ClosedConnectionException
                     || cause instanceof io.netty.channel.ConnectTimeoutException) {
