@@ -323,7 +323,10 @@ public class BrowserPool {
         try {
             slot.reset(origin, config.cleanupTimeout().toMillis());
             idle.push(slot);
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            discard(slot);
+        } catch (Exception e) {
             LOG.debugf(e, "Could not reset a page; discarding it");
             discard(slot);
         }

@@ -110,6 +110,23 @@ final class BundleSandbox {
         }
     }
 
+    /**
+     * Answers the navigation of a slot to its waiting place between renders: an empty document that may run nothing
+     * and load nothing.
+     */
+    static void park(Request request) {
+        String id = ((CdpRequest) request).interceptionId();
+        if (id == null || id.isEmpty()) {
+            return;
+        }
+        List<Map<String, String>> headers = List.of(
+                Map.of("name", "Content-Type", "value", "text/html; charset=utf-8"),
+                Map.of("name", "Content-Security-Policy", "value", "default-src 'none'"),
+                Map.of("name", "Cache-Control", "value", "no-store"));
+        request.client().send("Fetch.fulfillRequest", Cdp.params("requestId", id, "responseCode", 200,
+                "responseHeaders", headers, "body", ""), null, false);
+    }
+
     /** Fails a request that no render is waiting for. */
     static void refuseUnrecorded(Request request) {
         fail(request);

@@ -158,6 +158,18 @@ final class ChromiumProcess {
         Files.writeString(launcher, launchScript(System.getenv(), config.executablePath()));
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
         List<String> args = new ArrayList<>(FLAGS);
+        // without a limit Chromium gave most renders a renderer process of their own even on the same site (a
+        // process start, V8 and Blink set-up each); at the limit it reuses the slot's process, which only ever holds
+        // the bundle's site of one incognito context (processes are never shared across contexts)
+        args.add("--renderer-process-limit=" + (config.concurrency() + 2));
+        String extraDisabled = System.getProperty("pressroom.probe.disable", "");
+        if (!extraDisabled.isEmpty()) {
+            args.replaceAll(a -> a.startsWith("--disable-features=") ? a + "," + extraDisabled : a);
+        }
+        String extra = System.getProperty("pressroom.probe.arg", "");
+        if (!extra.isEmpty()) {
+            args.add(extra);
+        }
         if (!sandbox) {
             args.add("--no-sandbox");
         }

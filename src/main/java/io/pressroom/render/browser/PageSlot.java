@@ -23,16 +23,20 @@ import com.ruiyun.jvppeteer.cdp.events.LifecycleEvent;
 
 /**
  * A page kept open between renders. Each slot lives in its own incognito browser context, so renders running at
- * the same time share no cookies, storage or cache; between two renders of one slot the page goes back to
- * {@code about:blank} and its cookies and the last origin's storage are cleared (each render also gets an origin of
+ * the same time share no cookies, storage or cache; between two renders of one slot the page goes to an empty,
+ * script-free document and its cookies and the last origin's storage are cleared (each render also gets an origin of
  * its own, see {@link BrowserPool}). Page events go to the render using the slot, or nowhere between renders.
  */
 final class PageSlot {
+
+    /** The path of the empty document a slot waits on between renders ({@link #reset}). */
+    private static final String PARKED = "/parked";
 
     private final ChromiumProcess chromium;
     private final BrowserContext context;
     private final CDPSession client;
     private volatile RenderRun current;
+    private volatile String parkedAt;
     private final Set<String> loads = new HashSet<>(); // loader ids whose document has loaded, since the last navigate
     private String awaitedLoader;
     private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
@@ -79,7 +83,10 @@ final class PageSlot {
         BrowserContext context = chromium.browser().createBrowserContext();
         try {
             Page page = context.newPage();
-            ((CdpPage) page).client().send("Inspector.enable"); // else no Inspector.targetCrashed when it crashes
+            CDPSession client = ((CdpPage) page).client();
+            client.send("Inspector.enable"); // else no Inspector.targetCrashed when it crashes
+            // the tab's name outlives same-site navigations: each document starts without the previous one's
+            client.send("Page.addScriptToEvaluateOnNewDocument", Cdp.params("source", "window.name = '';"));
             page.setRequestInterception(true);
             page.setCacheEnabled(false);
             return new PageSlot(chromium, context, page);
@@ -144,15 +151,23 @@ final class PageSlot {
     }
 
     /**
-     * Makes the slot ready for another render: leaves the document (its timers, workers and requests stop), clears
-     * cookies (a template may set them on the parent domain of its origin) and the origin's storage.
+     * Makes the slot ready for another render: leaves the document for an empty one without script on the same
+     * origin (the old document's timers, workers, requests and unload handlers end here, before the clean-up), then
+     * clears cookies (a template may set them on the parent domain of its origin), the origin's storage and the
+     * page's history.
+     * <p>
+     * Not {@code about:blank}: leaving the bundle's site for it and coming back made Chromium start a new renderer
+     * process for nearly every render (about a second of CPU each, measured; docs/performance.md). Staying on the
+     * site keeps the slot's renderer process, and each render still gets a fresh document, window and origin.
      */
-    void reset(String origin, long timeoutMs) {
+    void reset(String origin, long timeoutMs) throws Exception {
         current = null;
-        client.send("Page.navigate", Cdp.params("url", "about:blank"), (int) timeoutMs, true);
+        parkedAt = origin + PARKED;
+        navigate(parkedAt, timeoutMs).get(timeoutMs, TimeUnit.MILLISECONDS);
         client.send("Network.clearBrowserCookies", null, (int) timeoutMs, true);
         client.send("Storage.clearDataForOrigin", Cdp.params("origin", origin, "storageTypes", "all"), (int) timeoutMs,
                 true);
+        client.send("Page.resetNavigationHistory", null, (int) timeoutMs, true); // history.length tells nothing
     }
 
     /** Closes the context and its page; what was running in it stops, a hung renderer included. Once only. */
@@ -168,8 +183,10 @@ final class PageSlot {
         RenderRun run = current;
         if (run != null) {
             run.sandbox().handle(request);
+        } else if (request.isNavigationRequest() && request.url().equals(parkedAt)) {
+            BundleSandbox.park(request);
         } else {
-            BundleSandbox.refuseUnrecorded(request); // between renders nothing may load
+            BundleSandbox.refuseUnrecorded(request); // between renders nothing else may load
         }
     }
 

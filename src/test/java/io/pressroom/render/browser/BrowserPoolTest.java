@@ -45,6 +45,37 @@ class BrowserPoolTest {
     }
 
     @Test
+    void rendersReuseTheirSlotsRendererProcesses() throws Exception {
+        BrowserPool two = TestChromium.pool(TestChromium.Config.defaults().concurrency(2));
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            two.render(html("<p>first</p>"));
+            java.util.Set<Long> renderers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            List<Future<?>> done = new ArrayList<>();
+            for (int client = 0; client < 2; client++) {
+                done.add(clients.submit(() -> {
+                    for (int i = 0; i < 10; i++) {
+                        two.render(bench("invoice.html", RenderOptions.defaults(30_000)));
+                        ProcessHandle.of(two.chromium().pid()).orElseThrow().descendants()
+                                .filter(process -> commandLine(process).contains("--type=renderer"))
+                                .forEach(process -> renderers.add(process.pid()));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get(2, TimeUnit.MINUTES);
+            }
+            // before: leaving each render for about:blank made Chromium start renderer processes again and again
+            // (30 or more here, and about a second of CPU per render); now each slot keeps its own
+            assertThat(renderers).as("renderer processes over 20 renders on 2 pages").hasSizeLessThanOrEqualTo(8);
+        } finally {
+            clients.shutdownNow();
+            two.close();
+        }
+    }
+
+    @Test
     void invoiceIsOneA4Page() throws Exception {
         RenderResult result = pool.render(bench("invoice.html", RenderOptions.defaults(30_000)));
 
@@ -272,5 +303,15 @@ class BrowserPoolTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);
         return out.toByteArray();
+    }
+
+    /** From /proc: a zygote's children rewrite their title, which ProcessHandle.Info does not read. */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc",
+                    Long.toString(process.pid()), "cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return ""; // it ended meanwhile
+        }
     }
 }

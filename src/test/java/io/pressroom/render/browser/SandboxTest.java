@@ -134,23 +134,49 @@ class SandboxTest {
 
     @Test
     void theNextRenderSeesNothingOfThePreviousOne() throws Exception {
+        // every place a page can keep something: the reader prints what it finds of the writer's
         String writer = """
                 <script>
                   document.cookie = 'secret=1; domain=pressroom.invalid; path=/';
                   document.cookie = 'own=1; path=/';
                   localStorage.setItem('secret', '1');
+                  sessionStorage.setItem('secret', '1');
+                  window.name = 'secret';
+                  history.pushState({}, '', '#secret');
+                  indexedDB.open('secret', 1).onupgradeneeded = e => e.target.result.createObjectStore('s');
+                  caches.open('secret').catch(() => {});
+                  // and late: while the page is left, and from a timer that outlives the render
+                  addEventListener('pagehide', () => {
+                    document.cookie = 'late=1; domain=pressroom.invalid; path=/';
+                    window.name = 'late';
+                  });
+                  setInterval(() => { document.cookie = 'tick=1; domain=pressroom.invalid; path=/'; }, 1);
                 </script><p>written</p>
                 """;
         String reader = """
                 <p id="out">pending</p>
+                <p id="more">pending</p>
                 <script>
                   document.getElementById('out').textContent =
                       'COOKIES[' + document.cookie + '] STORAGE[' + localStorage.length + ']';
+                  const found = [];
+                  if (sessionStorage.length) found.push('session');
+                  if (window.name) found.push('name:' + window.name);
+                  if (location.hash) found.push('hash');
+                  if (history.length > 2) found.push('history:' + history.length);
+                  Promise.all([
+                    indexedDB.databases().then(d => { if (d.length) found.push('indexeddb'); }).catch(() => {}),
+                    caches.keys().then(k => { if (k.length) found.push('caches'); }).catch(() => {})
+                  ]).then(() => { document.getElementById('more').textContent = 'FOUND[' + found.join(',') + ']'; });
                 </script>
                 """;
         // one after the other (same page), then side by side (the other page)
-        pool.render(TestChromium.html(writer));
-        assertThat(pages(pool.render(TestChromium.html(reader)).pdf()).get(0)).contains("COOKIES[] STORAGE[0]");
+        pool.render(new RenderRequest("job-writer", writer, Map.of(), Options.options().waitDelayMs(300).build()));
+        String next = pages(pool.render(new RenderRequest("job-reader", reader, Map.of(),
+                Options.options().waitForExpression("document.getElementById('more').textContent !== 'pending'")
+                        .build()))
+                .pdf()).get(0);
+        assertThat(next).contains("COOKIES[] STORAGE[0]").contains("FOUND[]");
 
         RenderRequest slowWriter = new RenderRequest("job-writer", writer, Map.of(),
                 Options.options().waitDelayMs(1500).build());
