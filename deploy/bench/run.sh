@@ -20,11 +20,15 @@ CLASSPATH_FILE=target/infra/test-classpath.txt
 outdated() {
   [ ! -e "$1" ] || [ -n "$(find src pom.xml -newer "$1" -print -quit)" ]
 }
-if outdated "$APP_JAR" || outdated "$CLASSPATH_FILE" || [ ! -f target/infra/s3proxy.jar ]; then
+if outdated "$APP_JAR" || [ ! -f target/infra/s3proxy.jar ]; then
   log "Building Pressroom"
   # as deploy/local/run.sh: package compiles the test classes too (the benchmark and the stack live there)
   ./mvnw -B -q package -DskipTests dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$REPO/$CLASSPATH_FILE" -Dmdep.regenerateFile=true
+elif outdated "$CLASSPATH_FILE"; then
+  # built already (e.g. by the tests in CI): only the class path file is missing
+  ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$REPO/$CLASSPATH_FILE" \
+    -Dmdep.regenerateFile=true
 fi
 
 exec java -Xmx512m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Ds3proxy.jar="$REPO/target/infra/s3proxy.jar" \

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,11 +20,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.ConsumerGroupState;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pressroom.bench.ProcCpu.Group;
 import io.pressroom.bench.ProcCpu.Kind;
 import io.pressroom.bench.ProcCpu.Sample;
+import io.pressroom.contract.Topics;
 import io.pressroom.testing.AppProcess;
 import io.pressroom.testing.stack.KafkaProcess;
 import io.pressroom.testing.stack.PostgresServer;
@@ -82,9 +89,13 @@ public final class Benchmark {
             System.exit(2);
             return;
         }
-        Benchmark benchmark = new Benchmark(options);
-        int failures = benchmark.run();
-        System.exit(failures == 0 ? 0 : 1);
+        try {
+            System.exit(new Benchmark(options).run() == 0 ? 0 : 1);
+        } catch (Exception | Error e) {
+            // exit even though client threads of Kafka, jvppeteer or the HTTP client are still there
+            e.printStackTrace();
+            System.exit(1);
+        }
     }
 
     private int run() throws Exception {
@@ -100,7 +111,7 @@ public final class Benchmark {
             runWithStack();
         }
         List<Cell> results = Cell.withRatios(order(cells));
-        System.out.println();
+        System.out.println(elapsed() + " done");
         System.out.print(Report.table(results, GROUPS));
         Path json = options.outDir().resolve("result-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .withZone(ZoneOffset.UTC).format(began) + ".json");
@@ -120,6 +131,7 @@ public final class Benchmark {
                 "/usr/lib/chromium/chromium");
         try (BareChromium bare = BareChromium.launch(executable)) {
             chromiumVersion = bare.version();
+            System.out.println(elapsed() + " bare " + chromiumVersion + " up");
             pids.put(CHROMIUM, bare::pid);
             for (String doc : docs.keySet()) {
                 String html = docs.get(doc);
@@ -138,6 +150,7 @@ public final class Benchmark {
         KafkaProcess kafka = new KafkaProcess(0, kafkaDir.resolve("data"));
         S3Server s3 = new S3Server(0, null);
         Stack.startAll(postgres, kafka, s3);
+        System.out.println(elapsed() + " PostgreSQL, Kafka and S3 are up");
         try {
             pids.put(POSTGRES, () -> postmasterPid(postgres));
             pids.put(KAFKA, kafka::pid);
@@ -155,6 +168,7 @@ public final class Benchmark {
         } finally {
             Stack.closeAll(s3, kafka, postgres);
             Stack.deleteRecursively(kafkaDir);
+            System.out.println(elapsed() + " PostgreSQL, Kafka and S3 stopped");
         }
     }
 
@@ -162,6 +176,8 @@ public final class Benchmark {
         Map<String, String> config = new LinkedHashMap<>(stackConfig);
         config.put("pressroom.role", "all");
         try (AppProcess app = startApp("system", config)) {
+            awaitConsumers(config, Map.of("pressroom-api", List.of(Topics.EVENTS), "pressroom-renderer",
+                    List.of(Topics.commands("default"), Topics.commands("priority"))));
             JsonNode project = app.call("POST", "/v1/projects", ADMIN_KEY, Map.of("name", "bench"), 201);
             String key = app.call("POST", "/v1/projects/" + project.path("id").asText() + "/keys", ADMIN_KEY,
                     Map.of("name", "bench"), 201).path("key").asText();
@@ -175,9 +191,11 @@ public final class Benchmark {
                     cell("system-poll", doc, clients, client -> system.pollThenDownload(html));
                 }
             }
+            app.killNow(); // its graceful stop (about 10 s) is not measured
         } finally {
             pids.put(PRESSROOM, () -> -1);
             pids.put(CHROMIUM, () -> -1);
+            System.out.println(elapsed() + " Pressroom stopped");
         }
     }
 
@@ -187,15 +205,19 @@ public final class Benchmark {
         try (AppProcess app = startApp("renderer", config);
                 RendererAlone renderer = new RendererAlone(
                         config.get("kafka.bootstrap.servers"))) {
+            awaitConsumers(config, Map.of("pressroom-renderer",
+                    List.of(Topics.commands("default"), Topics.commands("priority"))));
             for (String doc : docs.keySet()) {
                 String html = docs.get(doc);
                 for (int clients : options.clients()) {
                     cell("renderer", doc, clients, client -> renderer.render(html));
                 }
             }
+            app.killNow();
         } finally {
             pids.put(PRESSROOM, () -> -1);
             pids.put(CHROMIUM, () -> -1);
+            System.out.println(elapsed() + " Pressroom stopped");
         }
     }
 
@@ -209,7 +231,7 @@ public final class Benchmark {
             app.close();
             throw e;
         }
-        System.out.printf("Pressroom (%s) ready in %.1f s; log %s%n", config.get("pressroom.role"),
+        System.out.printf("%s Pressroom (%s) ready in %.1f s; log %s%n", elapsed(), config.get("pressroom.role"),
                 (System.nanoTime() - started) / 1e9, app.log());
         // the JVM itself; Chromium is what it started, including browsers it ended (its reaped children's time)
         pids.put(PRESSROOM, app::pid);
@@ -237,7 +259,7 @@ public final class Benchmark {
                 }
             }
         };
-        System.out.printf("%-12s %-8s %d client(s): ", scenario, doc, clients);
+        System.out.printf("%s %-12s %-8s %d client(s): ", elapsed(), scenario, doc, clients);
         ClosedLoop.Measured measured = ClosedLoop.run(clients, options.warmupPerClient(), options.jobs(),
                 options.seconds(), job, () -> {
                     before.set(ProcCpu.sampleAll(groups));
@@ -275,6 +297,41 @@ public final class Benchmark {
                 measured.failures() == 0 ? "" : ", " + measured.failures() + " FAILED: " + measured.firstFailures());
     }
 
+    /**
+     * Waits until the application's Kafka consumer groups are stable and own every partition of their topics. Ready
+     * ({@code /q/health/ready}) comes several seconds earlier on a busy machine, and jobs sent meanwhile wait for the
+     * group to form: that is start-up, not what a cell measures.
+     */
+    private static void awaitConsumers(Map<String, String> config, Map<String, List<String>> groups)
+            throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + APP_START.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.get("kafka.bootstrap.servers")))) {
+            for (Map.Entry<String, List<String>> group : groups.entrySet()) {
+                int partitions = admin.describeTopics(group.getValue()).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .values().stream().mapToInt(topic -> topic.partitions().size()).sum();
+                while (true) {
+                    ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group.getKey()))
+                            .all().get(30, TimeUnit.SECONDS).get(group.getKey());
+                    long assigned = description.members().stream()
+                            .flatMap(member -> member.assignment().topicPartitions().stream())
+                            .filter(partition -> group.getValue().contains(partition.topic())).count();
+                    if (description.state() == ConsumerGroupState.STABLE && assigned == partitions) {
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the consumer group " + group.getKey() + " is "
+                                + description.state() + " with " + assigned + " of " + partitions + " partitions");
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        }
+        System.out.printf("%s consumer groups %s stable after %.1f s more%n", elapsed(), groups.keySet(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
     /** The process groups as this moment's scenario has them (see docs/performance.md, "How CPU is counted"). */
     private List<Group> groups() {
         boolean appRuns = pids.get(PRESSROOM).getAsLong() > 0;
@@ -288,6 +345,11 @@ public final class Benchmark {
             groups.add(new Group(name, pids.get(name), kind));
         }
         return groups;
+    }
+
+    /** Seconds since this JVM started, to show where a run's time goes. */
+    private static String elapsed() {
+        return String.format(Locale.ROOT, "[%5.1f s]", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
     }
 
     private static long postmasterPid(PostgresServer postgres) {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,6 +161,26 @@ class BenchmarkPiecesTest {
                 .hasMessageContaining("fast");
         assertThatThrownBy(() -> Options.parse(List.of("--jobs", "0"), Map.of(), repo)).hasMessageContaining("0");
         assertThatThrownBy(() -> Options.parse(List.of("--turbo"), Map.of(), repo)).hasMessageContaining("--turbo");
+    }
+
+    @Test
+    void theClosedLoopMeasuresAfterTheWarmUpAndCountsEveryFailedJob() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        AtomicInteger runsAtStart = new AtomicInteger(-1);
+        AtomicInteger runsAtEnd = new AtomicInteger(-1);
+
+        ClosedLoop.Measured measured = ClosedLoop.run(2, 3, 10, 0, client -> {
+            if (runs.incrementAndGet() % 4 == 0) {
+                throw new IllegalStateException("job " + runs.get() + " failed");
+            }
+        }, () -> runsAtStart.set(runs.get()), () -> runsAtEnd.set(runs.get()));
+
+        assertThat(runsAtStart.get()).isEqualTo(6); // 2 clients × 3 warm-up jobs
+        assertThat(runsAtEnd.get()).isEqualTo(16);
+        assertThat(measured.failures()).isEqualTo(4); // jobs 4, 8, 12 and 16: one in the warm-up
+        assertThat(measured.latencyNanos()).hasSize(7);
+        assertThat(measured.firstFailures()).hasSize(4).allSatisfy(f -> assertThat(f).contains("failed"));
+        assertThat(measured.elapsedNanos()).isPositive();
     }
 
     private static Cell cell(String scenario, String doc, int clients, double pdfsPerSecond) {
