@@ -104,11 +104,15 @@ public final class Benchmark {
                 + "warm-up job(s) per client; application settings %s (the rate limit is off)%n",
                 options.scenarios(), options.docs(), options.clients(), options.measure(), options.warmupPerClient(),
                 APP_SETTINGS);
-        if (options.scenarios().contains("bare")) {
-            runBare();
-        }
-        if (options.scenarios().contains("renderer") || options.scenarios().contains("system")) {
-            runWithStack();
+        try {
+            if (options.scenarios().contains("bare")) {
+                runBare();
+            }
+            if (options.scenarios().contains("renderer") || options.scenarios().contains("system")) {
+                runWithStack();
+            }
+        } catch (CellFailed e) {
+            System.out.println(elapsed() + " stopped: " + e.getMessage());
         }
         List<Cell> results = Cell.withRatios(order(cells));
         System.out.println(elapsed() + " done");
@@ -239,6 +243,13 @@ public final class Benchmark {
         return app;
     }
 
+    /** A cell with failed jobs: the run stops there (what follows would mostly measure the failure). */
+    private static final class CellFailed extends RuntimeException {
+        CellFailed(String message) {
+            super(message);
+        }
+    }
+
     private void cell(String scenario, String doc, int clients, ClosedLoop.Job job) throws InterruptedException {
         List<Group> groups = groups();
         AtomicReference<List<Sample>> before = new AtomicReference<>();
@@ -295,6 +306,9 @@ public final class Benchmark {
         System.out.printf("%d jobs in %.1f s, %.2f PDFs/s, p50 %.0f ms, p99 %.0f ms%s%n", jobs, seconds,
                 cell.pdfsPerSecond(), cell.p50Ms(), cell.p99Ms(),
                 measured.failures() == 0 ? "" : ", " + measured.failures() + " FAILED: " + measured.firstFailures());
+        if (measured.failures() > 0) {
+            throw new CellFailed(scenario + " " + doc + " at " + clients + " client(s) had failed jobs");
+        }
     }
 
     /**
