@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -29,7 +28,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pressroom.bench.ProcCpu.Group;
 import io.pressroom.bench.ProcCpu.Kind;
-import io.pressroom.bench.ProcCpu.Sample;
 import io.pressroom.contract.Topics;
 import io.pressroom.testing.AppProcess;
 import io.pressroom.testing.stack.KafkaProcess;
@@ -251,52 +249,38 @@ public final class Benchmark {
     }
 
     private void cell(String scenario, String doc, int clients, ClosedLoop.Job job) throws InterruptedException {
-        List<Group> groups = groups();
-        AtomicReference<List<Sample>> before = new AtomicReference<>();
-        AtomicReference<List<Sample>> after = new AtomicReference<>();
-        long[] peakRssKb = new long[groups.size()];
-        long[] peakPssKb = new long[groups.size()];
-        ScheduledExecutorService memory = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "bench-rss");
+        List<ProcCpu.Meter> meters = groups().stream().map(ProcCpu.Meter::new).toList();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "bench-proc");
             thread.setDaemon(true);
             return thread;
         });
-        Runnable rss = () -> {
-            List<Sample> now = ProcCpu.sampleAll(groups);
-            synchronized (peakRssKb) {
-                for (int i = 0; i < peakRssKb.length; i++) {
-                    peakRssKb[i] = Math.max(peakRssKb[i], now.get(i).rssKb());
-                    peakPssKb[i] = Math.max(peakPssKb[i], now.get(i).pssKb());
-                }
-            }
-        };
         System.out.printf("%s %-12s %-8s %d client(s): ", elapsed(), scenario, doc, clients);
         ClosedLoop.Measured measured = ClosedLoop.run(clients, options.warmupPerClient(), options.jobs(),
                 options.seconds(), job, () -> {
-                    before.set(ProcCpu.sampleAll(groups));
-                    memory.scheduleAtFixedRate(rss, 0, 250, TimeUnit.MILLISECONDS);
+                    meters.forEach(ProcCpu.Meter::start);
+                    // often enough to see a process's last ticks before it is gone, and the memory's peak
+                    sampler.scheduleAtFixedRate(() -> meters.forEach(ProcCpu.Meter::sample), 250, 250,
+                            TimeUnit.MILLISECONDS);
                 }, () -> {
-                    memory.shutdown();
-                    after.set(ProcCpu.sampleAll(groups));
-                    rss.run();
+                    sampler.shutdown();
+                    awaitQuietly(sampler);
+                    meters.forEach(ProcCpu.Meter::sample);
                 });
-        memory.shutdownNow();
+        sampler.shutdownNow();
         Latencies latencies = new Latencies(measured.latencyNanos());
         int jobs = latencies.count();
         Map<String, Double> cpu = new LinkedHashMap<>();
         Map<String, Double> peakRssMb = new LinkedHashMap<>();
         Map<String, Double> peakPssMb = new LinkedHashMap<>();
-        for (int i = 0; i < groups.size(); i++) {
-            Group group = groups.get(i);
-            if (group.rootPid().getAsLong() <= 0) {
+        for (ProcCpu.Meter meter : meters) {
+            if (meter.group().rootPid().getAsLong() <= 0) {
                 continue; // not running in this scenario
             }
-            long ticks = after.get().get(i).ticks() - before.get().get(i).ticks();
-            cpu.put(group.name(), jobs == 0 ? Double.NaN : ticks * 1000.0 / clockTicks / jobs);
-            synchronized (peakRssKb) {
-                peakRssMb.put(group.name(), peakRssKb[i] / 1024.0);
-                peakPssMb.put(group.name(), peakPssKb[i] / 1024.0);
-            }
+            String name = meter.group().name();
+            cpu.put(name, jobs == 0 ? Double.NaN : meter.ticks() * 1000.0 / clockTicks / jobs);
+            peakRssMb.put(name, meter.peakRssKb() / 1024.0);
+            peakPssMb.put(name, meter.peakPssKb() / 1024.0);
         }
         double seconds = measured.elapsedNanos() / 1e9;
         Cell cell = new Cell(scenario, doc, clients, jobs, seconds, seconds > 0 ? jobs / seconds : 0, null,
@@ -359,6 +343,14 @@ public final class Benchmark {
             groups.add(new Group(name, pids.get(name), kind));
         }
         return groups;
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService sampler) {
+        try {
+            sampler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Seconds since this JVM started, to show where a run's time goes. */

@@ -72,6 +72,30 @@ class BenchmarkPiecesTest {
     }
 
     @Test
+    void aBrowserTreeKilledAtOnceKeepsTheTicksItUsedAndAReapedChildIsNotCountedTwice() {
+        // the Pressroom JVM (1) started a browser (10), whose zygote (11) started a renderer process (12)
+        ProcCpu.Meter chromium = new ProcCpu.Meter(new ProcCpu.Group("chromium", () -> 1, ProcCpu.Kind.CHILDREN));
+        chromium.startFrom(1, Map.of(1L, stat(1, 0, 500, 0), 10L, stat(10, 1, 100, 0), 11L, stat(11, 10, 20, 5),
+                12L, stat(12, 11, 50, 0)));
+
+        // the renderer process used 30 more ticks, ended and was reaped by the zygote: in the zygote's cutime now
+        chromium.record(1, Map.of(1L, stat(1, 0, 600, 0), 10L, stat(10, 1, 110, 0), 11L, stat(11, 10, 20, 85)));
+        assertThat(chromium.ticks()).isEqualTo(40);
+
+        // the pool killed the whole tree: the JVM reaped the browser (its own ticks, 5 more), the zygote went to init
+        chromium.record(1, Map.of(1L, stat(1, 0, 700, 115)));
+        assertThat(chromium.ticks()).isEqualTo(45);
+
+        // a new browser: counted from its start
+        chromium.record(1, Map.of(1L, stat(1, 0, 800, 115), 20L, stat(20, 1, 60, 0)));
+        assertThat(chromium.ticks()).isEqualTo(105);
+    }
+
+    private static ProcCpu.Stat stat(long pid, long ppid, long own, long reaped) {
+        return new ProcCpu.Stat(pid, ppid, own, 0, reaped, 0);
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         long[] nanos = new long[100];
         for (int i = 0; i < nanos.length; i++) {

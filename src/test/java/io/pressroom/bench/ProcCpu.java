@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -102,39 +102,141 @@ final class ProcCpu {
 
     /** The group's ticks and memory now; zero for a group whose root is not running. */
     static Sample sample(Group group) {
+        Snapshot snapshot = snapshot(group);
+        return new Sample(total(snapshot.root(), group.kind(), snapshot.members()), snapshot.rssKb(),
+                snapshot.pssKb());
+    }
+
+    /** The group's processes (the root among them) as read at one moment, and their memory in kB. */
+    record Snapshot(long root, Map<Long, Stat> members, long rssKb, long pssKb) {
+    }
+
+    static Snapshot snapshot(Group group) {
         long root = group.rootPid().getAsLong();
-        if (root <= 0) {
-            return new Sample(0, 0, 0);
-        }
-        Stat rootStat = stat(root);
+        Map<Long, Stat> members = new HashMap<>();
+        Stat rootStat = root > 0 ? stat(root) : null;
         if (rootStat == null) {
-            return new Sample(0, 0, 0);
+            return new Snapshot(root, members, 0, 0);
         }
-        List<Long> descendants = group.kind() == Kind.SELF ? List.of()
-                : ProcessHandle.of(root).map(h -> h.descendants().map(ProcessHandle::pid).toList()).orElse(List.of());
-        long ticks = switch (group.kind()) {
-            case TREE -> rootStat.own() + rootStat.reapedChildren();
-            case SELF -> rootStat.own();
-            case CHILDREN -> rootStat.reapedChildren();
-        };
-        List<Long> measured = new ArrayList<>();
-        if (group.kind() != Kind.CHILDREN) {
-            measured.add(root);
-        }
-        for (long pid : descendants) {
-            Stat stat = stat(pid);
-            if (stat != null) {
-                ticks += stat.own() + stat.reapedChildren();
-                measured.add(pid);
-            }
+        members.put(root, rootStat);
+        if (group.kind() != Kind.SELF) {
+            ProcessHandle.of(root).ifPresent(handle -> handle.descendants().forEach(child -> {
+                Stat stat = stat(child.pid());
+                if (stat != null) {
+                    members.put(child.pid(), stat);
+                }
+            }));
         }
         long rss = 0;
         long pss = 0;
-        for (long pid : measured) {
-            rss += kb(pid, "status", "VmRSS");
-            pss += kb(pid, "smaps_rollup", "Pss");
+        for (long pid : members.keySet()) {
+            if (pid != root || group.kind() != Kind.CHILDREN) {
+                rss += kb(pid, "status", "VmRSS");
+                pss += kb(pid, "smaps_rollup", "Pss");
+            }
         }
-        return new Sample(ticks, rss, pss);
+        return new Snapshot(root, members, rss, pss);
+    }
+
+    /** The ticks a group's processes account for at one moment (see {@link Kind}). */
+    static long total(long root, Kind kind, Map<Long, Stat> members) {
+        long ticks = 0;
+        for (Map.Entry<Long, Stat> member : members.entrySet()) {
+            ticks += contribution(root, kind, member.getKey(), member.getValue());
+        }
+        return ticks;
+    }
+
+    private static long contribution(long root, Kind kind, long pid, Stat stat) {
+        if (pid != root) {
+            return stat.own() + stat.reapedChildren();
+        }
+        return switch (kind) {
+            case TREE -> stat.own() + stat.reapedChildren();
+            case SELF -> stat.own();
+            case CHILDREN -> stat.reapedChildren();
+        };
+    }
+
+    /**
+     * The ticks of the processes that were in {@code before} and are gone in {@code after} without a parent in the
+     * group to have reaped them (a process tree killed at once: its children go to init, not to their dead parent),
+     * as last read. A process whose parent is still in the group is left out: its time is in the parent's
+     * {@code cutime} now.
+     */
+    static long lostBetween(long root, Kind kind, Map<Long, Stat> before, Map<Long, Stat> after) {
+        long lost = 0;
+        for (Map.Entry<Long, Stat> member : before.entrySet()) {
+            if (!after.containsKey(member.getKey()) && !after.containsKey(member.getValue().ppid())) {
+                lost += contribution(root, kind, member.getKey(), member.getValue());
+            }
+        }
+        return lost;
+    }
+
+    /**
+     * Follows one group through a cell, read at its start, every few hundred milliseconds and at its end: the ticks
+     * its processes used since the start, the time of processes that vanished unreaped included (a sum of totals
+     * alone goes down when the renderer replaces its browser), and the peak memory.
+     */
+    static final class Meter {
+
+        private final Group group;
+        private Map<Long, Stat> last = Map.of();
+        private long startTicks;
+        private long lastTicks;
+        private long lost;
+        private long peakRssKb;
+        private long peakPssKb;
+
+        Meter(Group group) {
+            this.group = group;
+        }
+
+        Group group() {
+            return group;
+        }
+
+        synchronized void start() {
+            Snapshot now = snapshot(group);
+            startFrom(now.root(), now.members());
+            peakRssKb = now.rssKb();
+            peakPssKb = now.pssKb();
+        }
+
+        synchronized void sample() {
+            Snapshot now = snapshot(group);
+            record(now.root(), now.members());
+            peakRssKb = Math.max(peakRssKb, now.rssKb());
+            peakPssKb = Math.max(peakPssKb, now.pssKb());
+        }
+
+        /** Takes one reading of the group's processes (apart from /proc, for tests). */
+        synchronized void record(long root, Map<Long, Stat> members) {
+            lost += lostBetween(root, group.kind(), last, members);
+            last = members;
+            lastTicks = total(root, group.kind(), members);
+        }
+
+        /** Takes the reading the ticks count from (apart from /proc, for tests). */
+        synchronized void startFrom(long root, Map<Long, Stat> members) {
+            last = members;
+            startTicks = total(root, group.kind(), members);
+            lastTicks = startTicks;
+            lost = 0;
+        }
+
+        synchronized long ticks() {
+            return lastTicks + lost - startTicks;
+        }
+
+        synchronized long peakRssKb() {
+            return peakRssKb;
+        }
+
+        synchronized long peakPssKb() {
+            return peakPssKb;
+        }
     }
 
     private static Stat stat(long pid) {
@@ -153,12 +255,5 @@ final class ProcCpu {
         } catch (IOException | RuntimeException e) {
             return 0; // gone meanwhile, or not ours to read
         }
-    }
-
-    /** Samples of several groups at one moment, in the groups' order. */
-    static List<Sample> sampleAll(List<Group> groups) {
-        List<Sample> samples = new ArrayList<>();
-        groups.forEach(group -> samples.add(sample(group)));
-        return samples;
     }
 }
