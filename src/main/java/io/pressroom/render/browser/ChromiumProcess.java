@@ -40,8 +40,9 @@ final class ChromiumProcess {
      * Our flags replace jvppeteer's defaults entirely: those include {@code --disable-popup-blocking}, and we want
      * popups blocked. The host resolver rule fails every DNS lookup and IP literal inside Chromium, which also stops
      * what CDP interception cannot see (WebSockets, preconnects, service workers); WebRTC may not send UDP.
+     * Package-visible so that the benchmark's bare Chromium starts with exactly these (deploy/bench).
      */
-    private static final List<String> FLAGS = List.of(
+    static final List<String> FLAGS = List.of(
             "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--disable-default-apps", "--disable-extensions", "--disable-breakpad",

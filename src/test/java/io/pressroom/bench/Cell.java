@@ -1,0 +1,30 @@
+package io.pressroom.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One measured cell: a scenario rendering one document with a number of clients. CPU is in milliseconds per
+ * measured job and peak RSS and PSS in MiB, each per process group (in {@link Benchmark}'s group order); {@code xBare} is
+ * the throughput against bare Chromium with the same document and clients (null when bare was not run).
+ */
+record Cell(String scenario, String doc, int clients, int jobs, double seconds, double pdfsPerSecond, Double xBare,
+        double p50Ms, double p90Ms, double p99Ms, int failures, List<String> firstFailures,
+        Map<String, Double> cpuMsPerJob, Map<String, Double> peakRssMb, Map<String, Double> peakPssMb) {
+
+    Cell withXBare(Double ratio) {
+        return new Cell(scenario, doc, clients, jobs, seconds, pdfsPerSecond, ratio, p50Ms, p90Ms, p99Ms, failures,
+                firstFailures, cpuMsPerJob, peakRssMb, peakPssMb);
+    }
+
+    /** The cells with {@link #xBare} filled in from the bare cell of the same document and clients. */
+    static List<Cell> withRatios(List<Cell> cells) {
+        return cells.stream().map(cell -> {
+            Double ratio = cells.stream()
+                    .filter(bare -> bare.scenario().equals("bare") && bare.doc().equals(cell.doc())
+                            && bare.clients() == cell.clients() && bare.pdfsPerSecond() > 0)
+                    .findFirst().map(bare -> cell.pdfsPerSecond() / bare.pdfsPerSecond()).orElse(null);
+            return cell.withXBare(ratio);
+        }).toList();
+    }
+}
