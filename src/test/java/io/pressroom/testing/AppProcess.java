@@ -62,15 +62,26 @@ public final class AppProcess implements AutoCloseable {
      * @param config Quarkus and Pressroom properties; {@code quarkus.http.port} is added
      */
     public static AppProcess start(String name, Map<String, String> config, Path logDir) throws IOException {
+        // short-lived and several at once on a small machine: little heap, a cheap GC and JIT
+        return start(name, config, logDir, List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    }
+
+    /**
+     * As {@link #start(String, Map, Path)} with the JVM options given instead of the tests' cheap ones (the
+     * benchmark runs the application as it runs in production).
+     */
+    public static AppProcess start(String name, Map<String, String> config, Path logDir, List<String> jvmOptions)
+            throws IOException {
         Path jar = jar();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the packaged application is missing at " + jar + " (run mvn package)");
         }
         Files.createDirectories(logDir);
         int port = Stack.freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // short-lived and several at once on a small machine: little heap, a cheap GC and JIT
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.http.port=" + port);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         Path log = logDir.resolve(name + ".log");
