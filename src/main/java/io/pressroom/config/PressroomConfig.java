@@ -544,6 +544,14 @@ public interface PressroomConfig {
         @WithDefault("5000")
         int maxBlockMs();
 
+        /**
+         * Kafka's {@code linger.ms} for the command and event producers: how long a record waits for others to share
+         * its batch. 0 sends at once (records still batch while a request is in flight); Kafka 4's own default, 5,
+         * adds 5 ms to each of a job's two sends on the way to its PDF.
+         */
+        @WithDefault("0")
+        int lingerMs();
+
         /** How often each consumer's assigned partitions and lag are measured for {@code /q/metrics}. */
         @WithDefault("15s")
         Duration consumerMetricsInterval();

@@ -227,7 +227,13 @@ public final class Benchmark {
         long started = System.nanoTime();
         // as in production (the image passes no JVM options but the heap): C2 and the default GC, not the tests'
         // C1-only, serial-GC set-up, which would put the JVM's CPU per job far above what it costs in a pod
-        AppProcess app = AppProcess.start(name, config, logDir, List.of("-Xmx512m"));
+        // PRESSROOM_BENCH_APP_JVM_OPTIONS adds options, e.g. a JFR recording for the profile (docs/performance.md)
+        List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx512m"));
+        String extra = System.getenv("PRESSROOM_BENCH_APP_JVM_OPTIONS");
+        if (extra != null && !extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        AppProcess app = AppProcess.start(name, config, logDir, jvm);
         try {
             app.awaitReady(APP_START);
         } catch (Exception e) {

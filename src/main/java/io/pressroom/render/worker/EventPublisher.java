@@ -45,19 +45,36 @@ public class EventPublisher {
      * outcome must not be lost (the command stays unacknowledged meanwhile, so a restart would deliver it again).
      */
     public void publish(RenderEvent event) {
-        String payload;
-        try {
-            payload = json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        Message<String> message = Message.of(payload).addMetadata(
-                OutgoingKafkaRecordMetadata.<String> builder().withKey(event.jobId()).build());
+        Message<String> message = message(event);
         Uni.createFrom().deferred(() -> events.sendMessage(message)).ifNoItem().after(ACK_TIMEOUT).fail()
                 .onFailure().invoke(failure -> LOG.warnf("Could not publish %s of %s yet: %s", event.type(),
                         event.jobId(), failure.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30))
                 .expireIn(GIVE_UP.toMillis())
                 .await().indefinitely();
+    }
+
+    /**
+     * Sends without waiting for the broker, for a report the renderer repeats anyway ({@code rendering}, renewed
+     * by the heartbeat): the render starts a broker round trip sooner. Ordered with every later event of the job
+     * (same producer, same key); one that fails is only logged.
+     */
+    public void send(RenderEvent event) {
+        Message<String> message = message(event);
+        Uni.createFrom().deferred(() -> events.sendMessage(message)).ifNoItem().after(ACK_TIMEOUT).fail()
+                .subscribe().with(sent -> {
+                }, failure -> LOG.debugf("Could not publish %s of %s: %s", event.type(), event.jobId(),
+                        failure.getMessage()));
+    }
+
+    private Message<String> message(RenderEvent event) {
+        String payload;
+        try {
+            payload = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return Message.of(payload).addMetadata(
+                OutgoingKafkaRecordMetadata.<String> builder().withKey(event.jobId()).build());
     }
 }

@@ -191,7 +191,7 @@ public class RenderWorker {
             return;
         }
         RenderEvent started = RenderEvent.rendering(command, received);
-        events.publish(started);
+        events.send(started); // the outcome, published after it on the same key, is the one waited for
         rendering.put(attemptOf(command), started);
         Map<String, Long> timings = RenderExecutor.newTimings();
         timings.put("queueWait", Math.max(0, received - command.requestedAt()));
