@@ -46,7 +46,7 @@ public class EventPublisher {
      */
     public void publish(RenderEvent event) {
         Message<String> message = message(event);
-        Uni.createFrom().deferred(() -> events.sendMessage(message)).ifNoItem().after(ACK_TIMEOUT).fail()
+        sendOnce(message)
                 .onFailure().invoke(failure -> LOG.warnf("Could not publish %s of %s yet: %s", event.type(),
                         event.jobId(), failure.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30))
@@ -61,10 +61,15 @@ public class EventPublisher {
      */
     public void send(RenderEvent event) {
         Message<String> message = message(event);
-        Uni.createFrom().deferred(() -> events.sendMessage(message)).ifNoItem().after(ACK_TIMEOUT).fail()
+        sendOnce(message)
                 .subscribe().with(sent -> {
                 }, failure -> LOG.debugf("Could not publish %s of %s: %s", event.type(), event.jobId(),
                         failure.getMessage()));
+    }
+
+    /** One send, failed when the broker has not acknowledged it within {@link #ACK_TIMEOUT}. */
+    private Uni<Void> sendOnce(Message<String> message) {
+        return Uni.createFrom().deferred(() -> events.sendMessage(message)).ifNoItem().after(ACK_TIMEOUT).fail();
     }
 
     private Message<String> message(RenderEvent event) {

@@ -56,9 +56,7 @@ class BrowserPoolTest {
                 done.add(clients.submit(() -> {
                     for (int i = 0; i < 10; i++) {
                         two.render(bench("invoice.html", RenderOptions.defaults(30_000)));
-                        ProcessHandle.of(two.chromium().pid()).orElseThrow().descendants()
-                                .filter(process -> commandLine(process).contains("--type=renderer"))
-                                .forEach(process -> renderers.add(process.pid()));
+                        TestChromium.renderers(two.chromium().pid()).forEach(process -> renderers.add(process.pid()));
                     }
                     return null;
                 }));
@@ -303,15 +301,5 @@ class BrowserPoolTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);
         return out.toByteArray();
-    }
-
-    /** From /proc: a zygote's children rewrite their title, which ProcessHandle.Info does not read. */
-    private static String commandLine(ProcessHandle process) {
-        try {
-            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc",
-                    Long.toString(process.pid()), "cmdline")), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return ""; // it ended meanwhile
-        }
     }
 }

@@ -31,8 +31,7 @@ class ChromiumOsSandboxTest {
             RenderResult result = pool.render(TestChromium.html("<h1>confined</h1>"));
             assertThat(TestChromium.pages(result.pdf()).get(0)).contains("confined");
             long browser = pool.chromium().pid();
-            List<ProcessHandle> renderers = ProcessHandle.of(browser).orElseThrow().descendants()
-                    .filter(process -> commandLine(process).contains("--type=renderer")).toList();
+            List<ProcessHandle> renderers = TestChromium.renderers(browser);
             assertThat(renderers).as("renderers of Chromium %d", browser).isNotEmpty();
             String browserNamespace = Files.readSymbolicLink(Path.of("/proc", Long.toString(browser), "ns", "user"))
                     .toString();
@@ -55,8 +54,7 @@ class ChromiumOsSandboxTest {
         BrowserPool pool = TestChromium.pool(TestChromium.Config.defaults().concurrency(1));
         try {
             pool.render(TestChromium.html("<h1>unconfined</h1>"));
-            List<ProcessHandle> renderers = ProcessHandle.of(pool.chromium().pid()).orElseThrow().descendants()
-                    .filter(process -> commandLine(process).contains("--type=renderer")).toList();
+            List<ProcessHandle> renderers = TestChromium.renderers(pool.chromium().pid());
             assertThat(renderers).isNotEmpty().allSatisfy(renderer -> assertThat(
                     Files.readAllLines(Path.of("/proc", Long.toString(renderer.pid()), "status")))
                     .contains("Seccomp:\t0"));
@@ -97,14 +95,5 @@ class ChromiumOsSandboxTest {
         Files.writeString(wrapper, script);
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
         return wrapper;
-    }
-
-    private static String commandLine(ProcessHandle process) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
-                    StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return ""; // it ended meanwhile
-        }
     }
 }

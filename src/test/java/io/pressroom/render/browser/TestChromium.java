@@ -154,4 +154,19 @@ final class TestChromium {
                 .filter(p -> p.info().commandLine().map(c -> c.contains(flag)).orElse(false))
                 .toList();
     }
+
+    /** Chromium's renderer processes under {@code browserPid}, found in /proc (zygote children rewrite their title). */
+    static List<ProcessHandle> renderers(long browserPid) {
+        return ProcessHandle.of(browserPid).orElseThrow().descendants()
+                .filter(process -> commandLine(process).contains("--type=renderer")).toList();
+    }
+
+    private static String commandLine(ProcessHandle process) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return ""; // it ended meanwhile
+        }
+    }
 }
