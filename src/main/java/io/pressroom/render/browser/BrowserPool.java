@@ -207,6 +207,9 @@ public class BrowserPool {
             current.countRender();
             PageSlot slot;
             while ((slot = idle.poll()) != null) {
+                if (slot.chromium() != current) {
+                    continue; // made ready on the clean-up thread while its browser was being replaced: gone with it
+                }
                 if (!slot.broken()) {
                     return slot;
                 }

@@ -110,15 +110,6 @@ final class BundleSandbox {
         }
     }
 
-    /**
-     * Answers the navigation of a slot to its waiting place between renders: an empty document that may run nothing
-     * and load nothing.
-     */
-    static void park(Request request) {
-        fulfill(request, 200, "text/html; charset=utf-8", new byte[0],
-                Map.of("name", "Content-Security-Policy", "value", "default-src 'none'"));
-    }
-
     /** Fails a request that no render is waiting for. */
     static void refuseUnrecorded(Request request) {
         fail(request);
@@ -141,18 +132,15 @@ final class BundleSandbox {
      * Raw {@code Fetch.fulfillRequest}: jvppeteer's {@code respond} takes the body as a String and re-encodes it as
      * UTF-8, which corrupts images and fonts. Not blocking: the answer does not matter, the page sees the result.
      */
-    @SafeVarargs
-    private static void fulfill(Request request, int status, String contentType, byte[] body,
-            Map<String, String>... extraHeaders) {
+    private static void fulfill(Request request, int status, String contentType, byte[] body) {
         String id = ((CdpRequest) request).interceptionId();
         if (id == null || id.isEmpty()) {
             return;
         }
-        List<Map<String, String>> headers = new ArrayList<>(List.of(
+        List<Map<String, String>> headers = List.of(
                 Map.of("name", "Content-Type", "value", contentType),
                 Map.of("name", "Content-Length", "value", Integer.toString(body.length)),
-                Map.of("name", "Cache-Control", "value", "no-store")));
-        headers.addAll(List.of(extraHeaders));
+                Map.of("name", "Cache-Control", "value", "no-store"));
         request.client().send("Fetch.fulfillRequest", Cdp.params("requestId", id, "responseCode", status,
                 "responseHeaders", headers, "body", Base64.getEncoder().encodeToString(body)), null, false);
     }

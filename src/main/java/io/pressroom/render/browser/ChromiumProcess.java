@@ -163,14 +163,6 @@ final class ChromiumProcess {
         // process start, V8 and Blink set-up each); at the limit it reuses the slot's process, which only ever holds
         // the bundle's site of one incognito context (processes are never shared across contexts)
         args.add("--renderer-process-limit=" + (config.concurrency() + 2));
-        String extraDisabled = System.getProperty("pressroom.probe.disable", "");
-        if (!extraDisabled.isEmpty()) {
-            args.replaceAll(a -> a.startsWith("--disable-features=") ? a + "," + extraDisabled : a);
-        }
-        String extra = System.getProperty("pressroom.probe.arg", "");
-        if (!extra.isEmpty()) {
-            args.add(extra);
-        }
         if (!sandbox) {
             args.add("--no-sandbox");
         }

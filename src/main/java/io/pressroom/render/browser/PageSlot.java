@@ -23,20 +23,28 @@ import com.ruiyun.jvppeteer.cdp.events.LifecycleEvent;
 
 /**
  * A page kept open between renders. Each slot lives in its own incognito browser context, so renders running at
- * the same time share no cookies, storage or cache; between two renders of one slot the page goes to an empty,
- * script-free document and its cookies and the last origin's storage are cleared (each render also gets an origin of
- * its own, see {@link BrowserPool}). Page events go to the render using the slot, or nowhere between renders.
+ * the same time share no cookies, storage or cache. One render after another on a slot share nothing either: each
+ * gets a fresh document on an origin of its own (see {@link BrowserPool}), so storage, caches and
+ * {@code sessionStorage} are out of reach of the next one; cookies cannot be set at all (the one store that spans
+ * origins of a site); {@code window.name} is cleared at the start of every document, and the history is cut to one
+ * entry after every render. Page events go to the render using the slot, or nowhere between renders.
  */
 final class PageSlot {
 
-    /** The path of the empty document a slot waits on between renders ({@link #reset}). */
-    private static final String PARKED = "/parked";
+    /**
+     * Runs first in every document and frame: the tab's name outlives same-site navigations, so each document starts
+     * without the previous one's; and cookies are off ({@code document.cookie} through DevTools, the Cookie Store API
+     * here, which that switch does not cover).
+     */
+    private static final String NEW_DOCUMENT = "window.name = ''; delete window.cookieStore;"
+            + " delete window.CookieStore; delete window.CookieChangeEvent;";
 
     private final ChromiumProcess chromium;
     private final BrowserContext context;
     private final CDPSession client;
     private volatile RenderRun current;
-    private volatile String parkedAt;
+    /** The origin of the last render, whose document stays until the next render navigates away from it. */
+    private String lastOrigin;
     private final Set<String> loads = new HashSet<>(); // loader ids whose document has loaded, since the last navigate
     private String awaitedLoader;
     private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
@@ -85,8 +93,9 @@ final class PageSlot {
             Page page = context.newPage();
             CDPSession client = ((CdpPage) page).client();
             client.send("Inspector.enable"); // else no Inspector.targetCrashed when it crashes
-            // the tab's name outlives same-site navigations: each document starts without the previous one's
-            client.send("Page.addScriptToEvaluateOnNewDocument", Cdp.params("source", "window.name = '';"));
+            client.send("Page.addScriptToEvaluateOnNewDocument", Cdp.params("source", NEW_DOCUMENT));
+            // cookies are the one store that spans the origins of a site: a template cannot set any
+            client.send("Emulation.setDocumentCookieDisabled", Cdp.params("disabled", true));
             page.setRequestInterception(true);
             page.setCacheEnabled(false);
             return new PageSlot(chromium, context, page);
@@ -151,23 +160,26 @@ final class PageSlot {
     }
 
     /**
-     * Makes the slot ready for another render: leaves the document for an empty one without script on the same
-     * origin (the old document's timers, workers, requests and unload handlers end here, before the clean-up), then
-     * clears cookies (a template may set them on the parent domain of its origin), the origin's storage and the
-     * page's history.
+     * Makes the slot ready for another render, after one on {@code origin}: stops script in the document left
+     * behind (its timers and handlers wait for nothing), cuts the history to that document's entry, and clears the
+     * storage of the render before it, whose document the last render navigated away from.
      * <p>
-     * Not {@code about:blank}: leaving the bundle's site for it and coming back made Chromium start a new renderer
-     * process for nearly every render (about a second of CPU each, measured; docs/performance.md). Staying on the
-     * site keeps the slot's renderer process, and each render still gets a fresh document, window and origin.
+     * The next render navigates straight from this document to its own: each navigation costs Chromium about
+     * 50-70 ms of CPU, whatever the target, so a parking navigation between renders (an empty document, or
+     * {@code about:blank}, which also cost a renderer process per render) doubled that (docs/performance.md).
+     * What the document left here could still do while it is left does not reach the next render: its storage is
+     * its own origin's, it cannot set cookies, and {@code window.name} is cleared at the start of the next document.
      */
     void reset(String origin, long timeoutMs) throws Exception {
         current = null;
-        parkedAt = origin + PARKED;
-        navigate(parkedAt, timeoutMs).get(timeoutMs, TimeUnit.MILLISECONDS);
-        client.send("Network.clearBrowserCookies", null, (int) timeoutMs, true);
-        client.send("Storage.clearDataForOrigin", Cdp.params("origin", origin, "storageTypes", "all"), (int) timeoutMs,
-                true);
+        client.send("Emulation.setScriptExecutionDisabled", Cdp.params("value", true), (int) timeoutMs, true);
         client.send("Page.resetNavigationHistory", null, (int) timeoutMs, true); // history.length tells nothing
+        String previous = lastOrigin;
+        lastOrigin = origin;
+        if (previous != null && !previous.equals(origin)) {
+            client.send("Storage.clearDataForOrigin", Cdp.params("origin", previous, "storageTypes", "all"),
+                    (int) timeoutMs, true);
+        }
     }
 
     /** Closes the context and its page; what was running in it stops, a hung renderer included. Once only. */
@@ -183,8 +195,6 @@ final class PageSlot {
         RenderRun run = current;
         if (run != null) {
             run.sandbox().handle(request);
-        } else if (request.isNavigationRequest() && request.url().equals(parkedAt)) {
-            BundleSandbox.park(request);
         } else {
             BundleSandbox.refuseUnrecorded(request); // between renders nothing else may load
         }
