@@ -44,12 +44,13 @@ import io.restassured.path.json.JsonPath;
 @TestProfile(TracingTest.Traced.class)
 class TracingTest {
 
-    /** The SDK on, spans to memory as they end; JSON logs; the render, event and webhook lines logged. */
+    /** An endpoint set, spans to memory as they end; JSON logs; the render, event and webhook lines logged. */
     public static class Traced implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            // no OTLP exporter (deprecated key, but the only one that leaves the CDI exporters, ours, in place)
-            return Map.of("quarkus.otel.sdk.disabled", "false",
+            // tracing on as production turns it on, by an endpoint (config.TracingSwitch); but no OTLP exporter
+            // (a deprecated key, and the only one that leaves the CDI exporters, ours, in place): nothing is sent
+            return Map.of("quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:4317",
                     "quarkus.otel.simple", "true",
                     "quarkus.otel.exporter.otlp.enabled", "false",
                     "pressroom.log.json", "true",

@@ -8,7 +8,8 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 
 /**
  * The spans a test's application ends, kept in memory: Quarkus hands every {@code SpanExporter} bean to its tracer.
- * Only a test profile that turns the SDK on ({@code quarkus.otel.sdk.disabled=false}) records anything.
+ * Only a test profile that turns the SDK on (an OTLP endpoint set, or {@code quarkus.otel.sdk.disabled=false}) records
+ * anything.
  */
 @ApplicationScoped
 public class SpanCapture {
