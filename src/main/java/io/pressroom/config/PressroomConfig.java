@@ -55,6 +55,19 @@ public interface PressroomConfig {
     /** PostgreSQL (API role): bounds on every statement, every wait for a connection and every background run. */
     Database database();
 
+    /** Logs. */
+    Log log();
+
+    interface Log {
+        /**
+         * Console log lines as JSON objects, one a line, with the job's {@code jobId}, {@code projectId},
+         * {@code attempt} and the {@code traceId}/{@code spanId} as fields (production); plain text when false (the
+         * local run, the tests). See docs/operations.md#logs.
+         */
+        @WithDefault("false")
+        boolean json();
+    }
+
     interface Database {
         /**
          * Longest one SQL statement may run, a lock wait included (PostgreSQL's {@code statement_timeout}, set on every

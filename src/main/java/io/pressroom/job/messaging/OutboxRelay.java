@@ -3,6 +3,7 @@ package io.pressroom.job.messaging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,8 +23,10 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 import io.pressroom.common.Background;
 import io.pressroom.common.Backoff;
+import io.pressroom.common.TraceHeaders;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.Topics;
 import io.pressroom.job.service.JobTransitions;
@@ -33,7 +36,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -128,7 +133,7 @@ public class OutboxRelay {
     Uni<Integer> publishBatch() {
         List<Tried> undeliverable = new ArrayList<>();
         return database.get().withTransaction(connection -> connection.preparedQuery("""
-                SELECT id, topic, message_key, CAST(payload AS text) AS payload, attempts,
+                SELECT id, topic, message_key, CAST(payload AS text) AS payload, attempts, headers,
                     payload ->> 'attempt' AS job_attempt FROM outbox
                 WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()
                 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""").execute(Tuple.of(BATCH))
@@ -139,7 +144,8 @@ public class OutboxRelay {
                     List<Uni<Tried>> sends = new ArrayList<>();
                     for (Row row : rows) {
                         Tried tried = Tried.of(row);
-                        sends.add(send(tried.topic(), tried.key(), row.getString("payload")).replaceWith(tried)
+                        sends.add(send(tried.topic(), tried.key(), row.getString("payload"), headers(row))
+                                .replaceWith(tried)
                                 .onFailure().recoverWithItem(tried::failed));
                     }
                     return Uni.join().all(sends).andFailFast()
@@ -243,9 +249,23 @@ public class OutboxRelay {
         return "Kafka refused it";
     }
 
-    private Uni<Void> send(String topic, String key, String payload) {
+    /** The row's trace context headers ({@code traceparent}, {@code tracestate}), written with it. */
+    private static Map<String, Object> headers(Row row) {
+        JsonObject headers = row.getJsonObject("headers");
+        return headers == null ? Map.of() : headers.getMap();
+    }
+
+    /**
+     * Sends one row. The trace goes on from the row's context, not the relay's: SmallRye's Kafka tracing makes
+     * the publish span a child of the message's {@link TracingMetadata} and writes it into the record's headers.
+     */
+    private Uni<Void> send(String topic, String key, String payload, Map<String, Object> headers) {
         Message<String> message = Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
                 .withTopic(topic).withKey(key).build());
+        Context trace = TraceHeaders.context(headers);
+        if (trace != null) {
+            message = message.addMetadata(TracingMetadata.withCurrent(trace));
+        }
         return commands.sendMessage(message).ifNoItem().after(Duration.ofSeconds(30)).fail();
     }
 }

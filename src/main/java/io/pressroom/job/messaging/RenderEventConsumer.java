@@ -2,6 +2,7 @@ package io.pressroom.job.messaging;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,13 +14,19 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.pressroom.common.DeadLetters;
+import io.pressroom.common.JobLogContext;
+import io.pressroom.common.JobSpans;
 import io.pressroom.common.Transient;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.contract.Topics;
 import io.pressroom.job.service.JobTransitions;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 
 /**
  * API role: applies renderers' events to jobs. An event is acknowledged (its offset committed) only after its
@@ -39,16 +46,24 @@ public class RenderEventConsumer {
     private final JobTransitions transitions;
     private final DeadLetters deadLetters;
     private final ObjectMapper json;
+    private final Tracer tracer;
     private volatile boolean stopping;
 
-    public RenderEventConsumer(JobTransitions transitions, DeadLetters deadLetters, ObjectMapper json) {
+    public RenderEventConsumer(JobTransitions transitions, DeadLetters deadLetters, ObjectMapper json,
+            Tracer tracer) {
+        this.tracer = tracer;
         this.transitions = transitions;
         this.deadLetters = deadLetters;
         this.json = json;
     }
 
+    /**
+     * One event. {@code tracing} is the consumer span SmallRye's Kafka tracing made from the record's
+     * {@code traceparent} (the renderer's render span): applying the event is a span under it, so the job's trace
+     * ends here. The job's ids are in the logging MDC while it is applied.
+     */
     @Incoming("render-events-in")
-    public Uni<Void> onEvent(String message) {
+    public Uni<Void> onEvent(String message, Optional<TracingMetadata> tracing) {
         RenderEvent event;
         try {
             event = json.readValue(message, RenderEvent.class);
@@ -61,7 +76,21 @@ public class RenderEventConsumer {
             return deadLetters.send(Topics.EVENTS_DLQ, event.jobId(), message, "invalid: " + String.join("; ",
                     problems));
         }
+        Span span = JobSpans.start(tracer, "apply " + event.type(), tracing, event.jobId(), event.projectId(),
+                event.attempt());
+        // the message's own Vert.x context holds the MDC and the current span until the event is done
+        JobLogContext log = JobLogContext.of(event.jobId(), event.projectId(), event.attempt());
+        Scope scope = span.makeCurrent();
+        return apply(event, message).onTermination().invoke(() -> {
+            span.end();
+            scope.close();
+            log.close();
+        });
+    }
+
+    private Uni<Void> apply(RenderEvent event, String message) {
         return Uni.createFrom().deferred(() -> transitions.apply(event))
+                .invoke(() -> LOG.debugf("Applied %s of %s attempt %d", event.type(), event.jobId(), event.attempt()))
                 .onFailure().invoke(failure -> LOG.warnf("Applying %s of %s failed (%s); retrying", event.type(),
                         event.jobId(), failure.getMessage()))
                 .onFailure(Transient::is).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.bundle.BundleStorage;
 import io.pressroom.common.Refusal;
+import io.pressroom.common.TraceHeaders;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.JobOptions;
 import io.pressroom.contract.RenderCommand;
@@ -74,7 +75,9 @@ public class JobLedger {
         message.topic = Topics.commands(job.queue);
         message.messageKey = job.id;
         message.payload = json.convertValue(command, MAP);
-        message.headers = Map.of();
+        // the trace of whatever dispatches the job (the client's POST, a retry after a failed attempt) goes on
+        // through the relay, Kafka and the renderer
+        message.headers = TraceHeaders.current();
         message.createdAt = Instant.now();
         message.availableAt = message.createdAt.plus(delay);
         return outbox.persist(message);
@@ -94,7 +97,7 @@ public class JobLedger {
         message.topic = Topics.CONTROL;
         message.messageKey = job.id;
         message.payload = json.convertValue(RenderControl.cancel(job.id, job.dispatchedAttempt), MAP);
-        message.headers = Map.of();
+        message.headers = TraceHeaders.current();
         message.createdAt = Instant.now();
         message.availableAt = message.createdAt;
         return outbox.persist(message);

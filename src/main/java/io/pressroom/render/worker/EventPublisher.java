@@ -11,15 +11,19 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.context.Context;
 import io.pressroom.contract.RenderEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Renderer role: publishes render events (key = job id, so one job's events stay in order) and waits for the
  * broker's acknowledgement. A renderer owns no database, so there is no outbox here: if publishing fails, the
- * command is not acknowledged and the API's reaper re-drives the job.
+ * command is not acknowledged and the API's reaper re-drives the job. Each event carries the trace of the render it
+ * reports (SmallRye's Kafka tracing writes it into the record's {@code traceparent} header), so the API's applying
+ * of it continues that trace.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -79,7 +83,9 @@ public class EventPublisher {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        // the caller's trace (the render span), taken now: SmallRye sends on its own thread, where it is not current
         return Message.of(payload).addMetadata(
-                OutgoingKafkaRecordMetadata.<String> builder().withKey(event.jobId()).build());
+                OutgoingKafkaRecordMetadata.<String> builder().withKey(event.jobId()).build())
+                .addMetadata(TracingMetadata.withCurrent(Context.current()));
     }
 }

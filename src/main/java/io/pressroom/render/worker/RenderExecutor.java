@@ -20,6 +20,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.pressroom.common.Hashes;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.ErrorCode;
@@ -56,9 +59,11 @@ public class RenderExecutor {
     private final int maxPages;
     private final double maxPageInches;
     private final double maxPreviewPixels;
+    private final Tracer tracer;
 
     public RenderExecutor(TemplateCache templates, TemplateMerges merges, BrowserPool browsers, ObjectStorage storage,
-            ObjectMapper json, PressroomConfig config) {
+            ObjectMapper json, PressroomConfig config, Tracer tracer) {
+        this.tracer = tracer;
         this.templates = templates;
         this.merges = merges;
         this.browsers = browsers;
@@ -82,12 +87,31 @@ public class RenderExecutor {
 
         // the merge spent part of the render budget: the browser gets what is left
         JobOptions options = command.options().withRenderTimeoutMs(Math.max(1, budgetMs - mergeMs));
-        RenderResult result = browsers.render(new RenderRequest(command.jobId(), html, prepared.assets(),
-                RenderOptionsMapper.toRenderOptions(options, maxPages), command.fileName()));
+        RenderResult result;
+        Span chromium = tracer.spanBuilder("render.chromium").startSpan();
+        try (Scope scope = chromium.makeCurrent()) {
+            result = browsers.render(new RenderRequest(command.jobId(), html, prepared.assets(),
+                    RenderOptionsMapper.toRenderOptions(options, maxPages), command.fileName()));
+            chromium.setAttribute("pressroom.render.load_ms", result.loadMs());
+            chromium.setAttribute("pressroom.render.print_ms", result.printMs());
+        } finally {
+            chromium.end();
+        }
         timings.put("load", result.loadMs());
         timings.put("print", result.printMs());
 
         int pages = checkPages(result.pdf());
+        Span upload = tracer.spanBuilder("render.upload").startSpan();
+        try (Scope scope = upload.makeCurrent()) {
+            return upload(command, result, pages, timings);
+        } finally {
+            upload.end();
+        }
+    }
+
+    /** Stores the PDF, its page previews when asked for, and the render report. */
+    private RenderEvent.Output upload(RenderCommand command, RenderResult result, int pages, Map<String, Long> timings)
+            throws RenderFailure {
         long uploadStart = System.nanoTime();
         String renderId = UUID.randomUUID().toString();
         String key = StorageKeys.pdf(command, renderId);

@@ -3,6 +3,7 @@ package io.pressroom.render.worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -24,7 +25,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.pressroom.common.DeadLetters;
+import io.pressroom.common.JobLogContext;
+import io.pressroom.common.JobSpans;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.ErrorCode;
 import io.pressroom.contract.RenderCommand;
@@ -34,6 +42,7 @@ import io.pressroom.contract.Topics;
 import io.pressroom.render.browser.BrowserPool;
 import io.pressroom.render.browser.RenderFailure;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -65,8 +74,8 @@ public class RenderWorker {
     private final DeadLetters deadLetters;
     private final Duration drainTimeout;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** The {@code rendering} event of each render in flight, reported again by {@link #heartbeats}. */
-    private final Map<String, RenderEvent> rendering = new ConcurrentHashMap<>();
+    /** The {@code rendering} event of each render in flight and its trace, reported again by {@link #heartbeats}. */
+    private final Map<String, InFlight> rendering = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "render-heartbeats");
         thread.setDaemon(true);
@@ -84,8 +93,15 @@ public class RenderWorker {
     private final Cache<String, RenderEvent> finished = Caffeine.newBuilder().maximumSize(20_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
 
+    private final Tracer tracer;
+
+    /** A render in flight: its {@code rendering} report, and the trace (the render span) its reports continue. */
+    private record InFlight(RenderEvent event, Context trace) {
+    }
+
     public RenderWorker(RenderExecutor executor, EventPublisher events, BrowserPool browsers, ObjectMapper json,
-            MeterRegistry metrics, DeadLetters deadLetters, PressroomConfig config) {
+            MeterRegistry metrics, DeadLetters deadLetters, PressroomConfig config, Tracer tracer) {
+        this.tracer = tracer;
         this.deadLetters = deadLetters;
         this.drainTimeout = config.chromium().drainTimeout();
         this.executor = executor;
@@ -100,15 +116,26 @@ public class RenderWorker {
     /** Reports each render in flight again (waiting for the broker as long as it takes, never twice at once). */
     private void reportRendering() {
         try {
-            rendering.values().forEach(events::publish);
+            for (InFlight render : rendering.values()) {
+                try (Scope scope = render.trace().makeCurrent();
+                        JobLogContext log = JobLogContext.of(render.event().jobId(), render.event().projectId(),
+                                render.event().attempt())) {
+                    events.publish(render.event());
+                }
+            }
         } catch (RuntimeException e) {
             LOG.warnf("Could not report the renders in flight: %s", e.getMessage());
         }
     }
 
+    /**
+     * One command. {@code tracing} is the consumer span SmallRye's Kafka tracing made from the record's
+     * {@code traceparent} header (the API's outbox relay wrote it): the render span is its child, so the job's trace
+     * goes on from the client's request through Kafka to here, and back with the events.
+     */
     @Incoming("render-commands-in")
     @Blocking(value = "render-pool", ordered = false)
-    public void onCommand(String message) {
+    public void onCommand(String message, Optional<TracingMetadata> tracing) {
         if (draining) {
             awaitDrained();
             // not started: its nack leaves it unacknowledged (DrainAwareFailure), so it is delivered again after
@@ -120,9 +147,12 @@ public class RenderWorker {
             return;
         }
         inFlight.incrementAndGet();
-        try {
-            render(command);
+        Span span = JobSpans.start(tracer, "render", tracing, command.jobId(), command.projectId(), command.attempt());
+        try (Scope scope = span.makeCurrent();
+                JobLogContext log = JobLogContext.of(command.jobId(), command.projectId(), command.attempt())) {
+            render(command, span);
         } finally {
+            span.end();
             inFlight.decrementAndGet();
         }
     }
@@ -165,7 +195,7 @@ public class RenderWorker {
         }
     }
 
-    private void render(RenderCommand command) {
+    private void render(RenderCommand command, Span span) {
         long received = System.currentTimeMillis();
         if (cancelled.getIfPresent(command.jobId()) != null) {
             // cancelled before its turn came: no render at all
@@ -192,7 +222,7 @@ public class RenderWorker {
         }
         RenderEvent started = RenderEvent.rendering(command, received);
         events.send(started); // the outcome, published after it on the same key, is the one waited for
-        rendering.put(attemptOf(command), started);
+        rendering.put(attemptOf(command), new InFlight(started, Context.current()));
         Map<String, Long> timings = RenderExecutor.newTimings();
         timings.put("queueWait", Math.max(0, received - command.requestedAt()));
         long start = System.nanoTime();
@@ -202,6 +232,7 @@ public class RenderWorker {
             RenderEvent.Output output = executor.execute(command, timings);
             timings.put("total", RenderExecutor.millisSince(start));
             outcome = RenderEvent.succeeded(command, System.currentTimeMillis(), output, timings);
+            span.setAttribute(JobSpans.PAGES, (long) output.pageCount());
             LOG.debugf("Rendered %s attempt %d in %d ms", command.jobId(), command.attempt(), timings.get("total"));
         } catch (RenderFailure problem) {
             // a cancel is no fault: its cause is only the interrupted wait
@@ -211,11 +242,17 @@ public class RenderWorker {
             outcome = RenderEvent.failed(command, System.currentTimeMillis(), problem.code(), problem.getMessage(),
                     problem.retryable());
             counted = problem.code() == ErrorCode.CANCELLED ? "cancelled" : "failed";
+            span.setAttribute(JobSpans.ERROR_CODE, problem.code().code());
+            if (problem.code() != ErrorCode.CANCELLED) {
+                span.setStatus(StatusCode.ERROR, problem.code().code());
+            }
         } catch (RuntimeException unexpected) {
             LOG.errorf(unexpected, "Render of %s attempt %d failed unexpectedly", command.jobId(), command.attempt());
             outcome = RenderEvent.failed(command, System.currentTimeMillis(), ErrorCode.INTERNAL_ERROR,
                     "the render failed unexpectedly", true);
             counted = "failed";
+            span.setStatus(StatusCode.ERROR, ErrorCode.INTERNAL_ERROR.code());
+            span.recordException(unexpected);
         } finally {
             rendering.remove(attemptOf(command));
         }

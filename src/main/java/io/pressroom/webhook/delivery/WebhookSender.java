@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.common.Background;
 import io.pressroom.common.Backoff;
 import io.pressroom.common.Contexts;
+import io.pressroom.common.JobLogContext;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.webhook.repository.WebhookDeliveryRepository;
 import io.pressroom.webhook.service.DeliveryTimeline;
@@ -167,10 +168,16 @@ public class WebhookSender {
                     }
                     List<Uni<Void>> tries = new ArrayList<>();
                     for (Row row : rows) {
-                        tries.add(attempt(new Claimed(row.getString("id"), row.getString("job_id"),
+                        Claimed delivery = new Claimed(row.getString("id"), row.getString("job_id"),
                                 row.getString("project_id"), row.getString("url"), row.getString("event_type"),
                                 row.getString("body"), row.getInteger("attempts"), row.getString("secret"),
-                                row.getString("previous_secret"))));
+                                row.getString("previous_secret"));
+                        // each try on its own Vert.x context: its own logging MDC (the job's ids), whatever else
+                        // the batch does beside it
+                        tries.add(Contexts.onNewContext(vertx, () -> {
+                            JobLogContext log = JobLogContext.of(delivery.jobId(), delivery.projectId(), null);
+                            return attempt(delivery).onTermination().invoke(log::close);
+                        }));
                     }
                     return Uni.join().all(tries).andCollectFailures().replaceWith(rows.size());
                 });
