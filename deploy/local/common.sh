@@ -34,3 +34,12 @@ ensure_prerequisites() {
     [ -x "$chromium" ] || fail "Chromium was installed but $chromium is still missing"
   fi
 }
+
+# Status code of GET http://127.0.0.1:$1$2 (port, path), empty when nothing answers (bash's /dev/tcp: no curl needed).
+http_status() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 0
+    printf 'GET %s HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$2" >&3
+    read -r -t 5 _ status _ <&3 && printf '%s' "$status"
+  ) 2>/dev/null || true
+}

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs Pressroom on this machine with everything it needs: PostgreSQL, Kafka and S3 (s3proxy) from the same code the
 # tests use (io.pressroom.testing.stack.LocalStack), their data under $PRESSROOM_DATA_DIR so it survives restarts.
-# Prints one line, `export PRESSROOM_API=… PRESSROOM_TOKEN=…`, once Pressroom is ready; Ctrl-C stops everything.
+# Prints one line, `export PRESSROOM_API=… PRESSROOM_TOKEN=… PRESSROOM_MANAGEMENT=…`, once Pressroom is ready (the
+# management URL serves /q/health and /q/metrics; Swagger UI is on, at $PRESSROOM_API/q/swagger-ui); Ctrl-C stops
+# everything.
 #
-# Environment: PRESSROOM_DATA_DIR (default <repo>/.pressroom), PRESSROOM_HTTP_PORT (8080), and for the stack
+# Environment: PRESSROOM_DATA_DIR (default <repo>/.pressroom), PRESSROOM_HTTP_PORT (8080), PRESSROOM_MANAGEMENT_PORT
+# (9000: health and metrics), and for the stack
 # PRESSROOM_PG_PORT (55432), PRESSROOM_KAFKA_PORT (59092, the controller takes the next one), PRESSROOM_S3_PORT (59000).
 # PRESSROOM_WEBHOOKS_ALLOW (127.0.0.0/8,::1: webhook receivers on this machine are allowed; docs/webhooks.md).
 set -euo pipefail
@@ -21,6 +24,7 @@ DATA_DIR=${PRESSROOM_DATA_DIR:-$REPO/.pressroom}
 mkdir -p "$DATA_DIR"
 DATA_DIR=$(cd "$DATA_DIR" && pwd)
 HTTP_PORT=${PRESSROOM_HTTP_PORT:-8080}
+MANAGEMENT_PORT=${PRESSROOM_MANAGEMENT_PORT:-9000}
 
 # --- build, only when a source or the pom changed since the last build (warm starts skip Maven entirely) ---
 APP_JAR=target/quarkus-app/quarkus-run.jar
@@ -100,8 +104,8 @@ done
 . "$ENV_FILE"
 
 # --- Pressroom ---
-log "Starting Pressroom on port $HTTP_PORT"
-PRESSROOM_ROLE=all QUARKUS_HTTP_PORT=$HTTP_PORT \
+log "Starting Pressroom on port $HTTP_PORT (management: $MANAGEMENT_PORT)"
+PRESSROOM_ROLE=all QUARKUS_HTTP_PORT=$HTTP_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT QUARKUS_SWAGGER_UI_ENABLED=true \
   PRESSROOM_ADMIN_KEY=$(cat "$DATA_DIR/admin-key") PRESSROOM_BOOTSTRAP_PROJECT_KEY=$TOKEN \
   PRESSROOM_DOWNLOADS_SIGNING_KEY=$(cat "$DATA_DIR/signing-key") \
   PRESSROOM_WEBHOOKS_SECRET_KEY=$(cat "$DATA_DIR/webhook-secret-key") \
@@ -109,22 +113,15 @@ PRESSROOM_ROLE=all QUARKUS_HTTP_PORT=$HTTP_PORT \
   java -jar "$APP_JAR" &
 APP_PID=$!
 
-# Status code of GET http://127.0.0.1:$HTTP_PORT$1, empty when nothing answers (bash's /dev/tcp: no curl needed).
-http_status() {
-  (
-    exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT" || exit 0
-    printf 'GET %s HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$1" >&3
-    read -r -t 5 _ status _ <&3 && printf '%s' "$status"
-  ) 2>/dev/null || true
-}
 deadline=$((SECONDS + APP_START_TIMEOUT))
-until [ "$(http_status /q/health/ready)" = 200 ]; do
+until [ "$(http_status "$MANAGEMENT_PORT" /q/health/ready)" = 200 ]; do
   kill -0 "$APP_PID" 2>/dev/null || fail "Pressroom stopped while starting"
   ((SECONDS < deadline)) || fail "Pressroom was not ready after ${APP_START_TIMEOUT} s"
   sleep 0.5
 done
 
-echo "export PRESSROOM_API=http://localhost:$HTTP_PORT PRESSROOM_TOKEN=$TOKEN"
+log "Health and metrics: http://localhost:$MANAGEMENT_PORT/q/health, http://localhost:$MANAGEMENT_PORT/q/metrics; Swagger UI: http://localhost:$HTTP_PORT/q/swagger-ui"
+echo "export PRESSROOM_API=http://localhost:$HTTP_PORT PRESSROOM_TOKEN=$TOKEN PRESSROOM_MANAGEMENT=http://localhost:$MANAGEMENT_PORT"
 
 # Runs until Ctrl-C / SIGTERM (the traps) or until Pressroom or the stack ends on its own.
 status=0

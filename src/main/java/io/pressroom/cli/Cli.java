@@ -68,7 +68,7 @@ public final class Cli implements Callable<Integer> {
     private final Runnable service;
 
     /**
-     * @param env where {@code --api}, {@code --token} and health's port come from when not given
+     * @param env where {@code --api}, {@code --token} and health's management port come from when not given
      * @param service starts the service and returns when it has stopped ({@code Quarkus::run} in the binary)
      */
     public Cli(Map<String, String> env, PrintStream out, PrintStream err, Runnable service) {
@@ -107,9 +107,8 @@ public final class Cli implements Callable<Integer> {
             return switch (option.longestName()) {
                 case "--api" -> env.get("PRESSROOM_API");
                 case "--token" -> env.get("PRESSROOM_TOKEN");
-                // the service's own port: health probes the process beside it
-                case "--url" -> "http://127.0.0.1:"
-                        + env.getOrDefault("QUARKUS_HTTP_PORT", env.getOrDefault("PRESSROOM_HTTP_PORT", "8080"));
+                // the management interface of the service beside it: health is served there, not on the API's port
+                case "--url" -> "http://127.0.0.1:" + env.getOrDefault("QUARKUS_MANAGEMENT_PORT", "9000");
                 default -> null;
             };
         };

@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Readiness as an exit status, for exec probes and the images' HEALTHCHECK (the native images have no curl). It
- * probes the service process beside it, so it takes no {@code --api}: a probe that followed PRESSROOM_API could ask a
- * load balancer instead.
+ * probes the management interface of the service process beside it (health is not served on the API's port), so it
+ * takes no {@code --api}: a probe that followed PRESSROOM_API could ask a load balancer instead.
  */
 @Command(name = "health", description = "Exit 0 when the service at --url is ready (/q/health/ready), 1 when not.")
 final class HealthCommand implements Callable<Integer> {
@@ -26,7 +26,7 @@ final class HealthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", paramLabel = "URL", description = "The service (default: http://127.0.0.1 on $QUARKUS_HTTP_PORT, else $PRESSROOM_HTTP_PORT, else 8080).")
+    @Option(names = "--url", paramLabel = "URL", description = "The service's management interface (default: http://127.0.0.1 on $QUARKUS_MANAGEMENT_PORT, else 9000).")
     String url;
 
     @Override

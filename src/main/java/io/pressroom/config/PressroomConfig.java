@@ -68,6 +68,15 @@ public interface PressroomConfig {
         boolean json();
     }
 
+    /** Health checks of the dependencies (the management interface's {@code /q/health/group/dependencies}). */
+    Health health();
+
+    interface Health {
+        /** How often every dependency of the role is checked for the {@code pressroom_dependency_up} gauge. */
+        @WithDefault("15s")
+        Duration dependencyCheckInterval();
+    }
+
     interface Database {
         /**
          * Longest one SQL statement may run, a lock wait included (PostgreSQL's {@code statement_timeout}, set on every

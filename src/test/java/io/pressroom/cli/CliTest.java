@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.Management;
 import io.pressroom.testing.Pdfs;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -162,8 +164,12 @@ class CliTest {
 
     @Test
     void healthExitsByReadiness() throws Exception {
-        assertThat(run(Map.of(), "health", "--url", api())).isZero();
+        // the management interface, on its own port; the API's port does not serve health
+        assertThat(run(Map.of(), "health", "--url", Management.url(""))).isZero();
         assertThat(out()).contains("\"status\": \"UP\"");
+        assertThat(run(Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(URI.create(Management.url("")).getPort())),
+                "health")).isZero();
+        assertThat(run(Map.of(), "health", "--url", api())).isEqualTo(Cli.FAILED);
 
         HttpServer down = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         down.createContext("/q/health/ready", exchange -> {

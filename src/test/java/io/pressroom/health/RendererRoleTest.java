@@ -1,8 +1,9 @@
 package io.pressroom.health;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,6 +22,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.testing.Management;
+import io.pressroom.testing.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -79,12 +83,23 @@ class RendererRoleTest {
     }
 
     @Test
-    void rendererChecksKafkaS3AndChromiumAndNeverTouchesTheDatabase() {
+    void rendererIsReadyWithChromiumAndItsCommandConsumerAndNeverTouchesTheDatabase() {
+        // ready once Chromium answers and the command consumer has its partitions (joining the group takes a moment)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Management.given().get("/q/health/ready").then()
+                .statusCode(200));
         for (int i = 0; i < 3; i++) {
-            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"),
-                    "checks.name", hasItems("kafka", "s3", "chromium"),
+            // Kafka and S3 are dependencies, not readiness
+            Management.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"),
+                    "checks.name", hasItems("chromium", "render-commands"),
+                    "checks.name", not(hasItem("kafka")), "checks.name", not(hasItem("s3")),
+                    "checks.name", not(hasItem("postgresql")),
+                    "checks.find { it.name == 'render-commands' }.data.partitions", greaterThan(0));
+            Management.given().get("/q/health/group/dependencies").then().statusCode(200).body("status",
+                    equalTo("UP"), "checks.name", hasItems("kafka", "s3", "chromium"),
                     "checks.name", not(hasItem("postgresql")));
         }
+        assertThat(Metrics.text()).contains("pressroom_dependency_up{dependency=\"kafka\"}")
+                .doesNotContain("dependency=\"postgresql\"");
         assertThat(DATABASE_CONNECTIONS.get()).isZero();
     }
 

@@ -145,7 +145,7 @@ class GracefulDrainIT {
             assertThat(JSON.readTree(answer.body()).at("/job/status").asText()).isEqualTo("queued");
             // the sync wait could have lasted 15 s more (pressroom.jobs.sync-wait-max): it ended with the shutdown
             assertThat(answered).as("the sync wait answered %.1f s after SIGTERM", answered).isLessThan(3);
-            HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create(pod.url("/q/health/ready")))
+            HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create(pod.managementUrl("/q/health/ready")))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
             HttpResponse<String> events = stream.get(10, TimeUnit.SECONDS);

@@ -234,7 +234,7 @@ class MultiPodIT {
     }
 
     private static String metrics(AppProcess pod) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(pod.url("/q/metrics")))
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(pod.managementUrl("/q/metrics")))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();

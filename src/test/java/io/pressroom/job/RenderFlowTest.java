@@ -31,7 +31,7 @@ import io.restassured.response.Response;
 
 /** The seed-000 workflow, unchanged, over real PostgreSQL, Kafka, S3 and Chromium. */
 @QuarkusTest
-class RenderFlowTest {
+public class RenderFlowTest {
 
     static final String INVOICE = """
             <html><body><h1>Invoice for {{customer}}</h1>
@@ -52,7 +52,7 @@ class RenderFlowTest {
                 "outputMode", "managed");
     }
 
-    static JsonPath awaitTerminal(TestProject project, String jobId) {
+    public static JsonPath awaitTerminal(TestProject project, String jobId) {
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> project.call().get("/v1/render-jobs/" + jobId).then().statusCode(200)
                         .extract().jsonPath(),

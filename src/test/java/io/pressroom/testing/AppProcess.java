@@ -25,7 +25,8 @@ import io.pressroom.testing.stack.Stack;
 
 /**
  * Pressroom as it ships: the packaged application ({@code target/quarkus-app/quarkus-run.jar}) in a JVM of its own,
- * configured with system properties, on a free HTTP port, its output in {@code <logDir>/<name>.log}.
+ * configured with system properties, on a free HTTP port and a free management port (health, metrics), its output in
+ * {@code <logDir>/<name>.log}.
  * <p>
  * {@link #close()} ends it with SIGTERM (Quarkus closes Chromium and its Kafka clients), then SIGKILL after a grace
  * period, and kills whatever it started that is still there (a browser). A shutdown hook does the same when this
@@ -43,13 +44,15 @@ public final class AppProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final Path log;
     private final Process process;
     private final Thread killer;
 
-    private AppProcess(String name, int port, Path log, Process process) {
+    private AppProcess(String name, int port, int managementPort, Path log, Process process) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
         this.process = process;
         this.killer = new Thread(this::kill, "kill-" + name);
@@ -59,7 +62,8 @@ public final class AppProcess implements AutoCloseable {
     /**
      * Starts the application; returns at once (see {@link #awaitReady(Duration)}).
      *
-     * @param config Quarkus and Pressroom properties; {@code quarkus.http.port} is added
+     * @param config Quarkus and Pressroom properties; {@code quarkus.http.port} and {@code quarkus.management.port}
+     *        are added
      */
     public static AppProcess start(String name, Map<String, String> config, Path logDir) throws IOException {
         // short-lived and several at once on a small machine: little heap, a cheap GC and JIT
@@ -78,16 +82,18 @@ public final class AppProcess implements AutoCloseable {
         }
         Files.createDirectories(logDir);
         int port = Stack.freePort();
+        int managementPort = Stack.freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         Path log = logDir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).directory(logDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        return new AppProcess(name, port, log, process);
+        return new AppProcess(name, port, managementPort, log, process);
     }
 
     /** {@value #JAR_PROPERTY}, else {@code target/quarkus-app/quarkus-run.jar}. */
@@ -95,11 +101,12 @@ public final class AppProcess implements AutoCloseable {
         return Path.of(System.getProperty(JAR_PROPERTY, "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
     }
 
-    /** Waits until {@code /q/health/ready} answers 200; fails early when the process ends. */
+    /** Waits until {@code /q/health/ready} (management interface) answers 200; fails early when the process ends. */
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url("/q/health/ready"))).timeout(Duration.ofSeconds(5))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(managementUrl("/q/health/ready")))
+                .timeout(Duration.ofSeconds(5))
                 .build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
@@ -145,6 +152,11 @@ public final class AppProcess implements AutoCloseable {
 
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** {@code path} on the management interface: health ({@code /q/health/…}) and metrics ({@code /q/metrics}). */
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
     }
 
     public boolean isAlive() {

@@ -1,8 +1,9 @@
 package io.pressroom.testing;
 
-import io.restassured.RestAssured;
-
-/** Reads Pressroom's Prometheus metrics ({@code /q/metrics}) the way an operator's dashboard would. */
+/**
+ * Reads Pressroom's Prometheus metrics ({@code /q/metrics} on the management interface) the way an operator's
+ * dashboard would.
+ */
 public final class Metrics {
 
     private Metrics() {
@@ -13,8 +14,7 @@ public final class Metrics {
      * {@code outcome="skipped"}); 0 when there is none yet.
      */
     public static double sum(String name, String... labels) {
-        String metrics = RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines()
+        return text().lines()
                 .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
                 .filter(line -> {
                     for (String label : labels) {
@@ -26,6 +26,11 @@ public final class Metrics {
                 })
                 .mapToDouble(Metrics::value)
                 .sum();
+    }
+
+    /** Everything the management interface's {@code /q/metrics} shows now. */
+    public static String text() {
+        return Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     /** The sample's value: the last field once an exemplar ({@code # {trace_id=…} 1.0 1795…}) is cut off. */

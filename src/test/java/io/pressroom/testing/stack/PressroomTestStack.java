@@ -10,8 +10,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * PostgreSQL, Kafka and S3 for {@code @QuarkusTest}s: real servers on free ports, started in parallel, their
- * addresses handed to Pressroom as configuration. A test can stop and restart PostgreSQL through a field annotated
- * with {@link InjectPostgresControl}.
+ * addresses handed to Pressroom as configuration. A test can stop and restart PostgreSQL or Kafka through a field
+ * annotated with {@link InjectPostgresControl} or {@link InjectKafkaControl}.
  */
 public class PressroomTestStack implements QuarkusTestResourceLifecycleManager {
 
@@ -76,28 +76,32 @@ public class PressroomTestStack implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector injector) {
-        Consumer<Boolean> running = this::setPostgresRunning;
-        injector.injectIntoFields(running, PressroomTestStack::wantsPostgresControl);
+        Consumer<Boolean> postgresRunning = running -> setRunning(postgres, running);
+        injector.injectIntoFields(postgresRunning, field -> wantsControl(field, InjectPostgresControl.class));
+        Consumer<Boolean> kafkaRunning = running -> setRunning(kafka, running);
+        injector.injectIntoFields(kafkaRunning, field -> wantsControl(field, InjectKafkaControl.class));
     }
 
-    private void setPostgresRunning(Boolean running) {
+    private static void setRunning(StackServer server, Boolean running) {
         try {
             if (running) {
-                postgres.start();
+                server.start();
             } else {
-                postgres.stop();
+                server.stop();
             }
         } catch (Exception e) {
-            throw new IllegalStateException("could not " + (running ? "start" : "stop") + " PostgreSQL", e);
+            throw new IllegalStateException("could not " + (running ? "start " : "stop ")
+                    + server.getClass().getSimpleName(), e);
         }
     }
 
     // Compared by name: the test class may see another copy of the annotation type (another class loader).
-    private static boolean wantsPostgresControl(Field field) {
+    private static boolean wantsControl(Field field, Class<?> annotation) {
         boolean annotated = Arrays.stream(field.getAnnotations())
-                .anyMatch(a -> a.annotationType().getName().equals(InjectPostgresControl.class.getName()));
+                .anyMatch(a -> a.annotationType().getName().equals(annotation.getName()));
         if (annotated && field.getType() != Consumer.class) {
-            throw new IllegalStateException("@InjectPostgresControl field " + field + " must be a Consumer<Boolean>");
+            throw new IllegalStateException("@" + annotation.getSimpleName() + " field " + field
+                    + " must be a Consumer<Boolean>");
         }
         return annotated;
     }
