@@ -92,6 +92,7 @@ public class BrowserPool {
         } catch (IllegalArgumentException e) {
             throw RenderFailure.badOptions(e.getMessage());
         }
+        boolean staticDocument = StaticHtml.test(request.html());
         try {
             permits.acquire();
         } catch (InterruptedException e) {
@@ -103,9 +104,12 @@ public class BrowserPool {
         try {
             PageSlot slot = lease();
             try {
-                String host = "bundle-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
-                        + ".pressroom.invalid";
-                RenderResult result = renderOn(slot, request, host, budget);
+                // a static document goes into the page the last static one left, on its origin; any other gets a
+                // fresh document on an origin of its own
+                String host = staticDocument && slot.scriptFreeHost() != null ? slot.scriptFreeHost()
+                        : "bundle-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
+                                + ".pressroom.invalid";
+                RenderResult result = renderOn(slot, request, host, staticDocument, budget);
                 // the caller has its PDF now; the page is made ready for the next render meanwhile, and only then
                 // frees its permit (a reset took about 55 ms of every job's latency when it ran here)
                 handedOver = resetLater(slot, "https://" + host);
@@ -269,10 +273,10 @@ public class BrowserPool {
         }
     }
 
-    private RenderResult renderOn(PageSlot slot, RenderRequest request, String host, long budget)
-            throws RenderFailure {
-        RenderRun run = new RenderRun(slot, request, host, budget, config.navigationTimeout().toMillis(),
-                config.maxOutputBytes());
+    private RenderResult renderOn(PageSlot slot, RenderRequest request, String host, boolean staticDocument,
+            long budget) throws RenderFailure {
+        RenderRun run = new RenderRun(slot, request, host, staticDocument, budget,
+                config.navigationTimeout().toMillis(), config.maxOutputBytes());
         var deadline = watchdog.schedule(() -> expire(run, slot), budget, TimeUnit.MILLISECONDS);
         inFlight.put(request.jobId(), () -> stop(run, slot));
         try {

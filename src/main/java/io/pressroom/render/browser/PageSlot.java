@@ -45,6 +45,9 @@ final class PageSlot {
     private volatile RenderRun current;
     /** The origin of the last render, whose document stays until the next render navigates away from it. */
     private String lastOrigin;
+    private final String mainFrame;
+    /** The host of the loaded document when no script has ever run in it (see {@link #scriptFreeHost}). */
+    private volatile String scriptFreeHost;
     private final Set<String> loads = new HashSet<>(); // loader ids whose document has loaded, since the last navigate
     private String awaitedLoader;
     private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
@@ -73,7 +76,7 @@ final class PageSlot {
         // keep the page from leaving, so that one is accepted
         page.on(PageEvents.Dialog, (Consumer<Dialog>) dialog -> client.send("Page.handleJavaScriptDialog",
                 Cdp.params("accept", "beforeunload".equals(dialog.type())), null, false));
-        String mainFrame = page.mainFrame().id();
+        this.mainFrame = page.mainFrame().id();
         // A navigation the template starts before its load event stops the document's loading, and refusing that
         // navigation does not resume it: no load event ever comes, only network idle. Whichever comes first.
         client.on(ConnectionEvents.Page_lifecycleEvent, (Consumer<LifecycleEvent>) event -> {
@@ -130,11 +133,34 @@ final class PageSlot {
     }
 
     /**
+     * The host of the loaded document if it was loaded with script off and has only ever held documents that can
+     * neither run script nor load anything ({@link StaticHtml}); null otherwise. Such a document's window has never
+     * run a line of script, so another static document may be set into it ({@link #setContent}) instead of
+     * navigating: nothing can have been left in it, and the new document could not read it anyway.
+     */
+    String scriptFreeHost() {
+        return scriptFreeHost;
+    }
+
+    /** Records what the render that just loaded its document left in the page. */
+    void loaded(String host, boolean scriptRan) {
+        scriptFreeHost = scriptRan ? null : host;
+    }
+
+    /** Replaces the document's content in place (no navigation); only for {@link #scriptFreeHost} pages. */
+    void setContent(String html, long timeoutMs) {
+        scriptFreeHost = null; // until the render says what it left
+        client.send("Page.setDocumentContent", Cdp.params("frameId", mainFrame, "html", html),
+                (int) Math.max(1, timeoutMs), true);
+    }
+
+    /**
      * Starts a navigation and returns what completes when that document has loaded (see the lifecycle listener), or
      * fails when the page crashes or is closed under it. Events are matched by loader id: a late one from the
      * previous document must not count.
      */
     CompletableFuture<Void> navigate(String url, long timeoutMs) {
+        scriptFreeHost = null; // until the render says what it left
         CompletableFuture<Void> load = new CompletableFuture<>();
         synchronized (loads) {
             loaded = load;

@@ -40,6 +40,9 @@ final class RenderRun {
     private final PageSlot slot;
     private final RenderRequest request;
     private final BundleSandbox sandbox;
+    private final String host;
+    /** The document can neither run script nor load anything ({@link StaticHtml}): it prints with script off. */
+    private final boolean staticDocument;
     private final long budgetMs;
     private final long navigationMs;
     private final long maxOutputBytes;
@@ -49,10 +52,12 @@ final class RenderRun {
     private Thread thread;
     private boolean interrupted;
 
-    RenderRun(PageSlot slot, RenderRequest request, String host, long budgetMs, long navigationMs,
-            long maxOutputBytes) {
+    RenderRun(PageSlot slot, RenderRequest request, String host, boolean staticDocument, long budgetMs,
+            long navigationMs, long maxOutputBytes) {
         this.slot = slot;
         this.request = request;
+        this.host = host;
+        this.staticDocument = staticDocument;
         this.sandbox = new BundleSandbox(host, request);
         this.budgetMs = budgetMs;
         this.navigationMs = navigationMs;
@@ -124,20 +129,27 @@ final class RenderRun {
         Map<String, Object> print = PrintParameters.of(options); // checked by the pool before it took a page
         slot.begin(this);
         CDPSession client = slot.client();
-        client.send("Emulation.setScriptExecutionDisabled", Cdp.params("value", !options.javascript()), call(), true);
+        boolean script = options.javascript() && !staticDocument;
+        client.send("Emulation.setScriptExecutionDisabled", Cdp.params("value", !script), call(), true);
         String media = "screen".equalsIgnoreCase(options.emulateMedia()) ? "screen" : "print";
         client.send("Emulation.setEmulatedMedia", Cdp.params("media", media), call(), true);
 
         long left = remaining();
         boolean navigationLimitBinds = navigationMs < left; // else the budget ends first: that is the failure
         long limit = Math.min(navigationMs, left);
-        try {
-            slot.navigate(sandbox.documentUrl(), limit).get(limit, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw navigationLimitBinds ? RenderFailure.navigationTimeout(limit) : RenderFailure.renderTimeout(budgetMs);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+        if (staticDocument && host.equals(slot.scriptFreeHost())) {
+            slot.setContent(request.html(), limit); // no navigation: a static document into a script-free page
+        } else {
+            try {
+                slot.navigate(sandbox.documentUrl(), limit).get(limit, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw navigationLimitBinds ? RenderFailure.navigationTimeout(limit)
+                        : RenderFailure.renderTimeout(budgetMs);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
         }
+        slot.loaded(host, script);
         if (!blank(options.waitForSelector())) {
             waitUntilTrue("document.querySelector(" + JSON.writeValueAsString(options.waitForSelector()) + ") !== null");
         }

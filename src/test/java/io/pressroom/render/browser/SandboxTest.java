@@ -209,6 +209,42 @@ class SandboxTest {
         assertThat(concurrent).contains("COOKIES[] STORAGE[0]");
     }
 
+    @Test
+    void aStaticDocumentReusesThePageOnlyAfterDocumentsThatRanNoScript() throws Exception {
+        // the footer prints the document's URL: the same host means the page was reused without a navigation
+        BrowserPool one = TestChromium.pool(TestChromium.Config.defaults().concurrency(1));
+        try {
+            String first = printed(one, "<style>p { color: #c00 }</style><p>alpha</p>");
+            String second = printed(one, "<p>beta</p>");
+            assertThat(second).contains("beta").doesNotContain("alpha");
+            assertThat(host(second)).as("a static document after a static one").isEqualTo(host(first));
+
+            String scripted = printed(one, "<p id=\"s\">gamma</p><script>window.leak = 1; setInterval(() => "
+                    + "document.body.append('LEAK'), 1);</script>");
+            assertThat(host(scripted)).as("a document with script gets a page of its own").isNotEqualTo(host(first));
+            String after = printed(one, "<p>delta</p>");
+            assertThat(after).contains("delta").doesNotContain("LEAK").doesNotContain("gamma");
+            assertThat(host(after)).as("after script ran, a static document is navigated to afresh")
+                    .isNotEqualTo(host(scripted));
+            assertThat(host(printed(one, "<p>epsilon</p>"))).isEqualTo(host(after));
+        } finally {
+            one.close();
+        }
+    }
+
+    private static String printed(BrowserPool pool, String html) throws Exception {
+        return pages(pool.render(new RenderRequest("job-static", html, Map.of(),
+                Options.options().footer("<span class=\"url\" style=\"font-size: 8px\"></span>").build())).pdf())
+                .get(0);
+    }
+
+    private static String host(String text) {
+        java.util.regex.Matcher host = java.util.regex.Pattern.compile("bundle-[0-9a-f]+\\.pressroom\\.invalid")
+                .matcher(text);
+        assertThat(host.find()).as("the footer's URL in %s", text).isTrue();
+        return host.group();
+    }
+
     private static RenderResult render(RenderRequest request) {
         try {
             return pool.render(request);
