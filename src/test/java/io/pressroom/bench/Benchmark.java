@@ -281,6 +281,7 @@ public final class Benchmark {
         Map<String, Double> cpu = new LinkedHashMap<>();
         Map<String, Double> peakRssMb = new LinkedHashMap<>();
         Map<String, Double> peakPssMb = new LinkedHashMap<>();
+        Map<String, Double> rssGrowth = new LinkedHashMap<>();
         for (ProcCpu.Meter meter : meters) {
             if (meter.group().rootPid().getAsLong() <= 0) {
                 continue; // not running in this scenario
@@ -289,15 +290,19 @@ public final class Benchmark {
             cpu.put(name, jobs == 0 ? Double.NaN : meter.ticks() * 1000.0 / clockTicks / jobs);
             peakRssMb.put(name, meter.peakRssKb() / 1024.0);
             peakPssMb.put(name, meter.peakPssKb() / 1024.0);
+            rssGrowth.put(name, meter.rssGrowthPercent());
         }
         double seconds = measured.elapsedNanos() / 1e9;
         Cell cell = new Cell(scenario, doc, clients, jobs, seconds, seconds > 0 ? jobs / seconds : 0, null,
                 latencies.percentileMillis(50), latencies.percentileMillis(90), latencies.percentileMillis(99),
-                measured.failures(), measured.firstFailures(), cpu, peakRssMb, peakPssMb);
+                measured.failures(), measured.firstFailures(), cpu, peakRssMb, peakPssMb, rssGrowth);
         cells.add(cell);
         System.out.printf("%d jobs in %.1f s, %.2f PDFs/s, p50 %.0f ms, p99 %.0f ms%s%n", jobs, seconds,
                 cell.pdfsPerSecond(), cell.p50Ms(), cell.p99Ms(),
                 measured.failures() == 0 ? "" : ", " + measured.failures() + " FAILED: " + measured.firstFailures());
+        StringBuilder growth = new StringBuilder();
+        rssGrowth.forEach((name, percent) -> growth.append(String.format(" %s %+.1f%%", name, percent)));
+        System.out.printf("           RSS over the measured phase:%s%n", growth);
         if (measured.failures() > 0) {
             throw new CellFailed(scenario + " " + doc + " at " + clients + " client(s) had failed jobs");
         }
@@ -401,7 +406,8 @@ public final class Benchmark {
         run.put("appSettings", APP_SETTINGS);
         run.put("units", "pdfsPerSecond; latencies in ms (nearest rank); cpuMsPerJob = CPU ms of the group during "
                 + "the measured phase / measured jobs; peakRssMb and peakPssMb = largest sum of VmRSS and of "
-                + "Pss (smaps_rollup) over the group's processes, sampled every 250 ms");
+                + "Pss (smaps_rollup) over the group's processes, sampled every 250 ms; rssGrowthPercent = the group's "
+                + "summed VmRSS at the end of the measured phase against its start");
         return run;
     }
 }

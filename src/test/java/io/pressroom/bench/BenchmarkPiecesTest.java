@@ -72,6 +72,27 @@ class BenchmarkPiecesTest {
     }
 
     @Test
+    void aMeterReportsHowMuchTheRssGrewOverTheMeasuredPhase() throws Exception {
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            ProcCpu.Meter meter = new ProcCpu.Meter(new ProcCpu.Group("sleep", child::pid, ProcCpu.Kind.SELF));
+            meter.start();
+            meter.sample();
+            assertThat(meter.rssGrowthPercent()).isZero(); // a sleeping process does not grow
+            ProcCpu.Meter self = new ProcCpu.Meter(
+                    new ProcCpu.Group("self", () -> ProcessHandle.current().pid(), ProcCpu.Kind.SELF));
+            self.start();
+            byte[] touched = new byte[256 << 20];
+            java.util.Arrays.fill(touched, (byte) 1); // resident only once written
+            self.sample();
+            assertThat(self.rssGrowthPercent()).isGreaterThan(10);
+            assertThat(touched[touched.length - 1]).isEqualTo((byte) 1);
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void aBrowserTreeKilledAtOnceKeepsTheTicksItUsedAndAReapedChildIsNotCountedTwice() {
         // the Pressroom JVM (1) started a browser (10), whose zygote (11) started a renderer process (12)
         ProcCpu.Meter chromium = new ProcCpu.Meter(new ProcCpu.Group("chromium", () -> 1, ProcCpu.Kind.CHILDREN));
@@ -209,6 +230,6 @@ class BenchmarkPiecesTest {
 
     private static Cell cell(String scenario, String doc, int clients, double pdfsPerSecond) {
         return new Cell(scenario, doc, clients, 40, 40 / pdfsPerSecond, pdfsPerSecond, null, 50, 90, 99, 0, List.of(),
-                Map.of("chromium", 12.5), Map.of("chromium", 100.0), Map.of("chromium", 40.0));
+                Map.of("chromium", 12.5), Map.of("chromium", 100.0), Map.of("chromium", 40.0), Map.of("chromium", 1.0));
     }
 }

@@ -188,6 +188,8 @@ final class ProcCpu {
         private long lost;
         private long peakRssKb;
         private long peakPssKb;
+        private long startRssKb;
+        private long lastRssKb;
 
         Meter(Group group) {
             this.group = group;
@@ -202,6 +204,8 @@ final class ProcCpu {
             startFrom(now.root(), now.members());
             peakRssKb = now.rssKb();
             peakPssKb = now.pssKb();
+            startRssKb = now.rssKb();
+            lastRssKb = now.rssKb();
         }
 
         synchronized void sample() {
@@ -209,6 +213,7 @@ final class ProcCpu {
             record(now.root(), now.members());
             peakRssKb = Math.max(peakRssKb, now.rssKb());
             peakPssKb = Math.max(peakPssKb, now.pssKb());
+            lastRssKb = now.rssKb();
         }
 
         /** Takes one reading of the group's processes (apart from /proc, for tests). */
@@ -236,6 +241,11 @@ final class ProcCpu {
 
         synchronized long peakPssKb() {
             return peakPssKb;
+        }
+
+        /** How much the group's RSS grew from the start of the measured phase to its last reading, in percent. */
+        synchronized double rssGrowthPercent() {
+            return startRssKb == 0 ? Double.NaN : (lastRssKb - startRssKb) * 100.0 / startRssKb;
         }
     }
 
