@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -71,10 +72,13 @@ class TenantLimitsTest {
         String keyedJob = busy.call().header("Idempotency-Key", "k-1").body(keyed).post("/v1/render-jobs").then()
                 .statusCode(202).extract().path("job.id");
 
+        double refused = Metrics.sum("pressroom_jobs_refused_total", "code=\"queue_full\"");
         Response full = create(busy, Map.of("html", "<p>one more</p>", "queue", PARKED));
         full.then().statusCode(429).contentType("application/problem+json")
                 .body("code", equalTo("queue_full"), "status", equalTo(429), "title", equalTo("Too many requests"));
         assertThat(Long.parseLong(full.header("Retry-After"))).isPositive();
+        assertThat(Metrics.sum("pressroom_jobs_refused_total", "code=\"queue_full\"")).as("for the alert")
+                .isEqualTo(refused + 1);
         // nothing was made
         busy.call().get("/v1/render-jobs").then().statusCode(200).body("data.size()", equalTo(3));
         // a replay of an Idempotency-Key is the job it made then, not a new one

@@ -12,7 +12,8 @@ import io.pressroom.job.repository.RenderJob;
 /**
  * Job metrics of the API role, counted after the commit that made them true: {@code pressroom.jobs.created} by
  * {@code queue}, {@code pressroom.jobs.finished} by {@code status} and {@code code} (the error code, {@code none} when
- * there is none) and {@code pressroom.jobs.duration}, creation to terminal state, as a histogram by {@code status}.
+ * there is none), {@code pressroom.jobs.duration}, creation to terminal state, as a histogram by {@code status}, and
+ * {@code pressroom.jobs.refused} by {@code code}: creates turned away for the project's load ({@code queue_full}).
  */
 @ApplicationScoped
 public class JobMetrics {
@@ -25,6 +26,10 @@ public class JobMetrics {
 
     void created(RenderJob job) {
         metrics.counter("pressroom.jobs.created", "queue", job.queue).increment();
+    }
+
+    void refused(String code) {
+        metrics.counter("pressroom.jobs.refused", "code", code).increment();
     }
 
     void finished(RenderJob job) {

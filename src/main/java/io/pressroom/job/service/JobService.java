@@ -188,6 +188,7 @@ public class JobService {
         }
         return jobs.countUnfinished(projectId).invoke(unfinished -> {
             if (unfinished >= max) {
+                metrics.refused("queue_full");
                 throw new Refusal.Busy("queue_full", "this project has " + unfinished + " jobs queued or rendering, "
                         + "the most it may have (" + max + "); retry after " + QUEUE_FULL_RETRY_AFTER_SECONDS + " s",
                         QUEUE_FULL_RETRY_AFTER_SECONDS);
