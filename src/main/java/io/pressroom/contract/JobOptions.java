@@ -55,6 +55,7 @@ public record JobOptions(
     }
 
     /** The PDF's document information, written to its Info dictionary and its XMP metadata. */
+    @Schema(description = "The PDF's Title, Author, Subject and Keywords, in its Info dictionary and XMP metadata")
     public record Metadata(
             @Size(max = 500) String title,
             @Size(max = 200) String author,
@@ -66,9 +67,10 @@ public record JobOptions(
      * AES-256 encryption of the PDF. The passwords go to the renderer in the command and are purged from the job
      * when it ends; job reads never show them.
      */
+    @Schema(description = "AES-256 encryption; needs a password, not with pdfa; the passwords are purged when the job ends")
     public record Protect(
-            @Schema(description = "Password to open the PDF; none opens it without one") @Size(max = 128) String userPassword,
-            @Schema(description = "Password for full access; required with permissions") @Size(max = 128) String ownerPassword,
+            @Schema(description = "Password to open the PDF; none opens it without one", writeOnly = true, maxLength = 128) @Size(max = 128) String userPassword,
+            @Schema(description = "Password for full access; required with permissions", writeOnly = true, maxLength = 128) @Size(max = 128) String ownerPassword,
             @Valid Permissions permissions) {
 
         @Override

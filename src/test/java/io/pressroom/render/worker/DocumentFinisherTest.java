@@ -3,9 +3,7 @@ package io.pressroom.render.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,22 +23,13 @@ import org.apache.xmpbox.xml.DomXmpParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.verapdf.core.EncryptedPdfException;
-import org.verapdf.core.ModelParsingException;
-import org.verapdf.core.ValidationException;
-import org.verapdf.gf.foundry.VeraGreenfieldFoundryProvider;
-import org.verapdf.pdfa.Foundries;
-import org.verapdf.pdfa.PDFAParser;
-import org.verapdf.pdfa.PDFAValidator;
-import org.verapdf.pdfa.flavours.PDFAFlavour;
-import org.verapdf.pdfa.results.TestAssertion;
-import org.verapdf.pdfa.results.ValidationResult;
 
 import io.pressroom.contract.ErrorCode;
 import io.pressroom.contract.JobOptions;
 import io.pressroom.render.browser.BrowserPool;
 import io.pressroom.render.browser.RenderFailure;
 import io.pressroom.render.browser.TestChromium;
+import io.pressroom.testing.PdfA;
 
 /** Chromium's real PDFs of the bench documents, finished by PDFBox and checked by veraPDF and PDFBox. */
 class DocumentFinisherTest {
@@ -51,7 +40,6 @@ class DocumentFinisherTest {
     @BeforeAll
     static void start() {
         pool = TestChromium.pool(TestChromium.Config.defaults());
-        VeraGreenfieldFoundryProvider.initialise();
     }
 
     @AfterAll
@@ -66,7 +54,7 @@ class DocumentFinisherTest {
                 byte[] pdf = DocumentFinisher.finish(render(file, printed(null)),
                         options(part, null, null));
 
-                assertThat(failedRules(pdf, part)).as("veraPDF PDF/A-%s failures of %s", part, file).isEmpty();
+                assertThat(PdfA.failedRules(pdf, part)).as("veraPDF PDF/A-%s failures of %s", part, file).isEmpty();
                 try (PDDocument document = Loader.loadPDF(pdf)) {
                     assertThat(document.isEncrypted()).isFalse();
                     XMPMetadata xmp = xmp(document);
@@ -112,7 +100,7 @@ class DocumentFinisherTest {
         // and PDF/A with metadata stays valid
         byte[] archival = DocumentFinisher.finish(render("invoice.html", printed(null)),
                 options("2b", metadata, null));
-        assertThat(failedRules(archival, "2b")).isEmpty();
+        assertThat(PdfA.failedRules(archival, "2b")).isEmpty();
     }
 
     @Test
@@ -177,25 +165,6 @@ class DocumentFinisherTest {
     private static JobOptions options(String pdfa, JobOptions.Metadata metadata, JobOptions.Protect protect) {
         return new JobOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, 30_000L,
                 null, pdfa, null, metadata, protect);
-    }
-
-    /** veraPDF's failed rules, each as its clause, test number and description. */
-    static List<String> failedRules(byte[] pdf, String part)
-            throws ModelParsingException, EncryptedPdfException, ValidationException, IOException {
-        PDFAFlavour flavour = PDFAFlavour.fromString(part);
-        try (PDFAParser parser = Foundries.defaultInstance().createParser(new ByteArrayInputStream(pdf), flavour);
-                PDFAValidator validator = Foundries.defaultInstance().createValidator(flavour, false)) {
-            ValidationResult result = validator.validate(parser);
-            List<String> failed = new ArrayList<>();
-            for (TestAssertion assertion : result.getTestAssertions()) {
-                if (assertion.getStatus() == TestAssertion.Status.FAILED) {
-                    failed.add(assertion.getRuleId().getClause() + "-" + assertion.getRuleId().getTestNumber() + " "
-                            + assertion.getMessage());
-                }
-            }
-            assertThat(result.isCompliant()).as("compliant; failed: %s", failed).isEqualTo(failed.isEmpty());
-            return failed.stream().distinct().toList();
-        }
     }
 
     private static XMPMetadata xmp(PDDocument document) throws Exception {
