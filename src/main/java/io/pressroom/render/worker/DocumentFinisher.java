@@ -144,6 +144,7 @@ final class DocumentFinisher {
                 annotation.setHidden(false);
                 annotation.setInvisible(false);
                 annotation.setNoView(false);
+                annotation.setToggleNoView(false);
             }
         }
     }

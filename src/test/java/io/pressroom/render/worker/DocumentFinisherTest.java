@@ -28,6 +28,7 @@ import io.pressroom.contract.ErrorCode;
 import io.pressroom.contract.JobOptions;
 import io.pressroom.render.browser.BrowserPool;
 import io.pressroom.render.browser.RenderFailure;
+import io.pressroom.render.browser.RenderRequest;
 import io.pressroom.render.browser.TestChromium;
 import io.pressroom.testing.PdfA;
 
@@ -63,6 +64,21 @@ class DocumentFinisherTest {
                             .isEqualTo(document.getDocumentInformation().getTitle()).isNotBlank();
                 }
             }
+        }
+    }
+
+    @Test
+    void aPdfaKeepsItsLinksAsPrintableAnnotations() throws Exception {
+        // nothing is fetched: a link is only printed as an annotation
+        byte[] printed = pool.render(new RenderRequest("job-link", "<title>Links</title><p><a href="
+                + "'https://example.com/terms'>Terms</a></p>", Map.of(),
+                RenderOptionsMapper.toRenderOptions(printed(null), 2000))).pdf();
+        byte[] pdf = DocumentFinisher.finish(printed, options("2b", null, null));
+
+        assertThat(PdfA.failedRules(pdf, "2b")).isEmpty();
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            assertThat(document.getPage(0).getAnnotations()).singleElement()
+                    .satisfies(link -> assertThat(link.isPrinted()).isTrue());
         }
     }
 
