@@ -36,7 +36,11 @@ public record JobOptions(
         @Size(max = 2000) String waitForExpression,
         @Min(0) @Max(60000) Long waitDelayMs,
         @Min(1000) @Max(600000) Long renderTimeoutMs,
-        Boolean javascript) {
+        Boolean javascript,
+        @Schema(description = "Make the PDF a PDF/A-2b or PDF/A-3b archival document; not with protect") @Pattern(regexp = "2b|3b", message = "must be 2b or 3b") String pdfa,
+        @Schema(description = "Add a document outline (bookmarks) made from the headings; makes a tagged PDF") Boolean outline,
+        @Valid Metadata metadata,
+        @Valid Protect protect) {
 
     private static final String LENGTH = "(0|\\d+(\\.\\d+)?(px|in|cm|mm))";
 
@@ -50,14 +54,44 @@ public record JobOptions(
     public record WaitFor(@Size(min = 1, max = 500) String selector) {
     }
 
+    /** The PDF's document information, written to its Info dictionary and its XMP metadata. */
+    @Schema(description = "The PDF's Title, Author, Subject and Keywords, in its Info dictionary and XMP metadata")
+    public record Metadata(
+            @Size(max = 500) String title,
+            @Size(max = 200) String author,
+            @Size(max = 1000) String subject,
+            @Size(max = 1000) String keywords) {
+    }
+
+    /**
+     * AES-256 encryption of the PDF. The passwords go to the renderer in the command and are purged from the job
+     * when it ends; job reads never show them.
+     */
+    @Schema(description = "AES-256 encryption; needs a password, not with pdfa; the passwords are purged when the job ends")
+    public record Protect(
+            @Schema(description = "Password to open the PDF; none opens it without one", writeOnly = true, maxLength = 128) @Size(max = 128) String userPassword,
+            @Schema(description = "Password for full access; required with permissions", writeOnly = true, maxLength = 128) @Size(max = 128) String ownerPassword,
+            @Valid Permissions permissions) {
+
+        @Override
+        public String toString() {
+            return "Protect[passwords hidden, permissions=" + permissions + "]";
+        }
+    }
+
+    /** What a reader who opened the PDF with the user password may do; an absent one is allowed. */
+    public record Permissions(Boolean print, Boolean copy, Boolean modify) {
+    }
+
     /** The same options with the render budget set. */
     public JobOptions withRenderTimeoutMs(long budgetMs) {
         return new JobOptions(format, landscape, margin, printBackground, scale, pageRanges, preferCssPageSize,
                 headerTemplate, footerTemplate, emulateMedia, waitFor, waitForExpression, waitDelayMs, budgetMs,
-                javascript);
+                javascript, pdfa, outline, metadata, protect);
     }
 
     public static JobOptions none() {
-        return new JobOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new JobOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null);
     }
 }

@@ -38,7 +38,7 @@ final class RendererAlone implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(120);
     private static final JobOptions OPTIONS = new JobOptions("A4", null, null, true, null, null, null, null, null,
-            null, null, null, null, 60_000L, null);
+            null, null, null, null, 60_000L, null, null, null, null, null);
 
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;

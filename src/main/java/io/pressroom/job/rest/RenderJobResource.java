@@ -158,7 +158,15 @@ public class RenderJobResource {
                         "renderTimeoutMs": 30000,
                         "javascript": true
                       }
-                    }""") }))
+                    }"""),
+            @ExampleObject(name = "archival", summary = "A PDF/A-2b document with an outline and its metadata", value = """
+                    {"deployId": "invoice", "payload": {"total": 19.5},
+                     "options": {"pdfa": "2b", "outline": true,
+                                 "metadata": {"title": "Invoice 417", "author": "Contoso Billing", "subject": "March invoice", "keywords": "invoice, contoso"}}}"""),
+            @ExampleObject(name = "protected", summary = "An AES-256 encrypted PDF; the passwords are purged when the job ends", value = """
+                    {"deployId": "statement", "payload": {"balance": 1234.56},
+                     "options": {"protect": {"userPassword": "to-open-it", "ownerPassword": "for-full-access",
+                                             "permissions": {"print": true, "copy": false, "modify": false}}}}""") }))
     @APIResponse(responseCode = "202", description = "Accepted: the job is queued", headers = @Header(name = "Location", description = "The job's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = Accepted.class)))
     @APIResponse(responseCode = "200", description = "With sync or wait: the job ended in time (check job.status: it may have failed)", content = @Content(schema = @Schema(implementation = JobDetail.class)))
     @ResponseExample(status = 202, name = "queued", summary = "The fromDeploy request; deployVersionId is resolved", value = """

@@ -2,6 +2,7 @@ package io.pressroom.job.service;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,7 @@ import io.pressroom.job.repository.JobEventRepository;
 import io.pressroom.job.repository.OutboxMessage;
 import io.pressroom.job.repository.OutboxRepository;
 import io.pressroom.job.repository.RenderJob;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -89,6 +91,29 @@ public class JobLedger {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a render command is not serializable", e);
         }
+    }
+
+    /** Whether the job's stored options still hold a password ({@code options.protect}). */
+    static boolean holdsPasswords(RenderJob job) {
+        return job.options != null && job.options.get("protect") instanceof Map<?, ?> protect
+                && (protect.containsKey("userPassword") || protect.containsKey("ownerPassword"));
+    }
+
+    /**
+     * Forgets the passwords of a job that ended, as its payload is purged: from its options and from its commands
+     * still in the outbox. The renderer that needed them is done; the permissions stay.
+     */
+    Uni<Void> forgetPasswords(RenderJob job) {
+        Map<String, Object> options = new LinkedHashMap<>(job.options);
+        Map<String, Object> protect = new LinkedHashMap<>(json.convertValue(options.get("protect"), MAP));
+        protect.remove("userPassword");
+        protect.remove("ownerPassword");
+        options.put("protect", protect);
+        job.options = options;
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                UPDATE outbox SET payload = payload #- '{options,protect,userPassword}' #- '{options,protect,ownerPassword}'
+                WHERE message_key = ?1 AND payload #> '{options,protect}' IS NOT NULL""")
+                .setParameter(1, job.id).executeUpdate()).replaceWithVoid();
     }
 
     /** Tells every renderer to stop the job's render in progress (it may run on any of them). */

@@ -237,6 +237,9 @@ public class JobService {
         if (request.formats() != null && request.formats().stream().distinct().count() != request.formats().size()) {
             throw new Refusal.Invalid("formats: lists a format twice");
         }
+        if (request.options() != null) {
+            validate(request.options());
+        }
         if (request.html() != null) {
             try {
                 templates.compile(request.html());
@@ -244,6 +247,27 @@ public class JobService {
                 throw new Refusal.Invalid("template_error", "html: " + e.getMessage());
             }
         }
+    }
+
+    /** What the options' own annotations cannot say: fields that go only together, or not together. */
+    private static void validate(JobOptions options) {
+        JobOptions.Protect protect = options.protect();
+        if (protect == null) {
+            return;
+        }
+        if (options.pdfa() != null) {
+            throw new Refusal.Invalid("options.protect: PDF/A forbids encryption; give pdfa or protect, not both");
+        }
+        if (blank(protect.userPassword()) && blank(protect.ownerPassword())) {
+            throw new Refusal.Invalid("options.protect: give userPassword, ownerPassword or both");
+        }
+        if (protect.permissions() != null && blank(protect.ownerPassword())) {
+            throw new Refusal.Invalid("options.protect.ownerPassword: required with permissions");
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isEmpty();
     }
 
     private byte[] serialize(Object payload) {

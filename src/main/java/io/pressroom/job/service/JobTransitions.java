@@ -322,7 +322,14 @@ public class JobTransitions implements DeliveryTimeline {
     }
 
     private Uni<?> purgePayload(RenderJob job, Instant now, List<String> toDelete) {
-        boolean had = job.payload != null || job.payloadRef != null || job.htmlRef != null;
+        if (JobLedger.holdsPasswords(job)) {
+            return ledger.forgetPasswords(job).chain(() -> purgeInputs(job, now, toDelete, true));
+        }
+        return purgeInputs(job, now, toDelete, false);
+    }
+
+    private Uni<?> purgeInputs(RenderJob job, Instant now, List<String> toDelete, boolean hadPasswords) {
+        boolean had = hadPasswords || job.payload != null || job.payloadRef != null || job.htmlRef != null;
         job.payload = null;
         if (job.payloadRef != null) {
             toDelete.add(job.payloadRef);

@@ -57,7 +57,9 @@ public final class PrintParameters {
                 "printBackground", options.printBackground(),
                 "scale", scale,
                 "preferCSSPageSize", options.preferCssPageSize(),
-                "generateTaggedPDF", false,
+                // an outline is made from the structure tree: only a tagged PDF has one (docs/jobs.md: the cost)
+                "generateTaggedPDF", options.outline(),
+                "generateDocumentOutline", options.outline(),
                 "displayHeaderFooter", headerFooter);
         if (!blank(options.pageRanges())) {
             params.put("pageRanges", options.pageRanges().trim());

@@ -16,15 +16,16 @@ package io.pressroom.render.browser;
  * @param renderTimeoutMs budget for the whole render, as the job's command says; capped by
  *        {@code pressroom.chromium.max-render-timeout}
  * @param javascript false disables JavaScript in the page
+ * @param outline true prints a tagged PDF with a document outline made from the headings
  */
 public record RenderOptions(String format, boolean landscape, Margin margin, boolean printBackground, double scale,
         String pageRanges, boolean preferCssPageSize, String headerTemplate, String footerTemplate,
         String emulateMedia, String waitForSelector, String waitForExpression, long waitDelayMs,
-        long renderTimeoutMs, boolean javascript) {
+        long renderTimeoutMs, boolean javascript, boolean outline) {
 
     /** A4 portrait, backgrounds printed, print media, JavaScript on, with the given budget. */
     public static RenderOptions defaults(long renderTimeoutMs) {
         return new RenderOptions("A4", false, null, true, 1.0, null, false, null, null, "print", null, null, 0,
-                renderTimeoutMs, true);
+                renderTimeoutMs, true, false);
     }
 }

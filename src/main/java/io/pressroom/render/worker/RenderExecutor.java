@@ -101,6 +101,10 @@ public class RenderExecutor {
         timings.put("print", result.printMs());
 
         int pages = checkPages(result.pdf());
+        if (DocumentFinisher.needed(options)) {
+            result = new RenderResult(DocumentFinisher.finish(result.pdf(), options), result.blocked(),
+                    result.consoleErrors(), result.loadMs(), result.printMs());
+        }
         Span upload = tracer.spanBuilder("render.upload").startSpan();
         try (Scope scope = upload.makeCurrent()) {
             return upload(command, result, pages, timings);

@@ -33,7 +33,8 @@ final class RenderOptionsMapper {
                 or(job.waitForExpression(), defaults.waitForExpression()),
                 or(job.waitDelayMs(), defaults.waitDelayMs()),
                 job.renderTimeoutMs(),
-                or(job.javascript(), defaults.javascript()));
+                or(job.javascript(), defaults.javascript()),
+                or(job.outline(), defaults.outline()));
     }
 
     private static <T> T or(T value, T fallback) {

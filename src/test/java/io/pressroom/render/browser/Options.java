@@ -15,6 +15,7 @@ final class Options {
     private long waitDelayMs;
     private long renderTimeoutMs = 30_000L;
     private boolean javascript = true;
+    private boolean outline;
 
     static Options options() {
         return new Options();
@@ -75,9 +76,14 @@ final class Options {
         return this;
     }
 
+    Options outline() {
+        outline = true;
+        return this;
+    }
+
     RenderOptions build() {
         return new RenderOptions(format, landscape, margin, printBackground, 1.0, pageRanges, false, headerTemplate,
                 footerTemplate, "print", waitForSelector, waitForExpression, waitDelayMs, renderTimeoutMs,
-                javascript);
+                javascript, outline);
     }
 }

@@ -48,6 +48,6 @@ class PrintParametersTest {
         assertThatThrownBy(() -> PrintParameters.check(Options.options().margin(new Margin("1em", null, null, null))
                 .build())).hasMessageContaining("margin '1em'");
         assertThatThrownBy(() -> PrintParameters.check(new RenderOptions("A4", false, null, true, 3, null, false,
-                null, null, "print", null, null, 0, 0, true))).hasMessageContaining("scale");
+                null, null, "print", null, null, 0, 0, true, false))).hasMessageContaining("scale");
     }
 }

@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pressroom.config.PressroomConfig;
 
 /** Pools over the real Chromium with test-sized limits, and helpers to read the PDFs they make. */
-final class TestChromium {
+public final class TestChromium {
 
     static final Path BENCH = Path.of("/work/shared/bench");
 
@@ -27,12 +27,12 @@ final class TestChromium {
     }
 
     /** Chromium settings as in production, except the ones a test changes. */
-    record Config(int concurrency, int restartAfterRenders, long maxOutputBytes, Duration navigationTimeout,
+    public record Config(int concurrency, int restartAfterRenders, long maxOutputBytes, Duration navigationTimeout,
             String executablePath, Optional<Boolean> osSandbox)
             implements
                 PressroomConfig.Chromium {
 
-        static Config defaults() {
+        public static Config defaults() {
             return new Config(2, 200, 50L << 20, Duration.ofSeconds(20), "/usr/lib/chromium/chromium",
                     Optional.of(false));
         }
@@ -114,7 +114,7 @@ final class TestChromium {
         }
     }
 
-    static BrowserPool pool(Config config) {
+    public static BrowserPool pool(Config config) {
         return new BrowserPool(config, new SimpleMeterRegistry());
     }
 
@@ -122,7 +122,12 @@ final class TestChromium {
         return new RenderRequest("job-test", html, Map.of(), RenderOptions.defaults(30_000));
     }
 
-    static RenderRequest bench(String file, RenderOptions options) throws IOException {
+    /** Closes a pool from a test outside this package. */
+    public static void close(BrowserPool pool) {
+        pool.close();
+    }
+
+    public static RenderRequest bench(String file, RenderOptions options) throws IOException {
         return new RenderRequest("job-" + file, Files.readString(BENCH.resolve(file), StandardCharsets.UTF_8),
                 Map.of(), options);
     }

@@ -39,7 +39,8 @@ class JobOptionsFuzzTest {
                 data.consumeBoolean() ? null : data.consumeString(50),
                 data.consumeBoolean() ? null : data.consumeLong(-1, 70_000),
                 data.consumeLong(0, 700_000),
-                data.consumeBoolean() ? null : data.consumeBoolean());
+                data.consumeBoolean() ? null : data.consumeBoolean(),
+                null, data.consumeBoolean() ? null : data.consumeBoolean(), null, null);
         if (!Fuzzing.VALIDATOR.validate(options).isEmpty()) {
             return;
         }
