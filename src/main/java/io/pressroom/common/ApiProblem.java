@@ -12,7 +12,8 @@ public class ApiProblem extends RuntimeException {
 
     /** The title of each status Pressroom answers with: the same for every problem of that status. */
     private static final Map<Integer, String> TITLES = Map.ofEntries(Map.entry(400, "Invalid request"),
-            Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not found"),
+            Map.entry(401, "Unauthorized"), Map.entry(402, "Payment required"), Map.entry(403, "Forbidden"),
+            Map.entry(404, "Not found"),
             Map.entry(409, "Conflict"), Map.entry(410, "Gone"), Map.entry(413, "Payload too large"),
             Map.entry(416, "Range not satisfiable"), Map.entry(429, "Too many requests"),
             Map.entry(500, "Internal error"), Map.entry(503, "Service unavailable"));
@@ -22,6 +23,8 @@ public class ApiProblem extends RuntimeException {
     private final String title;
     /** Sent with the problem, e.g. {@code Retry-After} or {@code Content-Range}. */
     private final Map<String, String> headers = new LinkedHashMap<>();
+    /** Extension members of the problem document beside its standard ones, e.g. a quota's figures. */
+    private final Map<String, Object> members = new LinkedHashMap<>();
 
     public ApiProblem(int status, String code, String title, String detail) {
         super(detail, null, false, false);
@@ -78,6 +81,17 @@ public class ApiProblem extends RuntimeException {
     public ApiProblem withHeader(String name, String value) {
         headers.put(name, value);
         return this;
+    }
+
+    /** Adds the extension member {@code name} to the problem document (RFC 9457 §3.2); this problem. */
+    public ApiProblem withMember(String name, Object value) {
+        members.put(name, value);
+        return this;
+    }
+
+    /** The extension members of the problem document. */
+    public Map<String, Object> members() {
+        return Collections.unmodifiableMap(members);
     }
 
     /** The headers sent with the problem. */

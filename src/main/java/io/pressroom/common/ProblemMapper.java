@@ -44,6 +44,10 @@ public class ProblemMapper {
         if (refusal instanceof Refusal.Busy busy) {
             return ApiProblem.tooMany(busy.code(), busy.detail(), busy.retryAfterSeconds());
         }
+        if (refusal instanceof Refusal.OverQuota over) {
+            return ApiProblem.of(402, over.code(), over.detail()).withMember("quota", over.quota())
+                    .withMember("used", over.used()).withMember("resetsAt", over.resetsAt().toString());
+        }
         int status = refusal instanceof Refusal.Invalid ? 400
                 : refusal instanceof Refusal.NotFound ? 404
                         : refusal instanceof Refusal.Conflict ? 409

@@ -7,7 +7,7 @@ package io.pressroom.common;
  */
 public abstract sealed class Refusal extends RuntimeException
         permits Refusal.Invalid, Refusal.NotFound, Refusal.Conflict, Refusal.TooLarge, Refusal.Busy,
-        Refusal.Unavailable {
+        Refusal.OverQuota, Refusal.Unavailable {
 
     private final String code;
 
@@ -73,6 +73,32 @@ public abstract sealed class Refusal extends RuntimeException
 
         public long retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+    }
+
+    /** The project used up its plan for the period: nothing more until {@code resetsAt} or a larger quota. */
+    public static final class OverQuota extends Refusal {
+        private final long quota;
+        private final long used;
+        private final java.time.Instant resetsAt;
+
+        public OverQuota(String code, String detail, long quota, long used, java.time.Instant resetsAt) {
+            super(code, detail);
+            this.quota = quota;
+            this.used = used;
+            this.resetsAt = resetsAt;
+        }
+
+        public long quota() {
+            return quota;
+        }
+
+        public long used() {
+            return used;
+        }
+
+        public java.time.Instant resetsAt() {
+            return resetsAt;
         }
     }
 

@@ -36,7 +36,9 @@ public record RenderCommand(
         String fileName,
         long requestedAt,
         /** How long the renderer keeps trying object storage before the attempt fails with storage_error. */
-        long storageRetryMs) {
+        long storageRetryMs,
+        /** A test job: the renderer stamps a TEST watermark on every page. Absent (an older API) = false. */
+        boolean test) {
 
     public static final String TYPE = "render";
     /** 2: {@code options} is typed and always carries {@code renderTimeoutMs}. */

@@ -22,7 +22,7 @@ class ContractTest {
 
     private static RenderCommand command(JobOptions options) {
         return new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, "rj_1", "prj_1", 1, null, null,
-                "<p>x</p>", null, Map.of(), null, options, List.of("pdf"), "invoice", 0, 180_000);
+                "<p>x</p>", null, Map.of(), null, options, List.of("pdf"), "invoice", 0, 180_000, false);
     }
 
     @Test
@@ -35,12 +35,24 @@ class ContractTest {
     }
 
     @Test
+    void aCommandWithoutTheTestFlagIsNoTestJob() throws Exception {
+        RenderCommand test = json.readValue(json.writeValueAsString(command(JobOptions.none()
+                .withRenderTimeoutMs(1000))).replace("\"test\":false", "\"test\":true"),
+                RenderCommand.class);
+        assertThat(test.test()).isTrue();
+        String older = json.writeValueAsString(command(JobOptions.none().withRenderTimeoutMs(1000)))
+                .replace(",\"test\":false", "");
+        assertThat(older).doesNotContain("\"test\"");
+        assertThat(json.readValue(older, RenderCommand.class).test()).isFalse();
+    }
+
+    @Test
     void aCommandWithoutABudgetOrTemplateIsRefused() {
         assertThat(command(JobOptions.none()).problems()).containsExactly("options.renderTimeoutMs is required");
         assertThat(command(null).problems()).containsExactly("options.renderTimeoutMs is required");
         RenderCommand both = new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, "rj_1", "prj_1", 0,
                 "templates/x/", null, "<p>x</p>", null, null, null, JobOptions.none().withRenderTimeoutMs(1000), null,
-                "f", 0, 0);
+                "f", 0, 0, false);
         assertThat(both.problems()).containsExactlyInAnyOrder("attempt must be 1 or more",
                 "exactly one of bundlePrefix, inlineHtml and inlineHtmlRef is required");
     }

@@ -12,13 +12,14 @@ import io.quarkus.panache.common.Parameters;
  * (ids start with their creation time), so every filter walks an index in the list order.
  */
 public record JobFilter(String status, String deployId, String businessKey, String queue, Boolean acknowledged,
-        Long createdAfter, Long createdBefore, String sourceType, String sourceId) {
+        Long createdAfter, Long createdBefore, String sourceType, String sourceId, Boolean test) {
 
     /** The condition and its parameters for a page strictly older than {@code beforeId} (null for the first). */
     public Query toQuery(String projectId, String beforeId) {
         List<String> conditions = new ArrayList<>();
         Parameters parameters = Parameters.with("projectId", projectId);
         conditions.add("projectId = :projectId");
+        conditions.add("estimate = false");
         if (status != null) {
             try {
                 parameters.and("status", JobStatus.valueOf(status));
@@ -34,6 +35,7 @@ public record JobFilter(String status, String deployId, String businessKey, Stri
         add(conditions, parameters, "acknowledged", acknowledged);
         add(conditions, parameters, "sourceType", sourceType);
         add(conditions, parameters, "sourceId", sourceId);
+        add(conditions, parameters, "test", test);
         if (createdAfter != null) {
             conditions.add("id >= :lowest");
             parameters.and("lowest", Ids.lowestAt(Ids.RENDER_JOB, createdAfter + 1));

@@ -84,6 +84,12 @@ public class RenderJob {
 
     public boolean acknowledged;
 
+    /** A test job: rendered with a TEST watermark, counted in no usage or quota figure. */
+    public boolean test;
+
+    /** The hidden test copy of an estimate: in no list, usage figure or webhook; its id is never shown. */
+    public boolean estimate;
+
     @Column(name = "requested_at")
     public Instant requestedAt;
 

@@ -52,6 +52,7 @@ import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.repository.JobFilter;
 import io.pressroom.job.service.CreateJob;
 import io.pressroom.job.service.JobService;
+import io.pressroom.job.service.JobService.Estimate;
 import io.pressroom.job.service.JobTransitions;
 import io.pressroom.job.service.JobViews.Accepted;
 import io.pressroom.job.service.JobViews.Access;
@@ -256,6 +257,28 @@ public class RenderJobResource {
         });
     }
 
+    @POST
+    @Path("/estimate")
+    @Operation(operationId = "estimateRenderJob", summary = "Estimate a job's pages and cost units without creating it", description = "The same body as a create. Renders a hidden test copy through the normal pipeline and waits "
+            + "up to pressroom.jobs.sync-wait-max (15 s) for it: the copy is in no list, usage figure or "
+            + "quota and sends no webhook. One cost unit is one page. 400 estimate_failed when the render "
+            + "fails, 503 estimate_timeout when it takes longer than the wait (the copy is cancelled).")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "report", summary = "A deploy's latest version", value = """
+            {"deployId": "report", "payload": {"quarter": "Q4"}}""")))
+    @ResponseExample(status = 200, name = "report", summary = "A 21-page report", value = """
+            {"pages": 21, "costUnits": 21}""")
+    @ProblemExample(status = 400, code = "estimate_failed", detail = "the render failed: template_error: the template does not compile")
+    @ProblemExample(status = 429, code = "queue_full", detail = "this project has 1000 jobs queued or rendering, the "
+            + "most it may have (1000); retry after 10 s")
+    @ProblemExample(status = 503, code = "estimate_timeout", detail = "the render did not end within 15 s")
+    public Uni<Estimate> estimate(@Valid @NotNull CreateJob request) {
+        String projectId = caller.projectId();
+        Executor here = Contexts.currentExecutor();
+        return jobs.createEstimateCopy(projectId, request)
+                .chain(copyId -> waits.untilTerminal(copyId, config.jobs().syncWaitMax()).emitOn(here)
+                        .chain(ended -> jobs.estimateOf(projectId, copyId, ended)));
+    }
+
     private Duration waitFor(boolean sync, Integer waitSeconds) {
         Duration max = config.jobs().syncWaitMax();
         if (waitSeconds != null) {
@@ -401,11 +424,12 @@ public class RenderJobResource {
             @Parameter(description = "Only jobs created before this time, in epoch milliseconds") @QueryParam("createdBefore") Long createdBefore,
             @Parameter(description = "Only jobs with this sourceType") @QueryParam("sourceType") String sourceType,
             @Parameter(description = "Only jobs with this sourceId") @QueryParam("sourceId") String sourceId,
+            @Parameter(description = "Only test jobs (true) or only normal jobs (false)") @QueryParam("test") Boolean test,
             @Parameter(description = "Page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20")) @QueryParam("limit") Integer limit,
             @Parameter(description = "The nextCursor of the previous page; absent for the first page") @QueryParam("cursor") String cursor) {
         int size = Cursors.checkLimit(limit, 20, 100);
         JobFilter filter = new JobFilter(status, deployId, businessKey, queue, acknowledged, createdAfter,
-                createdBefore, sourceType, sourceId);
+                createdBefore, sourceType, sourceId, test);
         return jobs.list(caller.projectId(), filter, Cursors.decode(cursor), size + 1)
                 .map(rows -> Page.of(rows, size, JobView::of, job -> job.id));
     }

@@ -25,5 +25,11 @@ public record CreateJob(
         @Size(max = 2000) @Pattern(regexp = "https?://.+", message = "must be an http(s) URL") @Schema(description = "Absolute http(s) URL that receives this job's terminal event; its host must be (or resolve to) public addresses only, unless the operator allows it (docs/webhooks.md)") String webhookUrl,
         @Valid JobOptions options,
         @Size(max = 100) String sourceType,
-        @Size(max = 200) String sourceId) {
+        @Size(max = 200) String sourceId,
+        @Schema(description = "A test job: rendered with a diagonal TEST watermark on every page, counted in no usage or quota (docs/jobs.md#test-mode); default false") Boolean test) {
+
+    /** Whether this is a test job. */
+    public boolean isTest() {
+        return Boolean.TRUE.equals(test);
+    }
 }

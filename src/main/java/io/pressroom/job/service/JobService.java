@@ -27,6 +27,7 @@ import io.pressroom.job.repository.JobEvent;
 import io.pressroom.job.repository.JobEventRepository;
 import io.pressroom.job.repository.JobFilter;
 import io.pressroom.job.repository.JobRepository;
+import io.pressroom.job.repository.JobStatus;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
 import io.pressroom.job.service.JobViews.Accepted;
@@ -71,12 +72,14 @@ public class JobService {
     private final RequestDeadline deadline;
     private final JobMetrics metrics;
     private final WebhookEgress webhookEgress;
+    private final JobUsage usage;
 
     public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys,
             JobTransitions transitions, IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal,
             TemplateEngine templates, ObjectMapper json, PressroomConfig config, JobMetrics metrics,
-            RequestDeadline deadline, WebhookEgress webhookEgress) {
+            RequestDeadline deadline, WebhookEgress webhookEgress, JobUsage usage) {
         this.jobs = jobs;
+        this.usage = usage;
         this.webhookEgress = webhookEgress;
         this.metrics = metrics;
         this.outputs = outputs;
@@ -99,6 +102,44 @@ public class JobService {
      * rolls all of it back: Kafka would never take it.
      */
     public Uni<Created> create(String projectId, CreateJob request, String idempotencyKey) {
+        return create(projectId, request, idempotencyKey, false);
+    }
+
+    /** The answer of an estimate: the pages of its test copy, and their cost units (one a page). */
+    public record Estimate(int pages, int costUnits) {
+    }
+
+    /**
+     * Creates the hidden test copy an estimate renders: validated and sent like the job {@code request} describes,
+     * but a test job, transient, PDF only, without webhook or idempotency, in no list or usage figure.
+     */
+    public Uni<String> createEstimateCopy(String projectId, CreateJob request) {
+        return create(projectId, request, null, true).map(Created::jobId);
+    }
+
+    /**
+     * The estimate once its copy {@code ended}; a copy that did not end in time is cancelled and the estimate is
+     * refused (503 estimate_timeout), one that failed is refused with its error (400 estimate_failed).
+     */
+    public Uni<Estimate> estimateOf(String projectId, String copyId, boolean ended) {
+        if (!ended) {
+            return transitions.cancel(projectId, copyId).onFailure().recoverWithNull()
+                    .chain(() -> Uni.createFrom().failure(new Refusal.Unavailable("estimate_timeout",
+                            "the render did not end within " + config.syncWaitMax().toSeconds() + " s")));
+        }
+        return deadline.database(Panache.withSession(() -> jobs.findById(copyId).chain(job -> {
+            if (job.status != JobStatus.succeeded) {
+                throw new Refusal.Invalid("estimate_failed", "the render " + job.status.name()
+                        + (job.errorCode == null ? "" : ": " + job.errorCode + ": " + job.errorMessage));
+            }
+            return outputs.findPdf(copyId).map(pdf -> {
+                int pages = pdf == null || pdf.pageCount == null ? 0 : pdf.pageCount;
+                return new Estimate(pages, pages);
+            });
+        })));
+    }
+
+    private Uni<Created> create(String projectId, CreateJob request, String idempotencyKey, boolean estimate) {
         validate(request);
         byte[] payload = serialize(request.payload() == null ? Map.of() : request.payload());
         if (payload.length > config.maxPayloadBytes()) {
@@ -120,14 +161,15 @@ public class JobService {
         List<String> storedKeys = claimChecks.stream().map(ClaimCheck::key).toList();
 
         // where the webhook may go: checked (a name resolved) before anything is written
-        Uni<Void> webhookChecked = request.webhookUrl() == null ? Uni.createFrom().voidItem()
+        Uni<Void> webhookChecked = request.webhookUrl() == null || estimate ? Uni.createFrom().voidItem()
                 : webhookEgress.check("webhookUrl", request.webhookUrl());
         Uni<RenderJob> prepared = request.html() != null
-                ? Uni.createFrom().item(() -> newJob(projectId, jobId, request, null, null, payloadRef, htmlRef))
+                ? Uni.createFrom().item(() -> newJob(projectId, jobId, request, null, null, payloadRef, htmlRef,
+                        estimate))
                 : deploys.resolve(projectId, request.deployId(),
                         request.deployVersionId() == null ? DeployService.LATEST : request.deployVersionId())
                         .map(found -> newJob(projectId, jobId, request, found.deploy().id, found.version().id,
-                                payloadRef, htmlRef));
+                                payloadRef, htmlRef, estimate));
         return webhookChecked.chain(() -> prepared)
                 .chain(job -> {
                     Uni<Void> stored = claimChecks.isEmpty() ? Uni.createFrom().voidItem()
@@ -165,13 +207,16 @@ public class JobService {
                 if (replay != null) {
                     return Uni.createFrom().item(replay); // a replay is no new job: the quota does not apply
                 }
-                return withinQuota(job.projectId).chain(() -> transitions.create(job)).chain(saved -> {
-                    Map<String, Object> body = json.convertValue(new Accepted(true, saved.queue,
-                            JobView.accepted(saved)), MAP);
-                    Uni<Void> remembered = idempotencyKey == null ? Uni.createFrom().voidItem()
-                            : idempotency.remember(saved.projectId, idempotencyKey, saved.id, 202, body);
-                    return remembered.replaceWith(new Created(202, body, saved.id));
-                });
+                return withinQuota(job.projectId)
+                        .chain(() -> job.test ? Uni.createFrom().voidItem()
+                                : usage.checkMonthlyQuota(job.projectId, job.requestedAt))
+                        .chain(() -> transitions.create(job)).chain(saved -> {
+                            Map<String, Object> body = json.convertValue(new Accepted(true, saved.queue,
+                                    JobView.accepted(saved)), MAP);
+                            Uni<Void> remembered = idempotencyKey == null ? Uni.createFrom().voidItem()
+                                    : idempotency.remember(saved.projectId, idempotencyKey, saved.id, 202, body);
+                            return remembered.replaceWith(new Created(202, body, saved.id));
+                        });
             });
         });
     }
@@ -201,7 +246,7 @@ public class JobService {
     }
 
     private RenderJob newJob(String projectId, String jobId, CreateJob request, String deployId, String versionId,
-            String payloadRef, String htmlRef) {
+            String payloadRef, String htmlRef, boolean estimate) {
         RenderJob job = new RenderJob();
         job.id = jobId;
         job.projectId = projectId;
@@ -220,6 +265,14 @@ public class JobService {
         job.fileName = FileNames.fromBusinessKey(request.businessKey(), jobId);
         job.sourceType = request.sourceType();
         job.sourceId = request.sourceId();
+        job.test = request.isTest();
+        if (estimate) {
+            job.estimate = true;
+            job.test = true;
+            job.outputMode = "transient";
+            job.formats = new String[] { "pdf" };
+            job.webhookUrl = null;
+        }
         job.requestedAt = Instant.now();
         return job;
     }

@@ -279,8 +279,10 @@ public class JobTransitions implements DeliveryTimeline {
             // after the terminal event on the timeline, as it happens after it
             recorded = recorded.call(() -> purgePayload(job, now, toDelete))
                     // the webhooks announcing it, in the same transaction: none can be lost
-                    .call(() -> webhooks.enqueue(new FinishedJob(job.id, job.projectId, job.status.name(),
-                            job.webhookUrl, JobDetail.of(job, attached[0]))));
+                    // (an estimate's copy is announced to no one)
+                    .call(() -> job.estimate ? Uni.createFrom().voidItem()
+                            : webhooks.enqueue(new FinishedJob(job.id, job.projectId, job.status.name(),
+                                    job.webhookUrl, JobDetail.of(job, attached[0]))));
         }
         return recorded.replaceWith(() -> new Outcome(job, decision, toDelete));
     }

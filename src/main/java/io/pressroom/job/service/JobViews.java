@@ -22,12 +22,13 @@ public final class JobViews {
             int attempt, String outputMode, String queue, Long requestedAt, Long startedAt, Long finishedAt,
             Long durationMs,
             @Schema(implementation = ErrorCode.class, type = SchemaType.STRING, description = "Why the last attempt failed; set when the job failed or a retry is scheduled") String errorCode,
-            String errorMessage, Boolean acknowledged) {
+            String errorMessage, Boolean acknowledged,
+            @Schema(description = "Whether this is a test job (TEST watermark; counted in no usage or quota)") Boolean test) {
 
         /** The job as the 202 of its creation shows it. */
         public static JobView accepted(RenderJob job) {
             return new JobView(job.id, job.deployId, job.deployVersionId, job.businessKey, job.status.name(),
-                    job.attempt, job.outputMode, null, millis(job.requestedAt), null, null, null, null, null, null);
+                    job.attempt, job.outputMode, null, millis(job.requestedAt), null, null, null, null, null, null, job.test);
         }
 
         public static JobView of(RenderJob job) {
@@ -35,7 +36,7 @@ public final class JobViews {
                     : job.finishedAt.toEpochMilli() - job.startedAt.toEpochMilli();
             return new JobView(job.id, job.deployId, job.deployVersionId, job.businessKey, job.status.name(),
                     job.attempt, job.outputMode, job.queue, millis(job.requestedAt), millis(job.startedAt),
-                    millis(job.finishedAt), duration, job.errorCode, job.errorMessage, job.acknowledged);
+                    millis(job.finishedAt), duration, job.errorCode, job.errorMessage, job.acknowledged, job.test);
         }
     }
 

@@ -16,6 +16,10 @@ public class Project {
 
     public String name;
 
+    /** Most pages the project's non-test jobs may use per calendar month (UTC); null: no quota. */
+    @Column(name = "monthly_page_quota")
+    public Integer monthlyPageQuota;
+
     @Column(name = "created_at")
     public Instant createdAt;
 }

@@ -1,12 +1,16 @@
 package io.pressroom.project.rest;
 
 import java.net.URI;
+import java.util.Optional;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,6 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.pressroom.common.ProblemExample;
 import io.pressroom.common.ResponseExample;
@@ -50,9 +56,17 @@ public class ProjectResource {
     public record CreateKey(@Size(max = 200) String name) {
     }
 
-    public record ProjectView(String id, String name, long createdAt) {
+    /** The fields a PATCH may change; a field left out keeps its value. */
+    public record UpdateProject(
+            @Schema(description = "Most pages the project's normal jobs may use per calendar month (UTC); null removes the quota", type = SchemaType.INTEGER, nullable = true, minimum = "0") Optional<@Min(0) Integer> monthlyPageQuota) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ProjectView(String id, String name, long createdAt,
+            @Schema(description = "Pages per calendar month (UTC); left out when the project has no quota") Integer monthlyPageQuota) {
         static ProjectView of(Project project) {
-            return new ProjectView(project.id, project.name, project.createdAt.toEpochMilli());
+            return new ProjectView(project.id, project.name, project.createdAt.toEpochMilli(),
+                    project.monthlyPageQuota);
         }
     }
 
@@ -82,6 +96,26 @@ public class ProjectResource {
     public Uni<Response> create(@Valid CreateProject request) {
         return projects.create(request.name().strip()).map(project -> Response
                 .created(URI.create("/v1/projects/" + project.id)).entity(ProjectView.of(project)).build());
+    }
+
+    @PATCH
+    @Path("/{projectId}")
+    @Operation(operationId = "updateProject", summary = "Change a project's monthly page quota", description = "A "
+            + "create whose project used its quota this month answers 402 quota_exceeded (docs/jobs.md#quotas); "
+            + "test jobs still pass.")
+    @RequestBody(content = @Content(examples = {
+            @ExampleObject(name = "setQuota", summary = "1000 pages a month", value = """
+                    {"monthlyPageQuota": 1000}"""),
+            @ExampleObject(name = "clearQuota", summary = "No quota", value = """
+                    {"monthlyPageQuota": null}""") }))
+    @ResponseExample(status = 200, name = "updated", value = """
+            {"id": "prj_01m84qd0ek5dykbvnd7ebsjn6k", "name": "Acme invoicing", "createdAt": 1795455091159, "monthlyPageQuota": 1000}""")
+    @ProblemExample(status = 400, detail = "monthlyPageQuota: must be greater than or equal to 0")
+    @ProblemExample(status = 404, detail = "project prj_01m84qd0ek5dykbvnd7ebsjn6k does not exist")
+    public Uni<ProjectView> update(
+            @Parameter(description = PROJECT_ID, example = EXAMPLE_PROJECT) @PathParam("projectId") String projectId,
+            @Valid @NotNull UpdateProject request) {
+        return projects.update(projectId, request.monthlyPageQuota()).map(ProjectView::of);
     }
 
     @POST

@@ -1,6 +1,7 @@
 package io.pressroom.project.service;
 
 import java.time.Instant;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,6 +38,18 @@ public class ProjectService {
         project.name = name;
         project.createdAt = Instant.now();
         return projects.persist(project);
+    }
+
+    /** Sets the project's monthly page quota when {@code quota} is given: a value, or empty to remove it. */
+    @WithTransaction
+    public Uni<Project> update(String projectId, Optional<Integer> quota) {
+        return projects.findById(projectId)
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("project " + projectId))
+                .invoke(project -> {
+                    if (quota != null) {
+                        project.monthlyPageQuota = quota.orElse(null);
+                    }
+                });
     }
 
     @WithTransaction

@@ -101,6 +101,9 @@ public class RenderExecutor {
         timings.put("print", result.printMs());
 
         int pages = checkPages(result.pdf());
+        if (command.test()) {
+            result = watermarked(result);
+        }
         if (DocumentFinisher.needed(options)) {
             result = new RenderResult(DocumentFinisher.finish(result.pdf(), options), result.blocked(),
                     result.consoleErrors(), result.loadMs(), result.printMs());
@@ -110,6 +113,16 @@ public class RenderExecutor {
             return upload(command, result, pages, timings);
         } finally {
             upload.end();
+        }
+    }
+
+    /** A test job's PDF carries {@link TestWatermark} on every page. */
+    private static RenderResult watermarked(RenderResult result) throws RenderFailure {
+        try {
+            return new RenderResult(TestWatermark.stamp(result.pdf()), result.blocked(), result.consoleErrors(),
+                    result.loadMs(), result.printMs());
+        } catch (IOException e) {
+            throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not stamp the TEST watermark", e);
         }
     }
 
