@@ -25,5 +25,6 @@ public record CreateJob(
         @Size(max = 2000) @Pattern(regexp = "https?://.+", message = "must be an http(s) URL") @Schema(description = "Absolute http(s) URL that receives this job's terminal event; its host must be (or resolve to) public addresses only, unless the operator allows it (docs/webhooks.md)") String webhookUrl,
         @Valid JobOptions options,
         @Size(max = 100) String sourceType,
-        @Size(max = 200) String sourceId) {
+        @Size(max = 200) String sourceId,
+        @Schema(description = "Your own JSON object (at most 4096 bytes serialized), stored with the job and returned on every read and in webhooks; list jobs by one top-level key with ?meta.KEY=VALUE", example = "{\"orderId\": \"A-1001\", \"customer\": 42}") Map<String, Object> meta) {
 }

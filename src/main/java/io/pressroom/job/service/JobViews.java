@@ -22,12 +22,15 @@ public final class JobViews {
             int attempt, String outputMode, String queue, Long requestedAt, Long startedAt, Long finishedAt,
             Long durationMs,
             @Schema(implementation = ErrorCode.class, type = SchemaType.STRING, description = "Why the last attempt failed; set when the job failed or a retry is scheduled") String errorCode,
-            String errorMessage, Boolean acknowledged) {
+            String errorMessage, Boolean acknowledged,
+            @Schema(description = "The meta object given at creation") java.util.Map<String, Object> meta,
+            @Schema(description = "The failed or cancelled job this one retries") String retryOf) {
 
         /** The job as the 202 of its creation shows it. */
         public static JobView accepted(RenderJob job) {
             return new JobView(job.id, job.deployId, job.deployVersionId, job.businessKey, job.status.name(),
-                    job.attempt, job.outputMode, null, millis(job.requestedAt), null, null, null, null, null, null);
+                    job.attempt, job.outputMode, null, millis(job.requestedAt), null, null, null, null, null, null, job.meta,
+                    job.retryOf);
         }
 
         public static JobView of(RenderJob job) {
@@ -35,7 +38,8 @@ public final class JobViews {
                     : job.finishedAt.toEpochMilli() - job.startedAt.toEpochMilli();
             return new JobView(job.id, job.deployId, job.deployVersionId, job.businessKey, job.status.name(),
                     job.attempt, job.outputMode, job.queue, millis(job.requestedAt), millis(job.startedAt),
-                    millis(job.finishedAt), duration, job.errorCode, job.errorMessage, job.acknowledged);
+                    millis(job.finishedAt), duration, job.errorCode, job.errorMessage, job.acknowledged, job.meta,
+                    job.retryOf);
         }
     }
 
