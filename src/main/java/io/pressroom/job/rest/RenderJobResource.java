@@ -245,8 +245,7 @@ public class RenderJobResource {
         String projectId = caller.projectId();
         Executor here = Contexts.currentExecutor();
         return jobs.create(projectId, request, key).chain(created -> {
-            Response accepted = Response.status(created.status())
-                    .location(URI.create("/v1/render-jobs/" + created.jobId())).entity(created.body()).build();
+            Response accepted = accepted(created);
             if (wait.isZero()) {
                 return Uni.createFrom().item(accepted);
             }
@@ -291,8 +290,7 @@ public class RenderJobResource {
             RetryJob request,
             @Parameter(description = "As on create: the same key with the same body within 24 h returns the original "
                     + "answer", schema = @Schema(type = SchemaType.STRING, maxLength = 255)) @HeaderParam("Idempotency-Key") String key) {
-        return jobs.retry(caller.projectId(), jobId, request, key).map(created -> Response.status(created.status())
-                .location(URI.create("/v1/render-jobs/" + created.jobId())).entity(created.body()).build());
+        return jobs.retry(caller.projectId(), jobId, request, key).map(RenderJobResource::accepted);
     }
 
     private Duration waitFor(boolean sync, Integer waitSeconds) {
@@ -449,6 +447,26 @@ public class RenderJobResource {
                 createdBefore, sourceType, sourceId, metaFilter(uri.getQueryParameters()));
         return jobs.list(caller.projectId(), filter, Cursors.decode(cursor), size + 1)
                 .map(rows -> Page.of(rows, size, JobView::of, job -> job.id));
+    }
+
+    /** The lifetime asked for a signed or share link, or the default: 400 outside 1 to {@link #MAX_LINK_SECONDS}. */
+    static int linkSeconds(Integer asked, PressroomConfig config) {
+        int seconds = asked == null ? config.downloads().defaultExpirySeconds() : asked;
+        if (seconds < 1 || seconds > MAX_LINK_SECONDS) {
+            throw ApiProblem.badRequest("expiresInSeconds: must be between 1 and " + MAX_LINK_SECONDS);
+        }
+        return seconds;
+    }
+
+    /** Where links point: {@code pressroom.downloads.public-url}, or the base of the request. */
+    static String linkBase(PressroomConfig config, UriInfo uri) {
+        return config.downloads().publicUrl().orElse(uri.getBaseUri().toString()).replaceAll("/+$", "");
+    }
+
+    /** The 202 (or replayed) answer of a create or a retry, with the new job's Location. */
+    private static Response accepted(JobService.Created created) {
+        return Response.status(created.status()).location(URI.create("/v1/render-jobs/" + created.jobId()))
+                .entity(created.body()).build();
     }
 
     /** The one {@code meta.KEY=VALUE} query parameter, or null; more than one, or a bad key, is a 400. */
@@ -743,13 +761,8 @@ public class RenderJobResource {
     }
 
     private Uni<AccessView> link(String jobId, boolean inline, Integer expiresInSeconds, UriInfo uri) {
-        int seconds = expiresInSeconds == null ? config.downloads().defaultExpirySeconds() : expiresInSeconds;
-        if (seconds < 1 || seconds > MAX_LINK_SECONDS) {
-            return Uni.createFrom().failure(ApiProblem.badRequest("expiresInSeconds: must be between 1 and "
-                    + MAX_LINK_SECONDS));
-        }
-        Instant expiresAt = Instant.now().plusSeconds(seconds);
-        String base = config.downloads().publicUrl().orElse(uri.getBaseUri().toString()).replaceAll("/+$", "");
+        Instant expiresAt = Instant.now().plusSeconds(linkSeconds(expiresInSeconds, config));
+        String base = linkBase(config, uri);
         return outputs.link(caller.projectId(), jobId, inline, expiresAt)
                 .map(token -> new AccessView(new Access(base + "/v1/downloads/" + token, expiresAt.toEpochMilli())));
     }

@@ -26,7 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.pressroom.auth.Caller;
-import io.pressroom.common.ApiProblem;
 import io.pressroom.common.Page;
 import io.pressroom.common.ProblemExample;
 import io.pressroom.common.ResponseExample;
@@ -89,13 +88,8 @@ public class ShareResource {
     @ProblemExample(status = 409, code = "job_not_succeeded", detail = "the job is failed; only a succeeded job's PDF can be shared")
     public Uni<Response> create(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
             NewShare request, @Context UriInfo uri) {
-        Integer asked = request == null ? null : request.expiresInSeconds();
-        int seconds = asked == null ? config.downloads().defaultExpirySeconds() : asked;
-        if (seconds < 1 || seconds > RenderJobResource.MAX_LINK_SECONDS) {
-            return Uni.createFrom().failure(ApiProblem.badRequest("expiresInSeconds: must be between 1 and "
-                    + RenderJobResource.MAX_LINK_SECONDS));
-        }
-        String base = config.downloads().publicUrl().orElse(uri.getBaseUri().toString()).replaceAll("/+$", "");
+        int seconds = RenderJobResource.linkSeconds(request == null ? null : request.expiresInSeconds(), config);
+        String base = RenderJobResource.linkBase(config, uri);
         return shares.mint(caller.projectId(), jobId, Instant.now().plusSeconds(seconds))
                 .map(minted -> Response.status(201)
                         .entity(ShareView.of(minted.share(), base + "/v1/downloads/" + minted.token())).build());
