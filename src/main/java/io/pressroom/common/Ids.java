@@ -18,6 +18,7 @@ public final class Ids {
     public static final String RENDER_JOB = "rj";
     public static final String RENDER_OUTPUT = "ro";
     public static final String PDF = "pdf";
+    public static final String SHARE = "shr";
     public static final String WEBHOOK = "wh";
     /** A webhook message (its {@code webhook-id} header), as Standard Webhooks names them. */
     public static final String WEBHOOK_MESSAGE = "msg";

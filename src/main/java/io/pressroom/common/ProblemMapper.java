@@ -51,7 +51,8 @@ public class ProblemMapper {
         int status = refusal instanceof Refusal.Invalid ? 400
                 : refusal instanceof Refusal.NotFound ? 404
                         : refusal instanceof Refusal.Conflict ? 409
-                                : refusal instanceof Refusal.TooLarge ? 413 : 503;
+                                : refusal instanceof Refusal.TooLarge ? 413
+                                        : refusal instanceof Refusal.Gone ? 410 : 503;
         return ApiProblem.of(status, refusal.code(), refusal.detail());
     }
 

@@ -7,7 +7,7 @@ package io.pressroom.common;
  */
 public abstract sealed class Refusal extends RuntimeException
         permits Refusal.Invalid, Refusal.NotFound, Refusal.Conflict, Refusal.TooLarge, Refusal.Busy,
-        Refusal.OverQuota, Refusal.Unavailable {
+        Refusal.OverQuota, Refusal.Unavailable, Refusal.Gone {
 
     private final String code;
 
@@ -99,6 +99,13 @@ public abstract sealed class Refusal extends RuntimeException
 
         public java.time.Instant resetsAt() {
             return resetsAt;
+        }
+    }
+
+    /** It existed and was withdrawn for good (a revoked link). */
+    public static final class Gone extends Refusal {
+        public Gone(String code, String detail) {
+            super(code, detail);
         }
     }
 

@@ -12,7 +12,11 @@ import io.quarkus.panache.common.Parameters;
  * (ids start with their creation time), so every filter walks an index in the list order.
  */
 public record JobFilter(String status, String deployId, String businessKey, String queue, Boolean acknowledged,
-        Long createdAfter, Long createdBefore, String sourceType, String sourceId, Boolean test) {
+        Long createdAfter, Long createdBefore, String sourceType, String sourceId, Boolean test, MetaFilter meta) {
+
+    /** {@code meta.KEY=VALUE}: jobs whose meta has the top-level key with this value (as text, so 42 matches "42"). */
+    public record MetaFilter(String key, String value) {
+    }
 
     /** The condition and its parameters for a page strictly older than {@code beforeId} (null for the first). */
     public Query toQuery(String projectId, String beforeId) {
@@ -36,6 +40,10 @@ public record JobFilter(String status, String deployId, String businessKey, Stri
         add(conditions, parameters, "sourceType", sourceType);
         add(conditions, parameters, "sourceId", sourceId);
         add(conditions, parameters, "test", test);
+        if (meta != null) {
+            conditions.add("jsonb_extract_path_text(meta, :metaKey) = :metaValue");
+            parameters.and("metaKey", meta.key()).and("metaValue", meta.value());
+        }
         if (createdAfter != null) {
             conditions.add("id >= :lowest");
             parameters.and("lowest", Ids.lowestAt(Ids.RENDER_JOB, createdAfter + 1));

@@ -70,6 +70,14 @@ public class RenderJob {
     @Column(name = "html_ref")
     public String htmlRef;
 
+    /** The client's own JSON object (at most 4 KB), returned on every read and in webhooks; null when not given. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> meta;
+
+    /** The failed or cancelled job this one retries ({@code POST /v1/render-jobs/{id}/retry}), or null. */
+    @Column(name = "retry_of")
+    public String retryOf;
+
     @Column(name = "webhook_url")
     public String webhookUrl;
 

@@ -71,6 +71,7 @@ public class DownloadResource {
     @ProblemExample(status = 403, code = "link_invalid", detail = "this link is not valid")
     @ProblemExample(status = 404, code = "output_gone", detail = "this output was deleted or expired")
     @ProblemExample(status = 410, code = "link_expired", detail = "this link has expired")
+    @ProblemExample(status = 410, code = "link_revoked", detail = "this link was revoked")
     @ProblemExample(status = 416, code = "range_not_satisfiable", detail = "the range asked for lies beyond the 17446 bytes of the file")
     @APIResponse(responseCode = "429", description = "The link is already being downloaded "
             + "`max-concurrent-per-link` times at once; Retry-After says when to try again")

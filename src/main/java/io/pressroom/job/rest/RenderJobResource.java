@@ -3,6 +3,8 @@ package io.pressroom.job.rest;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -20,6 +22,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -50,6 +53,7 @@ import io.pressroom.common.ProblemExample;
 import io.pressroom.common.ResponseExample;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.repository.JobFilter;
+import io.pressroom.job.repository.JobFilter.MetaFilter;
 import io.pressroom.job.service.CreateJob;
 import io.pressroom.job.service.JobService;
 import io.pressroom.job.service.JobService.Estimate;
@@ -62,6 +66,7 @@ import io.pressroom.job.service.JobViews.JobDetail;
 import io.pressroom.job.service.JobViews.JobView;
 import io.pressroom.job.service.JobWaits;
 import io.pressroom.job.service.OutputService;
+import io.pressroom.job.service.RetryJob;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -90,6 +95,9 @@ public class RenderJobResource {
     private static final String EXAMPLE_JOB = "rj_01m84qd3w1v9d3cawbnr7tarnw";
     private static final String LINK_LIFETIME = "Lifetime of the link in seconds; default "
             + "pressroom.downloads.default-expiry-seconds (600)";
+
+    private static final String META_PARAMETER = "meta.";
+    private static final java.util.regex.Pattern META_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
     private final JobService jobs;
     private final OutputService outputs;
@@ -246,8 +254,7 @@ public class RenderJobResource {
         String projectId = caller.projectId();
         Executor here = Contexts.currentExecutor();
         return jobs.create(projectId, request, key).chain(created -> {
-            Response accepted = Response.status(created.status())
-                    .location(URI.create("/v1/render-jobs/" + created.jobId())).entity(created.body()).build();
+            Response accepted = accepted(created);
             if (wait.isZero()) {
                 return Uni.createFrom().item(accepted);
             }
@@ -277,6 +284,44 @@ public class RenderJobResource {
         return jobs.createEstimateCopy(projectId, request)
                 .chain(copyId -> waits.untilTerminal(copyId, config.jobs().syncWaitMax()).emitOn(here)
                         .chain(ended -> jobs.estimateOf(projectId, copyId, ended)));
+    }
+
+    @POST
+    @Path("/{jobId}/retry")
+    @Operation(operationId = "retryRenderJob", summary = "Retry a failed or cancelled job as a new job", description = "The "
+            + "new job has the original's template and version, options, businessKey, meta and webhook, and retryOf "
+            + "names the original. The payload is purged when a job ends, so the body carries it again (400 "
+            + "payload_required without it). 409 job_not_retryable for a job that is not failed or cancelled. "
+            + "Idempotency-Key works as on create.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "withPayload", value = """
+            {"payload": {"customer": "Acme Corp", "items": ["Widget"], "total": 42.99}}""")))
+    @APIResponse(responseCode = "202", description = "Accepted: the new job is queued", headers = @Header(name = "Location", description = "The new job's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = Accepted.class)))
+    @ResponseExample(status = 202, name = "queued", summary = "The new job, linked to the failed one", value = """
+            {
+              "accepted": true,
+              "queue": "default",
+              "job": {
+                "id": "rj_01m84qf1c8d2k5x7v9n3b6m4qa",
+                "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+                "deployVersionId": "dv_01m84qd2rn19krp5efh5x1vtm0",
+                "businessKey": "invoice-2026-04-28",
+                "status": "queued",
+                "attempt": 0,
+                "outputMode": "managed",
+                "requestedAt": 1795455194693,
+                "meta": {"orderId": "A-1001"},
+                "retryOf": "rj_01m84qd3w1v9d3cawbnr7tarnw"
+              }
+            }""")
+    @ProblemExample(status = 400, code = "payload_required", detail = "payload: the job's payload was purged when it ended; send it again")
+    @ProblemExample(status = 404, detail = "render job rj_01m84qd3w1v9d3cawbnr7tarnw does not exist")
+    @ProblemExample(status = 409, code = "job_not_retryable", detail = "the job is succeeded; only a failed or cancelled job can be retried")
+    @ProblemExample(status = 409, code = "idempotency_key_reused", detail = "Idempotency-Key was already used with different parameters")
+    public Uni<Response> retry(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
+            RetryJob request,
+            @Parameter(description = "As on create: the same key with the same body within 24 h returns the original "
+                    + "answer", schema = @Schema(type = SchemaType.STRING, maxLength = 255)) @HeaderParam("Idempotency-Key") String key) {
+        return jobs.retry(caller.projectId(), jobId, request, key).map(RenderJobResource::accepted);
     }
 
     private Duration waitFor(boolean sync, Integer waitSeconds) {
@@ -412,6 +457,7 @@ public class RenderJobResource {
               "nextCursor": "cmpfMDFtODRxZGM5Mmt0cmU3bmFjNm10YmN2cWM"
             }""")
     @ProblemExample(status = 400, detail = "status: must be one of queued, rendering, retry_scheduled, succeeded, failed, cancelled")
+    @Parameter(name = "meta.KEY", in = org.eclipse.microprofile.openapi.annotations.enums.ParameterIn.QUERY, description = "Only jobs whose meta has this top-level key with this value, compared as text, e.g. meta.orderId=A-1001; one meta filter per request", schema = @Schema(type = SchemaType.STRING))
     public Uni<Page<JobView>> list(
             @Parameter(description = "Only jobs in this status", schema = @Schema(type = SchemaType.STRING, enumeration = {
                     "queued", "rendering",
@@ -426,12 +472,50 @@ public class RenderJobResource {
             @Parameter(description = "Only jobs with this sourceId") @QueryParam("sourceId") String sourceId,
             @Parameter(description = "Only test jobs (true) or only normal jobs (false)") @QueryParam("test") Boolean test,
             @Parameter(description = "Page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20")) @QueryParam("limit") Integer limit,
-            @Parameter(description = "The nextCursor of the previous page; absent for the first page") @QueryParam("cursor") String cursor) {
+            @Parameter(description = "The nextCursor of the previous page; absent for the first page") @QueryParam("cursor") String cursor,
+            @Context UriInfo uri) {
         int size = Cursors.checkLimit(limit, 20, 100);
         JobFilter filter = new JobFilter(status, deployId, businessKey, queue, acknowledged, createdAfter,
-                createdBefore, sourceType, sourceId, test);
+                createdBefore, sourceType, sourceId, test, metaFilter(uri.getQueryParameters()));
         return jobs.list(caller.projectId(), filter, Cursors.decode(cursor), size + 1)
                 .map(rows -> Page.of(rows, size, JobView::of, job -> job.id));
+    }
+
+    /** The lifetime asked for a signed or share link, or the default: 400 outside 1 to {@link #MAX_LINK_SECONDS}. */
+    static int linkSeconds(Integer asked, PressroomConfig config) {
+        int seconds = asked == null ? config.downloads().defaultExpirySeconds() : asked;
+        if (seconds < 1 || seconds > MAX_LINK_SECONDS) {
+            throw ApiProblem.badRequest("expiresInSeconds: must be between 1 and " + MAX_LINK_SECONDS);
+        }
+        return seconds;
+    }
+
+    /** Where links point: {@code pressroom.downloads.public-url}, or the base of the request. */
+    static String linkBase(PressroomConfig config, UriInfo uri) {
+        return config.downloads().publicUrl().orElse(uri.getBaseUri().toString()).replaceAll("/+$", "");
+    }
+
+    /** The 202 (or replayed) answer of a create or a retry, with the new job's Location. */
+    private static Response accepted(JobService.Created created) {
+        return Response.status(created.status()).location(URI.create("/v1/render-jobs/" + created.jobId()))
+                .entity(created.body()).build();
+    }
+
+    /** The one {@code meta.KEY=VALUE} query parameter, or null; more than one, or a bad key, is a 400. */
+    static MetaFilter metaFilter(MultivaluedMap<String, String> query) {
+        List<Map.Entry<String, List<String>>> given = query.entrySet().stream()
+                .filter(parameter -> parameter.getKey().startsWith(META_PARAMETER)).toList();
+        if (given.isEmpty()) {
+            return null;
+        }
+        if (given.size() > 1 || given.get(0).getValue().size() > 1) {
+            throw ApiProblem.badRequest("meta: filter by one meta key per request");
+        }
+        String key = given.get(0).getKey().substring(META_PARAMETER.length());
+        if (!META_KEY.matcher(key).matches()) {
+            throw ApiProblem.badRequest("meta: the key after meta. must be 1 to 100 letters, digits, _ or -");
+        }
+        return new MetaFilter(key, given.get(0).getValue().get(0));
     }
 
     public record Acknowledge(@NotNull Boolean acknowledged) {
@@ -709,13 +793,8 @@ public class RenderJobResource {
     }
 
     private Uni<AccessView> link(String jobId, boolean inline, Integer expiresInSeconds, UriInfo uri) {
-        int seconds = expiresInSeconds == null ? config.downloads().defaultExpirySeconds() : expiresInSeconds;
-        if (seconds < 1 || seconds > MAX_LINK_SECONDS) {
-            return Uni.createFrom().failure(ApiProblem.badRequest("expiresInSeconds: must be between 1 and "
-                    + MAX_LINK_SECONDS));
-        }
-        Instant expiresAt = Instant.now().plusSeconds(seconds);
-        String base = config.downloads().publicUrl().orElse(uri.getBaseUri().toString()).replaceAll("/+$", "");
+        Instant expiresAt = Instant.now().plusSeconds(linkSeconds(expiresInSeconds, config));
+        String base = linkBase(config, uri);
         return outputs.link(caller.projectId(), jobId, inline, expiresAt)
                 .map(token -> new AccessView(new Access(base + "/v1/downloads/" + token, expiresAt.toEpochMilli())));
     }

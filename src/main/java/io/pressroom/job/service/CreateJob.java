@@ -26,7 +26,8 @@ public record CreateJob(
         @Valid JobOptions options,
         @Size(max = 100) String sourceType,
         @Size(max = 200) String sourceId,
-        @Schema(description = "A test job: rendered with a diagonal TEST watermark on every page, counted in no usage or quota (docs/jobs.md#test-mode); default false") Boolean test) {
+        @Schema(description = "A test job: rendered with a diagonal TEST watermark on every page, counted in no usage or quota (docs/jobs.md#test-mode); default false") Boolean test,
+        @Schema(description = "Your own JSON object (at most 4096 bytes serialized), stored with the job and returned on every read and in webhooks; list jobs by one top-level key with ?meta.KEY=VALUE", example = "{\"orderId\": \"A-1001\", \"customer\": 42}") Map<String, Object> meta) {
 
     /** Whether this is a test job. */
     public boolean isTest() {

@@ -32,8 +32,11 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class DownloadLinks {
 
-    /** What a valid token grants. */
-    public record Grant(String outputId, boolean inline, Instant expiresAt) {
+    /** What a valid token grants; {@code shareId} names the share link it belongs to, or is null. */
+    public record Grant(String outputId, boolean inline, Instant expiresAt, String shareId) {
+        public Grant(String outputId, boolean inline, Instant expiresAt) {
+            this(outputId, inline, expiresAt, null);
+        }
     }
 
     /** Why a token is refused. */
@@ -58,6 +61,8 @@ public class DownloadLinks {
     private static final Logger LOG = Logger.getLogger(DownloadLinks.class);
     /** Version 1 tokens name no key; version 2 tokens name theirs: {@code 2|kid|output|disposition|expiry}. */
     private static final String VERSION = "2";
+    /** A share link's token names its share too: {@code 3|kid|output|disposition|expiry|share}. */
+    private static final String SHARE_VERSION = "3";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private final KeyRing keys;
@@ -91,8 +96,9 @@ public class DownloadLinks {
     }
 
     public String sign(Grant grant) {
-        String claims = VERSION + "|" + keys.currentId() + "|" + grant.outputId() + "|"
-                + (grant.inline() ? "inline" : "attachment") + "|" + grant.expiresAt().toEpochMilli();
+        String claims = (grant.shareId() == null ? VERSION : SHARE_VERSION) + "|" + keys.currentId() + "|"
+                + grant.outputId() + "|" + (grant.inline() ? "inline" : "attachment") + "|"
+                + grant.expiresAt().toEpochMilli() + (grant.shareId() == null ? "" : "|" + grant.shareId());
         return ENCODER.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "."
                 + ENCODER.encodeToString(mac(keys.current(), claims));
     }
@@ -112,12 +118,14 @@ public class DownloadLinks {
         }
         String[] parts = claims.split("\\|");
         String[] grant;
-        if (parts.length == 5 && VERSION.equals(parts[0])) {
+        String shareId = null;
+        if ((parts.length == 5 && VERSION.equals(parts[0])) || (parts.length == 6 && SHARE_VERSION.equals(parts[0]))) {
             byte[] key = keys.byId(parts[1]);
             if (key == null || !MessageDigest.isEqual(mac(key, claims), signature)) {
                 throw new Refused(Refusal.TAMPERED); // an unknown key id: a forgery, or a key no longer listed
             }
             grant = new String[] { parts[2], parts[3], parts[4] };
+            shareId = parts.length == 6 ? parts[5] : null;
         } else if (parts.length == 4 && "1".equals(parts[0]) && signedByAny(claims, signature)) {
             // links made before key ids: any listed key may have signed them
             grant = new String[] { parts[1], parts[2], parts[3] };
@@ -133,7 +141,7 @@ public class DownloadLinks {
         if (!now.isBefore(expiresAt)) {
             throw new Refused(Refusal.EXPIRED);
         }
-        return new Grant(grant[0], grant[1].equals("inline"), expiresAt);
+        return new Grant(grant[0], grant[1].equals("inline"), expiresAt, shareId);
     }
 
     private boolean signedByAny(String claims, byte[] signature) {

@@ -49,6 +49,8 @@ public class JobService {
     public record Created(int status, Map<String, Object> body, String jobId) {
     }
 
+    /** The most a job's {@code meta} may take, serialized: a client's reference data, not a second payload. */
+    public static final int MAX_META_BYTES = 4096;
     /** A full queue drains at the renderers' pace, unknown here: a hint that spaces retries without delaying them. */
     private static final long QUEUE_FULL_RETRY_AFTER_SECONDS = 10;
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -102,7 +104,7 @@ public class JobService {
      * rolls all of it back: Kafka would never take it.
      */
     public Uni<Created> create(String projectId, CreateJob request, String idempotencyKey) {
-        return create(projectId, request, idempotencyKey, false);
+        return create(projectId, request, idempotencyKey, false, null);
     }
 
     /** The answer of an estimate: the pages of its test copy, and their cost units (one a page). */
@@ -114,7 +116,7 @@ public class JobService {
      * but a test job, transient, PDF only, without webhook or idempotency, in no list or usage figure.
      */
     public Uni<String> createEstimateCopy(String projectId, CreateJob request) {
-        return create(projectId, request, null, true).map(Created::jobId);
+        return create(projectId, request, null, true, null).map(Created::jobId);
     }
 
     /**
@@ -139,7 +141,40 @@ public class JobService {
         })));
     }
 
-    private Uni<Created> create(String projectId, CreateJob request, String idempotencyKey, boolean estimate) {
+    /**
+     * A new job with the inputs of a failed or cancelled one (its template and version, options, businessKey, meta,
+     * webhook), linked to it by {@code retryOf}; created like any job, Idempotency-Key included. The payload is the
+     * request's: the original's is purged when a job ends.
+     */
+    public Uni<Created> retry(String projectId, String jobId, RetryJob request, String idempotencyKey) {
+        return deadline.database(Panache.withSession(() -> jobs.findInProject(projectId, jobId)))
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
+                .chain(original -> create(projectId, retryRequest(original, request), idempotencyKey, false, original.id));
+    }
+
+    private CreateJob retryRequest(RenderJob original, RetryJob request) {
+        if (original.status != JobStatus.failed && original.status != JobStatus.cancelled) {
+            throw new Refusal.Conflict("job_not_retryable", "the job is " + original.status
+                    + "; only a failed or cancelled job can be retried");
+        }
+        if (original.htmlRef != null) {
+            throw new Refusal.Conflict("job_not_retryable", "the job's inline template was kept in object storage "
+                    + "for its size and deleted when the job ended; create a new job with it");
+        }
+        Map<String, Object> payload = request != null && request.payload() != null ? request.payload()
+                : original.payload;
+        if (payload == null) {
+            throw new Refusal.Invalid("payload_required", "payload: the job's payload was purged when it ended; "
+                    + "send it again");
+        }
+        return new CreateJob(original.deployId, original.deployVersionId, original.inlineHtml, original.businessKey,
+                payload, original.outputMode, List.of(original.formats), original.queue, original.webhookUrl,
+                json.convertValue(original.options, JobOptions.class), original.sourceType, original.sourceId,
+                original.test, original.meta);
+    }
+
+    private Uni<Created> create(String projectId, CreateJob request, String idempotencyKey, boolean estimate,
+            String retryOf) {
         validate(request);
         byte[] payload = serialize(request.payload() == null ? Map.of() : request.payload());
         if (payload.length > config.maxPayloadBytes()) {
@@ -165,11 +200,12 @@ public class JobService {
                 : webhookEgress.check("webhookUrl", request.webhookUrl());
         Uni<RenderJob> prepared = request.html() != null
                 ? Uni.createFrom().item(() -> newJob(projectId, jobId, request, null, null, payloadRef, htmlRef,
-                        estimate))
+                        estimate)).invoke(job -> job.retryOf = retryOf)
                 : deploys.resolve(projectId, request.deployId(),
                         request.deployVersionId() == null ? DeployService.LATEST : request.deployVersionId())
                         .map(found -> newJob(projectId, jobId, request, found.deploy().id, found.version().id,
-                                payloadRef, htmlRef, estimate));
+                                payloadRef, htmlRef, estimate))
+                        .invoke(job -> job.retryOf = retryOf);
         return webhookChecked.chain(() -> prepared)
                 .chain(job -> {
                     Uni<Void> stored = claimChecks.isEmpty() ? Uni.createFrom().voidItem()
@@ -262,6 +298,7 @@ public class JobService {
         job.payload = payloadRef == null ? (request.payload() == null ? Map.of() : request.payload()) : null;
         job.payloadRef = payloadRef;
         job.webhookUrl = request.webhookUrl();
+        job.meta = request.meta();
         job.fileName = FileNames.fromBusinessKey(request.businessKey(), jobId);
         job.sourceType = request.sourceType();
         job.sourceId = request.sourceId();
@@ -292,6 +329,9 @@ public class JobService {
         }
         if (request.options() != null) {
             validate(request.options());
+        }
+        if (request.meta() != null && serialize(request.meta()).length > MAX_META_BYTES) {
+            throw new Refusal.Invalid("meta: is larger than " + MAX_META_BYTES + " bytes (serialized JSON)");
         }
         if (request.html() != null) {
             try {

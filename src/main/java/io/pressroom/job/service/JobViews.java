@@ -23,12 +23,15 @@ public final class JobViews {
             Long durationMs,
             @Schema(implementation = ErrorCode.class, type = SchemaType.STRING, description = "Why the last attempt failed; set when the job failed or a retry is scheduled") String errorCode,
             String errorMessage, Boolean acknowledged,
-            @Schema(description = "Whether this is a test job (TEST watermark; counted in no usage or quota)") Boolean test) {
+            @Schema(description = "Whether this is a test job (TEST watermark; counted in no usage or quota)") Boolean test,
+            @Schema(description = "The meta object given at creation") java.util.Map<String, Object> meta,
+            @Schema(description = "The failed or cancelled job this one retries") String retryOf) {
 
         /** The job as the 202 of its creation shows it. */
         public static JobView accepted(RenderJob job) {
             return new JobView(job.id, job.deployId, job.deployVersionId, job.businessKey, job.status.name(),
-                    job.attempt, job.outputMode, null, millis(job.requestedAt), null, null, null, null, null, null, job.test);
+                    job.attempt, job.outputMode, null, millis(job.requestedAt), null, null, null, null, null, null, job.test,
+                    job.meta, job.retryOf);
         }
 
         public static JobView of(RenderJob job) {
@@ -36,7 +39,8 @@ public final class JobViews {
                     : job.finishedAt.toEpochMilli() - job.startedAt.toEpochMilli();
             return new JobView(job.id, job.deployId, job.deployVersionId, job.businessKey, job.status.name(),
                     job.attempt, job.outputMode, job.queue, millis(job.requestedAt), millis(job.startedAt),
-                    millis(job.finishedAt), duration, job.errorCode, job.errorMessage, job.acknowledged, job.test);
+                    millis(job.finishedAt), duration, job.errorCode, job.errorMessage, job.acknowledged, job.test,
+                    job.meta, job.retryOf);
         }
     }
 

@@ -15,6 +15,7 @@ import io.pressroom.job.repository.JobRepository;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
 import io.pressroom.job.repository.RenderOutput;
+import io.pressroom.job.repository.ShareRepository;
 import io.pressroom.job.service.DownloadLinks.Grant;
 import io.pressroom.job.service.JobStateMachine.Note;
 import io.pressroom.storage.ObjectStorage;
@@ -49,9 +50,11 @@ public class OutputService {
     private final ObjectStorage storage;
     private final DownloadLinks links;
     private final RequestDeadline deadline;
+    private final ShareRepository shares;
 
     public OutputService(JobRepository jobs, OutputRepository outputs, JobTransitions transitions, ObjectStorage storage,
-            DownloadLinks links, RequestDeadline deadline) {
+            DownloadLinks links, RequestDeadline deadline, ShareRepository shares) {
+        this.shares = shares;
         this.deadline = deadline;
         this.jobs = jobs;
         this.outputs = outputs;
@@ -71,7 +74,13 @@ public class OutputService {
     @WithSession
     public Uni<Download> open(Grant grant, Asked asked) {
         // signed links skip the key check: this is the request's first database call
-        return deadline.database(outputs.findById(grant.outputId()))
+        Uni<Void> shareLive = grant.shareId() == null ? Uni.createFrom().voidItem()
+                : deadline.database(shares.findById(grant.shareId())).invoke(share -> {
+                    if (share == null || share.revokedAt != null) {
+                        throw new Refusal.Gone("link_revoked", "this link was revoked");
+                    }
+                }).replaceWithVoid();
+        return shareLive.chain(() -> deadline.database(outputs.findById(grant.outputId())))
                 .map(output -> {
                     if (output == null || !RenderOutput.AVAILABLE.equals(output.state)) {
                         throw new Refusal.NotFound("output_gone", "this output was deleted or expired");

@@ -83,6 +83,21 @@ class DownloadLinksTest {
     }
 
     @Test
+    void aShareLinkNamesItsShareUnderTheSignature() throws Exception {
+        DownloadLinks links = links(KEY_A, "a");
+        Grant shared = new Grant("out_01", false, NOW.plusSeconds(600), "shr_01");
+        String token = links.sign(shared);
+        assertThat(claims(token)).startsWith("3|a|out_01|attachment|").endsWith("|shr_01");
+        assertThat(links.verify(token, NOW)).isEqualTo(shared);
+        // another share's id, or none, under the same signature is a forgery: revoking one share must stop its link
+        String signature = token.substring(token.indexOf('.'));
+        String otherShare = claims(token).replace("|shr_01", "|shr_02");
+        assertThat(refusal(links, encode(otherShare) + signature)).isEqualTo(Refusal.TAMPERED);
+        String noShare = "2" + claims(token).substring(1).replace("|shr_01", "");
+        assertThat(refusal(links, encode(noShare) + signature)).isEqualTo(Refusal.TAMPERED);
+    }
+
+    @Test
     void linksMadeBeforeKeyIdsStillWork() throws Exception {
         String claims = "1|out_07|inline|" + NOW.plusSeconds(60).toEpochMilli();
         String legacy = encode(claims) + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(KEY_A, claims));
