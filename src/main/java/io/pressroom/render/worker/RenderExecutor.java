@@ -102,7 +102,7 @@ public class RenderExecutor {
 
         int pages = checkPages(result.pdf());
         if (command.test()) {
-            result = watermarked(result);
+            result = watermarked(result, options.pdfa() != null);
         }
         if (DocumentFinisher.needed(options)) {
             result = new RenderResult(DocumentFinisher.finish(result.pdf(), options), result.blocked(),
@@ -117,9 +117,9 @@ public class RenderExecutor {
     }
 
     /** A test job's PDF carries {@link TestWatermark} on every page. */
-    private static RenderResult watermarked(RenderResult result) throws RenderFailure {
+    private static RenderResult watermarked(RenderResult result, boolean archival) throws RenderFailure {
         try {
-            return new RenderResult(TestWatermark.stamp(result.pdf()), result.blocked(), result.consoleErrors(),
+            return new RenderResult(TestWatermark.stamp(result.pdf(), archival), result.blocked(), result.consoleErrors(),
                     result.loadMs(), result.printMs());
         } catch (IOException e) {
             throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not stamp the TEST watermark", e);

@@ -39,8 +39,16 @@ final class TestWatermark {
 
     /** The PDF with the mark on every page. */
     static byte[] stamp(byte[] pdf) throws IOException {
+        return stamp(pdf, false);
+    }
+
+    /**
+     * The PDF with the mark on every page; in an embedded font when the job is {@code archival} (PDF/A shows only
+     * embedded fonts), else in Helvetica, which text extraction reads as one word on any page.
+     */
+    static byte[] stamp(byte[] pdf, boolean archival) throws IOException {
         try (PDDocument document = Loader.loadPDF(pdf)) {
-            PDFont font = font(document);
+            PDFont font = archival ? embeddedFont(document) : new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
             PDExtendedGraphicsState translucent = new PDExtendedGraphicsState();
             translucent.setNonStrokingAlphaConstant(OPACITY);
             for (PDPage page : document.getPages()) {
@@ -75,7 +83,7 @@ final class TestWatermark {
      * A bold sans-serif from the system, embedded (a subset): an archival job ({@code options.pdfa}) may only show
      * embedded fonts, and test jobs may be archival ones. Helvetica, not embedded, where none of them is installed.
      */
-    private static PDFont font(PDDocument document) throws IOException {
+    private static PDFont embeddedFont(PDDocument document) throws IOException {
         for (String path : FONT_FILES) {
             java.io.File file = new java.io.File(path);
             if (file.isFile()) {

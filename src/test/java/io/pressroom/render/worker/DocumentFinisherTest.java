@@ -70,7 +70,7 @@ class DocumentFinisherTest {
     @Test
     void aTestJobsWatermarkKeepsAPdfaConformant() throws Exception {
         // a test job is stamped before it is finished: the mark's font must be embedded for PDF/A
-        byte[] pdf = DocumentFinisher.finish(TestWatermark.stamp(render("invoice.html", printed(null))),
+        byte[] pdf = DocumentFinisher.finish(TestWatermark.stamp(render("invoice.html", printed(null)), true),
                 options("2b", null, null));
 
         assertThat(PdfA.failedRules(pdf, "2b")).as("veraPDF PDF/A-2b failures of a test invoice").isEmpty();
