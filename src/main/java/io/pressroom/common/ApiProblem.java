@@ -2,6 +2,7 @@ package io.pressroom.common;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,8 @@ public class ApiProblem extends RuntimeException {
     private final String title;
     /** Sent with the problem, e.g. {@code Retry-After} or {@code Content-Range}. */
     private final Map<String, String> headers = new LinkedHashMap<>();
+    /** Every way the request's document broke its schema; empty for other problems. */
+    private List<Violation> violations = List.of();
 
     public ApiProblem(int status, String code, String title, String detail) {
         super(detail, null, false, false);
@@ -78,6 +81,16 @@ public class ApiProblem extends RuntimeException {
     public ApiProblem withHeader(String name, String value) {
         headers.put(name, value);
         return this;
+    }
+
+    /** Lists {@code violations} in the problem; this problem. */
+    public ApiProblem withViolations(List<Violation> violations) {
+        this.violations = List.copyOf(violations);
+        return this;
+    }
+
+    public List<Violation> violations() {
+        return violations;
     }
 
     /** The headers sent with the problem. */

@@ -1,5 +1,7 @@
 package io.pressroom.common;
 
+import java.util.List;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -11,7 +13,8 @@ public record Problem(@Schema(description = "URI of the problem type") String ty
         @Schema(description = "Short summary") String title, int status,
         @Schema(description = "What went wrong, naming the field when it is about the request") String detail,
         @Schema(description = "Stable error code, e.g. invalid_request, not_found, unauthorized") String code,
-        @Schema(description = "The request path") String instance) {
+        @Schema(description = "The request path") String instance,
+        @Schema(description = "With payload_invalid: every violation of the version's payload schema") List<Violation> violations) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
@@ -20,6 +23,7 @@ public record Problem(@Schema(description = "URI of the problem type") String ty
 
     public static Problem of(ApiProblem problem, String instance) {
         return new Problem(TYPE_BASE + problem.code().replace('_', '-'), problem.title(), problem.status(),
-                problem.detail(), problem.code(), instance);
+                problem.detail(), problem.code(), instance,
+                problem.violations().isEmpty() ? null : problem.violations());
     }
 }
