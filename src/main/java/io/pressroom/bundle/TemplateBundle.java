@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -94,6 +95,11 @@ public final class TemplateBundle {
 
     public String html() {
         return new String(entries.get(INDEX).content(), StandardCharsets.UTF_8);
+    }
+
+    /** The content of the file at {@code path}, if the bundle has one. */
+    public Optional<byte[]> content(String path) {
+        return Optional.ofNullable(entries.get(path)).map(Entry::content);
     }
 
     public Iterable<Entry> entries() {

@@ -2,6 +2,7 @@ package io.pressroom.common;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +26,9 @@ public class ApiProblem extends RuntimeException {
     private final Map<String, String> headers = new LinkedHashMap<>();
     /** Extension members of the problem document beside its standard ones, e.g. a quota's figures. */
     private final Map<String, Object> members = new LinkedHashMap<>();
+
+    /** Every way the request's document broke its schema; empty for other problems. */
+    private List<Violation> violations = List.of();
 
     public ApiProblem(int status, String code, String title, String detail) {
         super(detail, null, false, false);
@@ -92,6 +96,16 @@ public class ApiProblem extends RuntimeException {
     /** The extension members of the problem document. */
     public Map<String, Object> members() {
         return Collections.unmodifiableMap(members);
+    }
+
+    /** Lists {@code violations} in the problem; this problem. */
+    public ApiProblem withViolations(List<Violation> violations) {
+        this.violations = List.copyOf(violations);
+        return this;
+    }
+
+    public List<Violation> violations() {
+        return violations;
     }
 
     /** The headers sent with the problem. */

@@ -157,7 +157,17 @@ public class OpenApiExamples implements OASFilter {
             throw new IllegalStateException("@ProblemExample(status = " + status + ") on " + where(method)
                     + " needs a code and a title");
         }
-        return new ApiProblem(status, code, title, example.value("detail").asString());
+        ApiProblem problem = new ApiProblem(status, code, title, example.value("detail").asString());
+        AnnotationValue violations = example.value("violations");
+        if (violations != null) {
+            List<Violation> listed = new ArrayList<>();
+            for (String violation : violations.asStringArray()) {
+                int colon = violation.indexOf(": ");
+                listed.add(new Violation(violation.substring(0, colon), violation.substring(colon + 2)));
+            }
+            problem.withViolations(listed);
+        }
+        return problem;
     }
 
     private static String string(AnnotationInstance annotation, String name, String otherwise) {

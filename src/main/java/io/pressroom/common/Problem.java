@@ -1,5 +1,6 @@
 package io.pressroom.common;
 
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -16,6 +17,7 @@ public record Problem(@Schema(description = "URI of the problem type") String ty
         @Schema(description = "What went wrong, naming the field when it is about the request") String detail,
         @Schema(description = "Stable error code, e.g. invalid_request, not_found, unauthorized") String code,
         @Schema(description = "The request path") String instance,
+        @Schema(description = "With payload_invalid: every violation of the version's payload schema") List<Violation> violations,
         @Schema(hidden = true) @JsonIgnore Map<String, Object> members) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
@@ -25,7 +27,8 @@ public record Problem(@Schema(description = "URI of the problem type") String ty
 
     public static Problem of(ApiProblem problem, String instance) {
         return new Problem(TYPE_BASE + problem.code().replace('_', '-'), problem.title(), problem.status(),
-                problem.detail(), problem.code(), instance, problem.members());
+                problem.detail(), problem.code(), instance,
+                problem.violations().isEmpty() ? null : problem.violations(), problem.members());
     }
 
     /** Extension members (RFC 9457 §3.2), written beside the standard ones, e.g. {@code quota} of a 402. */

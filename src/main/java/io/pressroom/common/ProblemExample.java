@@ -28,6 +28,9 @@ public @interface ProblemExample {
     /** The detail the code writes, with the ids of the document's examples. */
     String detail();
 
+    /** With payload_invalid: the violations listed, each {@code "pointer: message"}. */
+    String[] violations() default {};
+
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
     @interface List {

@@ -53,7 +53,8 @@ public class ProblemMapper {
                         : refusal instanceof Refusal.Conflict ? 409
                                 : refusal instanceof Refusal.TooLarge ? 413
                                         : refusal instanceof Refusal.Gone ? 410 : 503;
-        return ApiProblem.of(status, refusal.code(), refusal.detail());
+        ApiProblem problem = ApiProblem.of(status, refusal.code(), refusal.detail());
+        return refusal instanceof Refusal.Invalid invalid ? problem.withViolations(invalid.violations()) : problem;
     }
 
     /** A download's range lies beyond the file: 416 saying how long the file is (RFC 9110 §15.5.17). */

@@ -1,5 +1,7 @@
 package io.pressroom.common;
 
+import java.util.List;
+
 /**
  * A request a service refuses, in the service's own terms: what kind of refusal it is, a stable {@code code} and a
  * sentence for the client that never carries internals. Services throw these; only the REST layer
@@ -27,12 +29,25 @@ public abstract sealed class Refusal extends RuntimeException
 
     /** The input is wrong; the detail names the field. */
     public static final class Invalid extends Refusal {
+        private final List<Violation> violations;
+
         public Invalid(String detail) {
             this("invalid_request", detail);
         }
 
         public Invalid(String code, String detail) {
+            this(code, detail, List.of());
+        }
+
+        /** A document that breaks its schema: every violation, for the client to fix them all at once. */
+        public Invalid(String code, String detail, List<Violation> violations) {
             super(code, detail);
+            this.violations = List.copyOf(violations);
+        }
+
+        /** Empty unless the input broke a schema. */
+        public List<Violation> violations() {
+            return violations;
         }
     }
 

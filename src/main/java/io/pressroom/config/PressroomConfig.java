@@ -449,6 +449,14 @@ public interface PressroomConfig {
          */
         @WithDefault("20000000")
         long maxMergedChars();
+
+        /** Largest payload JSON Schema a version may carry (its JSON text), in bytes; more is a 413. */
+        @WithDefault("262144")
+        long maxSchemaBytes();
+
+        /** Most compiled payload schemas kept in memory, one per version; the rest are compiled again when used. */
+        @WithDefault("500")
+        int schemaCacheSize();
     }
 
     interface Chromium {

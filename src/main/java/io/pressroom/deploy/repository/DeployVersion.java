@@ -10,6 +10,8 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.pressroom.bundle.BundleManifest;
 
 /** An immutable upload of a deploy: the files of its bundle live in object storage under {@code storagePrefix}. */
@@ -37,6 +39,16 @@ public class DeployVersion {
 
     @JdbcTypeCode(SqlTypes.JSON)
     public BundleManifest manifest;
+
+    /** The JSON Schema (2020-12) every payload of a job for this version must match; null: any payload. */
+    @Column(name = "payload_schema")
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode payloadSchema;
+
+    /** A payload that matches {@link #payloadSchema}, for previews and for the people writing the template. */
+    @Column(name = "sample_payload")
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode samplePayload;
 
     @Column(name = "created_at")
     public Instant createdAt;

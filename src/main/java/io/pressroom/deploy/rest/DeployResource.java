@@ -31,6 +31,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.pressroom.auth.Caller;
 import io.pressroom.bundle.TemplateBundle;
 import io.pressroom.common.ApiProblem;
@@ -43,6 +45,7 @@ import io.pressroom.deploy.repository.DeployVersion;
 import io.pressroom.deploy.rest.DeployViews.DeployView;
 import io.pressroom.deploy.rest.DeployViews.VersionView;
 import io.pressroom.deploy.service.DeployService;
+import io.pressroom.deploy.service.PayloadContracts;
 import io.pressroom.deploy.service.ZipBundleReader;
 import io.pressroom.deploy.service.ZipLimits;
 import io.quarkus.vertx.VertxContextSupport;
@@ -59,7 +62,9 @@ public class DeployResource {
     private static final String PUBLISH = "Publish a new version (JSON or a zip bundle)";
     private static final String PUBLISH_DETAILS = "As JSON: the html and base64 assets. As application/zip: "
             + "index.html at the zip's root, assets beside it in folders, content types following the file "
-            + "extensions. The template must compile; the new version becomes latest.";
+            + "extensions. The template must compile; the new version becomes latest. A data contract is optional: "
+            + "schema (JSON Schema 2020-12) and samplePayload, or schema.json and sample.json at the zip's root; "
+            + "jobs for the version must then send a payload that matches (400 payload_invalid).";
     private static final String DEPLOY_ID = "The deploy's id (dpl_…) or its slug";
     private static final String EXAMPLE_DEPLOY = "dpl_01m84qd2af2gfm2zn5zrf03dxc";
 
@@ -74,7 +79,9 @@ public class DeployResource {
     public record Asset(@NotBlank String path, @NotBlank String contentType, @NotNull String base64) {
     }
 
-    public record PublishVersion(@NotNull String html, List<@Valid @NotNull Asset> assets) {
+    public record PublishVersion(@NotNull String html, List<@Valid @NotNull Asset> assets,
+            @Schema(type = SchemaType.OBJECT, nullable = true, description = "JSON Schema (draft 2020-12) every job payload for this version must match; stored as the bundle's schema.json. $ref only within the schema itself") JsonNode schema,
+            @Schema(type = SchemaType.OBJECT, nullable = true, description = "A payload that matches schema; stored as the bundle's sample.json") JsonNode samplePayload) {
     }
 
     public record MoveLatest(@NotBlank String versionId) {
@@ -193,13 +200,16 @@ public class DeployResource {
             }""")
     @ProblemExample(status = 400, detail = "assets[0].base64: is not valid base64")
     @ProblemExample(status = 400, code = "template_error", detail = "index.html: line 1, column 9: found: 'EOF', expected: '{{/'")
+    @ProblemExample(status = 400, detail = "schema: is not a valid JSON Schema (draft 2020-12): /type does not have a value in the enumeration [\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"]")
+    @ProblemExample(status = 400, code = "payload_invalid", detail = "samplePayload: does not match the version's schema in 1 place: /customer/name required property 'name' not found", violations = "/customer/name: required property 'name' not found")
     @ProblemExample(status = 413, detail = "the bundle is larger than 10485760 bytes")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public Uni<Response> publish(
             @Parameter(description = DEPLOY_ID, example = EXAMPLE_DEPLOY) @PathParam("deployId") String deployId,
             @Valid @NotNull PublishVersion request) {
         TemplateBundle bundle = toBundle(request);
-        return deploys.publish(caller.projectId(), deployId, bundle).map(DeployResource::created);
+        return deploys.publish(caller.projectId(), deployId, bundle, PayloadContracts.Fields.JSON)
+                .map(DeployResource::created);
     }
 
     /** The zip variant of {@link #publish}: one operation, whose id, examples and problems are written there. */
@@ -216,7 +226,7 @@ public class DeployResource {
                 zipLimits.ratioThresholdBytes());
         // inflating and hashing up to max-bundle-bytes is CPU work: keep it off the event loop
         return VertxContextSupport.executeBlocking(() -> ZipBundleReader.read(zip, limits))
-                .chain(bundle -> deploys.publish(projectId, deployId, bundle))
+                .chain(bundle -> deploys.publish(projectId, deployId, bundle, PayloadContracts.Fields.ZIP))
                 .map(DeployResource::created);
     }
 
@@ -338,7 +348,17 @@ public class DeployResource {
             }
             builder.add(field, asset.path(), asset.contentType(), content);
         }
+        addJson(builder, "schema", PayloadContracts.SCHEMA_FILE, request.schema());
+        addJson(builder, "samplePayload", PayloadContracts.SAMPLE_FILE, request.samplePayload());
         return builder.build();
+    }
+
+    /** The contract travels in the bundle, as in a zip: the same files give the same sha256 either way. */
+    private static void addJson(TemplateBundle.Builder builder, String field, String path, JsonNode value) {
+        if (value != null && !value.isNull()) {
+            builder.add(field, path, ZipBundleReader.contentType(path),
+                    value.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     private static Response created(DeployVersion version) {

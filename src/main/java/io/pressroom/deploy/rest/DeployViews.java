@@ -2,7 +2,10 @@ package io.pressroom.deploy.rest;
 
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pressroom.bundle.BundleFile;
 import io.pressroom.deploy.repository.Deploy;
@@ -24,10 +27,13 @@ final class DeployViews {
     }
 
     record VersionView(String id, String deployId, int number, String sha256, long bytes, long createdAt,
-            List<BundleFile> files) {
+            List<BundleFile> files,
+            @Schema(type = SchemaType.OBJECT, nullable = true, description = "The JSON Schema (2020-12) job payloads must match (400 payload_invalid otherwise); null: any payload") JsonNode schema,
+            @Schema(type = SchemaType.OBJECT, nullable = true, description = "A payload that matches schema; null when none was published") JsonNode samplePayload) {
         static VersionView of(DeployVersion version) {
             return new VersionView(version.id, version.deployId, version.number, version.sha256, version.bytes,
-                    version.createdAt.toEpochMilli(), version.manifest.files());
+                    version.createdAt.toEpochMilli(), version.manifest.files(), version.payloadSchema,
+                    version.samplePayload);
         }
     }
 }

@@ -32,9 +32,11 @@ public class DeployService {
     private final DeployVersionRepository versions;
     private final BundleStorage bundles;
     private final TemplateEngine templates;
+    private final PayloadContracts contracts;
 
     public DeployService(DeployRepository deploys, DeployVersionRepository versions, BundleStorage bundles,
-            TemplateEngine templates) {
+            TemplateEngine templates, PayloadContracts contracts) {
+        this.contracts = contracts;
         this.deploys = deploys;
         this.versions = versions;
         this.bundles = bundles;
@@ -76,13 +78,19 @@ public class DeployService {
     /**
      * Publishes a new version: the template must compile, the bundle is written to storage (immutable, under the
      * new version's id), then the version is recorded and becomes {@code latest} in one transaction. A bundle whose
-     * version could not be recorded is removed again.
+     * version could not be recorded is removed again. The bundle's data contract ({@code schema.json},
+     * {@code sample.json}) must be usable, named in the 400s as {@code fields} says.
      */
-    public Uni<DeployVersion> publish(String projectId, String idOrSlug, TemplateBundle bundle) {
+    public Uni<DeployVersion> publish(String projectId, String idOrSlug, TemplateBundle bundle,
+            PayloadContracts.Fields fields) {
+        PayloadContracts.Contract contract;
         try {
             templates.compile(bundle.html());
+            contract = contracts.read(bundle, fields);
         } catch (TemplateException e) {
             return Uni.createFrom().failure(new Refusal.Invalid("template_error", "index.html: " + e.getMessage()));
+        } catch (Refusal refusal) {
+            return Uni.createFrom().failure(refusal);
         }
         String versionId = Ids.next(Ids.DEPLOY_VERSION);
         return find(projectId, idOrSlug).chain(deploy -> {
@@ -90,7 +98,7 @@ public class DeployService {
             return ObjectStorage.blocking(() -> {
                 bundles.store(prefix, bundle);
                 return prefix;
-            }).chain(stored -> record(projectId, deploy.id, versionId, prefix, bundle)
+            }).chain(stored -> record(projectId, deploy.id, versionId, prefix, bundle, contract)
                     .onFailure().call(failure -> ObjectStorage.blocking(() -> {
                         bundles.discard(prefix, bundle);
                         return null;
@@ -99,7 +107,7 @@ public class DeployService {
     }
 
     private Uni<DeployVersion> record(String projectId, String deployId, String versionId, String prefix,
-            TemplateBundle bundle) {
+            TemplateBundle bundle, PayloadContracts.Contract contract) {
         return Panache.withTransaction(() -> deploys.lockInProject(projectId, deployId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("deploy " + deployId))
                 .chain(deploy -> {
@@ -112,6 +120,8 @@ public class DeployService {
                     version.bytes = bundle.bytes();
                     version.storagePrefix = prefix;
                     version.manifest = new BundleManifest(bundle.manifest());
+                    version.payloadSchema = contract.schema();
+                    version.samplePayload = contract.sample();
                     version.createdAt = Instant.now();
                     return versions.persist(version).invoke(saved -> {
                         deploy.versionCount = saved.number;
@@ -169,6 +179,16 @@ public class DeployService {
                             .onItem().ifNull().failWith(() -> new Refusal.NotFound("version " + versionIdOrLatest))
                             .map(version -> new Resolved(deploy, version));
                 });
+    }
+
+    /**
+     * Checks a job's payload (its JSON text) against the version's schema, if it has one: 400
+     * {@code payload_invalid} listing every violation.
+     */
+    public void checkPayload(DeployVersion version, String payload) {
+        if (version.payloadSchema != null) {
+            contracts.check(version.id, version.payloadSchema, payload, "payload");
+        }
     }
 
     static String deriveSlug(String name, String id) {

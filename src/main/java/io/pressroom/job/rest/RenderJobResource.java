@@ -242,6 +242,8 @@ public class RenderJobResource {
     @ProblemExample(status = 413, detail = "payload: is larger than 5242880 bytes")
     @ProblemExample(status = 429, code = "queue_full", detail = "this project has 1000 jobs queued or rendering, the "
             + "most it may have (1000); retry after 10 s")
+    @ProblemExample(status = 400, code = "payload_invalid", detail = "payload: does not match the version's schema in 2 places: /customer/name required property 'name' not found", violations = {
+            "/customer/name: required property 'name' not found", "/items/0/qty: string found, integer expected" })
     @ProblemExample(status = 413, detail = "the job's render command would be 301234 bytes, more than the limit of 262144; shorten options such as headerTemplate and footerTemplate")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public Uni<Response> create(@Valid @NotNull CreateJob request,

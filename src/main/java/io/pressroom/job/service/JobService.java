@@ -203,6 +203,8 @@ public class JobService {
                         estimate)).invoke(job -> job.retryOf = retryOf)
                 : deploys.resolve(projectId, request.deployId(),
                         request.deployVersionId() == null ? DeployService.LATEST : request.deployVersionId())
+                        // the resolved version's contract: a payload that breaks it is refused before anything is stored
+                        .invoke(found -> deploys.checkPayload(found.version(), new String(payload, StandardCharsets.UTF_8)))
                         .map(found -> newJob(projectId, jobId, request, found.deploy().id, found.version().id,
                                 payloadRef, htmlRef, estimate))
                         .invoke(job -> job.retryOf = retryOf);
