@@ -106,10 +106,11 @@ public class BrowserPool {
             try {
                 // a static document goes into the page the last static one left, on its origin; any other gets a
                 // fresh document on an origin of its own
-                String host = staticDocument && slot.scriptFreeHost() != null ? slot.scriptFreeHost()
+                String reusedHost = staticDocument ? slot.scriptFreeHost() : null;
+                String host = reusedHost != null ? reusedHost
                         : "bundle-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
                                 + ".pressroom.invalid";
-                RenderResult result = renderOn(slot, request, host, staticDocument, budget);
+                RenderResult result = renderOn(slot, request, host, staticDocument, reusedHost != null, budget);
                 // the caller has its PDF now; the page is made ready for the next render meanwhile, and only then
                 // frees its permit (a reset took about 55 ms of every job's latency when it ran here)
                 handedOver = resetLater(slot, "https://" + host);
@@ -274,8 +275,8 @@ public class BrowserPool {
     }
 
     private RenderResult renderOn(PageSlot slot, RenderRequest request, String host, boolean staticDocument,
-            long budget) throws RenderFailure {
-        RenderRun run = new RenderRun(slot, request, host, staticDocument, budget,
+            boolean inPlace, long budget) throws RenderFailure {
+        RenderRun run = new RenderRun(slot, request, host, staticDocument, inPlace, budget,
                 config.navigationTimeout().toMillis(), config.maxOutputBytes());
         var deadline = watchdog.schedule(() -> expire(run, slot), budget, TimeUnit.MILLISECONDS);
         inFlight.put(request.jobId(), () -> stop(run, slot));

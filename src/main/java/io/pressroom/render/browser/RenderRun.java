@@ -43,6 +43,8 @@ final class RenderRun {
     private final String host;
     /** The document can neither run script nor load anything ({@link StaticHtml}): it prints with script off. */
     private final boolean staticDocument;
+    /** The page holds the last static document on {@link #host}: the content is replaced, nothing navigates. */
+    private final boolean inPlace;
     private final long budgetMs;
     private final long navigationMs;
     private final long maxOutputBytes;
@@ -52,12 +54,13 @@ final class RenderRun {
     private Thread thread;
     private boolean interrupted;
 
-    RenderRun(PageSlot slot, RenderRequest request, String host, boolean staticDocument, long budgetMs,
-            long navigationMs, long maxOutputBytes) {
+    RenderRun(PageSlot slot, RenderRequest request, String host, boolean staticDocument, boolean inPlace,
+            long budgetMs, long navigationMs, long maxOutputBytes) {
         this.slot = slot;
         this.request = request;
         this.host = host;
         this.staticDocument = staticDocument;
+        this.inPlace = inPlace;
         this.sandbox = new BundleSandbox(host, request);
         this.budgetMs = budgetMs;
         this.navigationMs = navigationMs;
@@ -137,7 +140,7 @@ final class RenderRun {
         long left = remaining();
         boolean navigationLimitBinds = navigationMs < left; // else the budget ends first: that is the failure
         long limit = Math.min(navigationMs, left);
-        if (staticDocument && host.equals(slot.scriptFreeHost())) {
+        if (inPlace) {
             slot.setContent(request.html(), limit); // no navigation: a static document into a script-free page
         } else {
             try {
