@@ -258,6 +258,7 @@ public final class Benchmark {
 
     private void cell(String scenario, String doc, int clients, ClosedLoop.Job job) throws InterruptedException {
         List<ProcCpu.Meter> meters = groups().stream().map(ProcCpu.Meter::new).toList();
+        JvmThreads threads = new JvmThreads(pids.get(PRESSROOM).getAsLong());
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "bench-proc");
             thread.setDaemon(true);
@@ -267,13 +268,17 @@ public final class Benchmark {
         ClosedLoop.Measured measured = ClosedLoop.run(clients, options.warmupPerClient(), options.jobs(),
                 options.seconds(), job, () -> {
                     meters.forEach(ProcCpu.Meter::start);
+                    threads.start();
                     // often enough to see a process's last ticks before it is gone, and the memory's peak
-                    sampler.scheduleAtFixedRate(() -> meters.forEach(ProcCpu.Meter::sample), 250, 250,
-                            TimeUnit.MILLISECONDS);
+                    sampler.scheduleAtFixedRate(() -> {
+                        meters.forEach(ProcCpu.Meter::sample);
+                        threads.sample();
+                    }, 250, 250, TimeUnit.MILLISECONDS);
                 }, () -> {
                     sampler.shutdown();
                     awaitQuietly(sampler);
                     meters.forEach(ProcCpu.Meter::sample);
+                    threads.sample();
                 });
         sampler.shutdownNow();
         Latencies latencies = new Latencies(measured.latencyNanos());
@@ -292,10 +297,14 @@ public final class Benchmark {
             peakPssMb.put(name, meter.peakPssKb() / 1024.0);
             rssGrowth.put(name, meter.rssGrowthPercent());
         }
+        Map<String, Double> threadCpu = new LinkedHashMap<>();
+        if (pids.get(PRESSROOM).getAsLong() > 0 && jobs > 0) {
+            threads.ticksByKind().forEach((kind, ticks) -> threadCpu.put(kind, ticks * 1000.0 / clockTicks / jobs));
+        }
         double seconds = measured.elapsedNanos() / 1e9;
         Cell cell = new Cell(scenario, doc, clients, jobs, seconds, seconds > 0 ? jobs / seconds : 0, null,
                 latencies.percentileMillis(50), latencies.percentileMillis(90), latencies.percentileMillis(99),
-                measured.failures(), measured.firstFailures(), cpu, peakRssMb, peakPssMb, rssGrowth);
+                measured.failures(), measured.firstFailures(), cpu, peakRssMb, peakPssMb, rssGrowth, threadCpu);
         cells.add(cell);
         System.out.printf("%d jobs in %.1f s, %.2f PDFs/s, p50 %.0f ms, p99 %.0f ms%s%n", jobs, seconds,
                 cell.pdfsPerSecond(), cell.p50Ms(), cell.p99Ms(),
@@ -303,6 +312,11 @@ public final class Benchmark {
         StringBuilder growth = new StringBuilder();
         rssGrowth.forEach((name, percent) -> growth.append(String.format(" %s %+.1f%%", name, percent)));
         System.out.printf("           RSS over the measured phase:%s%n", growth);
+        if (!threadCpu.isEmpty()) {
+            StringBuilder byKind = new StringBuilder();
+            threadCpu.forEach((kind, ms) -> byKind.append(String.format(" %s %.1f", kind, ms)));
+            System.out.printf("           Pressroom CPU ms per job by thread:%s%n", byKind);
+        }
         if (measured.failures() > 0) {
             throw new CellFailed(scenario + " " + doc + " at " + clients + " client(s) had failed jobs");
         }

@@ -21,6 +21,38 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class BenchmarkPiecesTest {
 
     @Test
+    void jvmThreadsAreToldApartByTheirNames() {
+        assertThat(JvmThreads.kind("C2 CompilerThre")).isEqualTo("jit");
+        assertThat(JvmThreads.kind("C1 CompilerThre")).isEqualTo("jit");
+        assertThat(JvmThreads.kind("GC Thread#0")).isEqualTo("gc");
+        assertThat(JvmThreads.kind("G1 Conc#0")).isEqualTo("gc");
+        assertThat(JvmThreads.kind("render-pool-1")).isEqualTo("render");
+        assertThat(JvmThreads.kind("kafka-producer-")).isEqualTo("kafka");
+        assertThat(JvmThreads.kind("smallrye-kafka-")).isEqualTo("kafka");
+        assertThat(JvmThreads.kind("vert.x-eventloo")).isEqualTo("http");
+        assertThat(JvmThreads.kind("main")).isEqualTo("other");
+    }
+
+    @Test
+    void jvmThreadsCountTheTicksOfAThreadThatWorkedInThePhase() throws InterruptedException {
+        JvmThreads again = new JvmThreads(ProcessHandle.current().pid());
+        again.start();
+        Thread spinning = new Thread(() -> {
+            long until = System.nanoTime() + 300_000_000L;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        }, "render-pool-bench");
+        spinning.start();
+        Thread.sleep(250);
+        again.sample();
+        spinning.join();
+        Map<String, Long> ticks = again.ticksByKind();
+        assertThat(ticks.keySet()).containsExactly(JvmThreads.KINDS);
+        assertThat(ticks.get("render")).as("a busy render thread read while it ran").isPositive();
+    }
+
+    @Test
     void statFieldsAreCountedFromTheLastParenthesisSoACommandNameWithSpacesAndParenthesesIsNoProblem() {
         // fields 14-17 are utime, stime, cutime, cstime; the name "(x) (y)" would shift a split on spaces
         String line = "4242 ((x) (y)) S 7 4242 4242 0 -1 4194560 100 0 0 0 1234 567 89 10 20 0 1 0 99 1000 50 "
@@ -235,6 +267,7 @@ class BenchmarkPiecesTest {
 
     private static Cell cell(String scenario, String doc, int clients, double pdfsPerSecond) {
         return new Cell(scenario, doc, clients, 40, 40 / pdfsPerSecond, pdfsPerSecond, null, 50, 90, 99, 0, List.of(),
-                Map.of("chromium", 12.5), Map.of("chromium", 100.0), Map.of("chromium", 40.0), Map.of("chromium", 1.0));
+                Map.of("chromium", 12.5), Map.of("chromium", 100.0), Map.of("chromium", 40.0), Map.of("chromium", 1.0),
+                Map.of());
     }
 }
