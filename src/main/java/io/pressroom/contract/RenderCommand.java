@@ -38,7 +38,27 @@ public record RenderCommand(
         /** How long the renderer keeps trying object storage before the attempt fails with storage_error. */
         long storageRetryMs,
         /** A test job: the renderer stamps a TEST watermark on every page. Absent (an older API) = false. */
-        boolean test) {
+        boolean test,
+        /** Compare the PDF with a baseline's, page by page (issue 15, {@code baselineJobId}); null = no diff. */
+        Baseline baseline) {
+
+    /**
+     * What the render is compared with: the stored PDF of a succeeded job ({@code pdfKey}), or, for the release
+     * gate of {@code POST /v1/deploys/{id}/versions?verify=true}, another template version rendered with the same
+     * payload and options ({@code bundlePrefix}). Exactly one of the two.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Baseline(String jobId, String pdfKey, String versionId, String bundlePrefix) {
+    }
+
+    /** A command without a baseline (the shape before issue 15's diff). */
+    public RenderCommand(String type, int schemaVersion, String jobId, String projectId, int attempt,
+            String bundlePrefix, String deployVersionId, String inlineHtml, String inlineHtmlRef,
+            Map<String, Object> payload, String payloadRef, JobOptions options, List<String> formats, String fileName,
+            long requestedAt, long storageRetryMs, boolean test) {
+        this(type, schemaVersion, jobId, projectId, attempt, bundlePrefix, deployVersionId, inlineHtml, inlineHtmlRef,
+                payload, payloadRef, options, formats, fileName, requestedAt, storageRetryMs, test, null);
+    }
 
     public static final String TYPE = "render";
     /** 2: {@code options} is typed and always carries {@code renderTimeoutMs}. */
@@ -64,6 +84,9 @@ public record RenderCommand(
         }
         if (options == null || options.renderTimeoutMs() == null || options.renderTimeoutMs() < 1) {
             problems.add("options.renderTimeoutMs is required");
+        }
+        if (baseline != null && (baseline.pdfKey() == null) == (baseline.bundlePrefix() == null)) {
+            problems.add("baseline needs exactly one of pdfKey and bundlePrefix");
         }
         if (storageRetryMs < 0) {
             problems.add("storageRetryMs must be 0 or more");

@@ -38,9 +38,43 @@ public record RenderEvent(
         failed
     }
 
-    /** The stored PDF, and the stored render report of the attempt (null when it could not be written). */
+    /**
+     * The stored PDF, and the stored render report of the attempt (null when it could not be written); with the
+     * comparison against the command's baseline when it had one.
+     */
     public record Output(String storageKey, String format, String contentType, long bytes, int pageCount,
-            String sha256, String reportKey, int previewPages, long previewBytes) {
+            String sha256, String reportKey, int previewPages, long previewBytes, Diff diff) {
+
+        /** An output without a diff. */
+        public Output(String storageKey, String format, String contentType, long bytes, int pageCount,
+                String sha256, String reportKey, int previewPages, long previewBytes) {
+            this(storageKey, format, contentType, bytes, pageCount, sha256, reportKey, previewPages, previewBytes,
+                    null);
+        }
+    }
+
+    /**
+     * The page-by-page comparison of a render with its baseline: pages 1 to {@code comparedPages} each have a
+     * difference image ({@link StorageKeys#diffPage}); {@code unavailable} says why there is no comparison (the
+     * baseline PDF is gone, or cannot be read), and then there are no pages.
+     *
+     * @param pageCount the new document's pages
+     * @param baselinePageCount the baseline's pages
+     * @param truncated whether the documents have pages beyond the diff's page cap, left uncompared
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Diff(int pageCount, int baselinePageCount, int comparedPages, boolean truncated, float dpi,
+            int tolerance, String unavailable, List<DiffPage> pages) {
+    }
+
+    /** One compared page: how many of its pixels differ beyond the tolerance. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DiffPage(int n, long changedPixels, long totalPixels) {
+
+        public double changedRatio() {
+            return totalPixels == 0 ? 0 : (double) changedPixels / totalPixels;
+        }
     }
 
     public static RenderEvent rendering(RenderCommand command, long at) {

@@ -107,12 +107,22 @@ public final class StorageKeys {
         return pdfKey.substring(0, pdfKey.lastIndexOf('/') + 1) + "page-" + page + ".png";
     }
 
+    /** {@code …/{fileName}.pdf} → {@code …/diff-{n}.png}: the difference image of page n against the baseline. */
+    public static String diffPage(String pdfKey, int page) {
+        return pdfKey.substring(0, pdfKey.lastIndexOf('/') + 1) + "diff-" + page + ".png";
+    }
+
     /** Every object a render stored, from what its succeeded event reports. */
     public static List<String> allOf(RenderEvent.Output output) {
         List<String> keys = new ArrayList<>();
         keys.add(output.storageKey());
         for (int page = 1; page <= output.previewPages(); page++) {
             keys.add(previewPage(output.storageKey(), page));
+        }
+        if (output.diff() != null && output.diff().pages() != null) {
+            for (int page = 1; page <= output.diff().comparedPages(); page++) {
+                keys.add(diffPage(output.storageKey(), page));
+            }
         }
         if (output.reportKey() != null) {
             keys.add(output.reportKey());

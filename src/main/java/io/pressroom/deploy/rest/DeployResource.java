@@ -43,9 +43,11 @@ import io.pressroom.common.ResponseExample;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.deploy.repository.DeployVersion;
 import io.pressroom.deploy.rest.DeployViews.DeployView;
+import io.pressroom.deploy.rest.DeployViews.VerificationView;
 import io.pressroom.deploy.rest.DeployViews.VersionView;
 import io.pressroom.deploy.service.DeployService;
 import io.pressroom.deploy.service.PayloadContracts;
+import io.pressroom.deploy.service.VersionVerifier;
 import io.pressroom.deploy.service.ZipBundleReader;
 import io.pressroom.deploy.service.ZipLimits;
 import io.quarkus.vertx.VertxContextSupport;
@@ -64,7 +66,12 @@ public class DeployResource {
             + "index.html at the zip's root, assets beside it in folders, content types following the file "
             + "extensions. The template must compile; the new version becomes latest. A data contract is optional: "
             + "schema (JSON Schema 2020-12) and samplePayload, or schema.json and sample.json at the zip's root; "
-            + "jobs for the version must then send a payload that matches (400 payload_invalid).";
+            + "jobs for the version must then send a payload that matches (400 payload_invalid). With verify=true "
+            + "(the release gate) latest does not move: the answer's verification names a test job that renders the "
+            + "sample payload (required then: 400 sample_payload_required) with the new version and with the version "
+            + "latest points at, and compares them page by page; read its diff, then move latest with PUT …/latest.";
+    private static final String VERIFY = "The release gate: keep latest where it is, render samplePayload with this version "
+            + "and with latest's, and report the page-by-page diff on the job named in verification";
     private static final String DEPLOY_ID = "The deploy's id (dpl_…) or its slug";
     private static final String EXAMPLE_DEPLOY = "dpl_01m84qd2af2gfm2zn5zrf03dxc";
 
@@ -92,8 +99,12 @@ public class DeployResource {
     private final PressroomConfig config;
     private final ZipLimits zipLimits;
 
-    public DeployResource(DeployService deploys, Caller caller, PressroomConfig config, ZipLimits zipLimits) {
+    private final VersionVerifier verifier;
+
+    public DeployResource(DeployService deploys, Caller caller, PressroomConfig config, ZipLimits zipLimits,
+            VersionVerifier verifier) {
         this.deploys = deploys;
+        this.verifier = verifier;
         this.caller = caller;
         this.config = config;
         this.zipLimits = zipLimits;
@@ -204,12 +215,43 @@ public class DeployResource {
     @ProblemExample(status = 400, code = "payload_invalid", detail = "samplePayload: does not match the version's schema in 1 place: /customer/name required property 'name' not found", violations = "/customer/name: required property 'name' not found")
     @ProblemExample(status = 413, detail = "the bundle is larger than 10485760 bytes")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
+    @ProblemExample(status = 400, code = "sample_payload_required", detail = "samplePayload: verify=true renders the version with its sample payload: give samplePayload (sample.json in a zip), a JSON object")
+    @ResponseExample(status = 201, name = "verifying", summary = "With verify=true: latest has not moved; the job's diff is the report", value = """
+            {
+              "id": "dv_01m84qd34n8w1a25m0jxwrxm1c",
+              "deployId": "dpl_01m84qd2af2gfm2zn5zrf03dxc",
+              "number": 2,
+              "sha256": "88924db21f838aa402cb8f123b6c3e859feb53a080b0cb7dafc3d237d184e9ca",
+              "bytes": 254,
+              "createdAt": 1795455093959,
+              "files": [],
+              "schema": null,
+              "samplePayload": {"customer": "Acme Corp", "total": 42.99},
+              "verification": {
+                "status": "pending",
+                "baselineVersionId": "dv_01m84qd2rn19krp5efh5x1vtm0",
+                "jobId": "rj_01m84qd3w1v9d3cawbnr7tarnw",
+                "job": "/v1/render-jobs/rj_01m84qd3w1v9d3cawbnr7tarnw"
+              }
+            }""")
     public Uni<Response> publish(
             @Parameter(description = DEPLOY_ID, example = EXAMPLE_DEPLOY) @PathParam("deployId") String deployId,
+            @Parameter(description = VERIFY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("verify") boolean verify,
             @Valid @NotNull PublishVersion request) {
         TemplateBundle bundle = toBundle(request);
-        return deploys.publish(caller.projectId(), deployId, bundle, PayloadContracts.Fields.JSON)
-                .map(DeployResource::created);
+        return published(caller.projectId(),
+                deploys.publish(caller.projectId(), deployId, bundle, PayloadContracts.Fields.JSON, verify), verify);
+    }
+
+    /** The 201 of a publish; with verify, once the gate's job is created. */
+    private Uni<Response> published(String projectId, Uni<DeployService.Published> publishing, boolean verify) {
+        return publishing.chain(published -> {
+            if (!verify) {
+                return Uni.createFrom().item(created(published.version(), null));
+            }
+            return verifier.verify(projectId, published.version(), published.latestVersionId())
+                    .map(verification -> created(published.version(), VerificationView.of(verification)));
+        });
     }
 
     /** The zip variant of {@link #publish}: one operation, whose id, examples and problems are written there. */
@@ -219,15 +261,17 @@ public class DeployResource {
     @Operation(summary = PUBLISH, description = PUBLISH_DETAILS)
     @RequestBody(content = @Content(mediaType = ZIP, schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "201", description = "Published", headers = @Header(name = "Location", description = "The version's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = VersionView.class)))
-    public Uni<Response> publishZip(@PathParam("deployId") String deployId, byte[] zip) {
+    public Uni<Response> publishZip(@PathParam("deployId") String deployId,
+            @Parameter(description = VERIFY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("verify") boolean verify,
+            byte[] zip) {
         String projectId = caller.projectId();
         ZipBundleReader.Limits limits = new ZipBundleReader.Limits(config.templates().maxBundleBytes(),
                 config.templates().maxAssets(), zipLimits.maxEntries(), zipLimits.maxCompressionRatio(),
                 zipLimits.ratioThresholdBytes());
         // inflating and hashing up to max-bundle-bytes is CPU work: keep it off the event loop
         return VertxContextSupport.executeBlocking(() -> ZipBundleReader.read(zip, limits))
-                .chain(bundle -> deploys.publish(projectId, deployId, bundle, PayloadContracts.Fields.ZIP))
-                .map(DeployResource::created);
+                .chain(bundle -> published(projectId,
+                        deploys.publish(projectId, deployId, bundle, PayloadContracts.Fields.ZIP, verify), verify));
     }
 
     @PUT
@@ -361,9 +405,9 @@ public class DeployResource {
         }
     }
 
-    private static Response created(DeployVersion version) {
+    private static Response created(DeployVersion version, VerificationView verification) {
         return Response.created(URI.create("/v1/deploys/" + version.deployId + "/versions/" + version.id))
-                .entity(VersionView.of(version)).build();
+                .entity(VersionView.of(version, verification)).build();
     }
 
     private static Integer parseNumber(String position) {

@@ -83,6 +83,19 @@ public class DeployService {
      */
     public Uni<DeployVersion> publish(String projectId, String idOrSlug, TemplateBundle bundle,
             PayloadContracts.Fields fields) {
+        return publish(projectId, idOrSlug, bundle, fields, false).map(Published::version);
+    }
+
+    /** A published version, and the version {@code latest} pointed at when it was recorded (null: none yet). */
+    public record Published(DeployVersion version, String latestVersionId) {
+    }
+
+    /**
+     * Publishes a new version; {@code verify} (the release gate) leaves {@code latest} where it is, and needs a
+     * sample payload, a JSON object, to render: 400 naming {@code samplePayload} otherwise.
+     */
+    public Uni<Published> publish(String projectId, String idOrSlug, TemplateBundle bundle,
+            PayloadContracts.Fields fields, boolean verify) {
         PayloadContracts.Contract contract;
         try {
             templates.compile(bundle.html());
@@ -92,13 +105,18 @@ public class DeployService {
         } catch (Refusal refusal) {
             return Uni.createFrom().failure(refusal);
         }
+        if (verify && (contract.sample() == null || !contract.sample().isObject())) {
+            return Uni.createFrom().failure(new Refusal.Invalid("sample_payload_required", "samplePayload: verify=true "
+                    + "renders the version with its sample payload: give samplePayload (sample.json in a zip), a JSON "
+                    + "object"));
+        }
         String versionId = Ids.next(Ids.DEPLOY_VERSION);
         return find(projectId, idOrSlug).chain(deploy -> {
             String prefix = BundleStorage.prefix(projectId, deploy.id, versionId);
             return ObjectStorage.blocking(() -> {
                 bundles.store(prefix, bundle);
                 return prefix;
-            }).chain(stored -> record(projectId, deploy.id, versionId, prefix, bundle, contract)
+            }).chain(stored -> record(projectId, deploy.id, versionId, prefix, bundle, contract, !verify)
                     .onFailure().call(failure -> ObjectStorage.blocking(() -> {
                         bundles.discard(prefix, bundle);
                         return null;
@@ -106,8 +124,8 @@ public class DeployService {
         });
     }
 
-    private Uni<DeployVersion> record(String projectId, String deployId, String versionId, String prefix,
-            TemplateBundle bundle, PayloadContracts.Contract contract) {
+    private Uni<Published> record(String projectId, String deployId, String versionId, String prefix,
+            TemplateBundle bundle, PayloadContracts.Contract contract, boolean moveLatest) {
         return Panache.withTransaction(() -> deploys.lockInProject(projectId, deployId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("deploy " + deployId))
                 .chain(deploy -> {
@@ -123,10 +141,14 @@ public class DeployService {
                     version.payloadSchema = contract.schema();
                     version.samplePayload = contract.sample();
                     version.createdAt = Instant.now();
-                    return versions.persist(version).invoke(saved -> {
+                    String latest = deploy.latestVersionId;
+                    return versions.persist(version).map(saved -> {
                         deploy.versionCount = saved.number;
-                        deploy.latestVersionId = saved.id;
+                        if (moveLatest) {
+                            deploy.latestVersionId = saved.id;
+                        }
                         deploy.updatedAt = saved.createdAt;
+                        return new Published(saved, latest);
                     });
                 }));
     }

@@ -78,6 +78,18 @@ public class RenderJob {
     @Column(name = "retry_of")
     public String retryOf;
 
+    /** The succeeded job this one's PDF is compared with ({@code baselineJobId}), or null. */
+    @Column(name = "baseline_job_id")
+    public String baselineJobId;
+
+    /** The baseline job's PDF, resolved when this job was created. */
+    @Column(name = "baseline_key")
+    public String baselineKey;
+
+    /** The template version rendered with the same payload to compare with (the release gate), or null. */
+    @Column(name = "baseline_version_id")
+    public String baselineVersionId;
+
     @Column(name = "webhook_url")
     public String webhookUrl;
 

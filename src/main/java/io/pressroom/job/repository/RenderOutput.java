@@ -7,6 +7,11 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import io.pressroom.contract.RenderEvent;
+
 /** The PDF a succeeded job produced, stored in object storage under {@link #storageKey}. */
 @Entity
 @Table(name = "render_outputs")
@@ -58,6 +63,14 @@ public class RenderOutput {
 
     @Column(name = "report_key")
     public String reportKey;
+
+    /** The comparison with the job's baseline, or null. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public RenderEvent.Diff diff;
+
+    /** Difference images stored beside the PDF, diff-1.png to diff-{n}.png. */
+    @Column(name = "diff_images")
+    public int diffImages;
 
     @Column(name = "created_at")
     public Instant createdAt;

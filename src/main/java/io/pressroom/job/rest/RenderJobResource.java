@@ -175,7 +175,10 @@ public class RenderJobResource {
             @ExampleObject(name = "protected", summary = "An AES-256 encrypted PDF; the passwords are purged when the job ends", value = """
                     {"deployId": "statement", "payload": {"balance": 1234.56},
                      "options": {"protect": {"userPassword": "to-open-it", "ownerPassword": "for-full-access",
-                                             "permissions": {"print": true, "copy": false, "modify": false}}}}""") }))
+                                             "permissions": {"print": true, "copy": false, "modify": false}}}}"""),
+            @ExampleObject(name = "baselineDiff", summary = "Render again and compare every page with an earlier job's PDF", value = """
+                    {"deployId": "invoice", "payload": {"customer": "Acme Corp", "total": 42.99},
+                     "baselineJobId": "rj_01m84qd3w1v9d3cawbnr7tarnw"}""") }))
     @APIResponse(responseCode = "202", description = "Accepted: the job is queued", headers = @Header(name = "Location", description = "The job's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = Accepted.class)))
     @APIResponse(responseCode = "200", description = "With sync or wait: the job ended in time (check job.status: it may have failed)", content = @Content(schema = @Schema(implementation = JobDetail.class)))
     @ResponseExample(status = 202, name = "queued", summary = "The fromDeploy request; deployVersionId is resolved", value = """
@@ -238,6 +241,9 @@ public class RenderJobResource {
     @ProblemExample(status = 400, code = "template_error", detail = "html: line 1, column 9: found: 'EOF', expected: '{{/'")
     @ProblemExample(status = 400, detail = "webhookUrl: must not point to a loopback address (127.0.0.1)")
     @ProblemExample(status = 404, detail = "deploy dpl_01m84qd2af2gfm2zn5zrf03dxc does not exist")
+    @ProblemExample(status = 404, code = "baseline_not_found", detail = "baselineJobId: render job rj_01m84qd3w1v9d3cawbnr7tarnw does not exist")
+    @ProblemExample(status = 409, code = "baseline_not_succeeded", detail = "baselineJobId: the job is failed; only a succeeded job can be a baseline")
+    @ProblemExample(status = 409, code = "baseline_output_gone", detail = "baselineJobId: the job's PDF was deleted; a baseline needs its PDF")
     @ProblemExample(status = 409, code = "idempotency_key_reused", detail = "Idempotency-Key was already used with different parameters")
     @ProblemExample(status = 413, detail = "payload: is larger than 5242880 bytes")
     @ProblemExample(status = 429, code = "queue_full", detail = "this project has 1000 jobs queued or rendering, the "
@@ -781,6 +787,22 @@ public class RenderJobResource {
             @Parameter(description = DownloadResource.RANGE, example = "bytes=0-1023") @HeaderParam("Range") String range,
             @Parameter(description = DownloadResource.IF_RANGE) @HeaderParam("If-Range") String ifRange) {
         return DownloadResource.send(outputs.preview(caller.projectId(), jobId, page, new Asked(range, ifRange)));
+    }
+
+    @GET
+    @Path("/{jobId}/diff/pages/{page}.png")
+    @Produces("image/png") // one type, not JSON: see DownloadResource
+    @Operation(operationId = "getRenderJobDiffPage", summary = "The difference image of one page against the job's baseline (jobs created with baselineJobId)", description = "Unchanged pixels faded grey, changed pixels red; deleted with the job's PDF. Streamed, with `Range` support.")
+    @APIResponse(responseCode = "200", description = "The difference image as PNG (72 DPI)", content = @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "206", description = "The part of the PNG the Range header asked for", headers = @Header(name = "Content-Range", description = "bytes first-last/length", schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @ProblemExample(status = 404, code = "diff_page_not_found", detail = "no difference image of page 3: the job has them for pages 1 to 2")
+    @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
+    @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
+    public RestMulti<Buffer> diffPage(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
+            @Parameter(description = "Page number, from 1 to the number of diff.pages", schema = @Schema(type = SchemaType.INTEGER, minimum = "1"), example = "1") @PathParam("page") int page,
+            @Parameter(description = DownloadResource.RANGE, example = "bytes=0-1023") @HeaderParam("Range") String range,
+            @Parameter(description = DownloadResource.IF_RANGE) @HeaderParam("If-Range") String ifRange) {
+        return DownloadResource.send(outputs.diffImage(caller.projectId(), jobId, page, new Asked(range, ifRange)));
     }
 
     @DELETE

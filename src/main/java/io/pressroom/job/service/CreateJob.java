@@ -27,7 +27,8 @@ public record CreateJob(
         @Size(max = 100) String sourceType,
         @Size(max = 200) String sourceId,
         @Schema(description = "A test job: rendered with a diagonal TEST watermark on every page, counted in no usage or quota (docs/jobs.md#test-mode); default false") Boolean test,
-        @Schema(description = "Your own JSON object (at most 4096 bytes serialized), stored with the job and returned on every read and in webhooks; list jobs by one top-level key with ?meta.KEY=VALUE", example = "{\"orderId\": \"A-1001\", \"customer\": 42}") Map<String, Object> meta) {
+        @Schema(description = "Your own JSON object (at most 4096 bytes serialized), stored with the job and returned on every read and in webhooks; list jobs by one top-level key with ?meta.KEY=VALUE", example = "{\"orderId\": \"A-1001\", \"customer\": 42}") Map<String, Object> meta,
+        @Size(min = 1, max = 100) @Schema(description = "A succeeded job of this project whose PDF is still kept: after the render, every page (the first 50) is rasterized at 72 DPI, compared with the baseline's page and the result recorded as the job's diff, with a difference image per page (docs/documents.md#baseline-diff)", example = "rj_01m84qd2w0cs8y7xk8q6hp4v0b") String baselineJobId) {
 
     /** Whether this is a test job. */
     public boolean isTest() {

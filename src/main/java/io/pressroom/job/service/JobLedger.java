@@ -154,6 +154,17 @@ public class JobLedger {
         return new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, job.id, job.projectId,
                 job.dispatchedAttempt, prefix, job.deployVersionId, job.inlineHtml, job.htmlRef, job.payload, job.payloadRef,
                 options(job), List.of(job.formats), job.fileName, job.requestedAt.toEpochMilli(),
-                storageRetry.toMillis(), job.test);
+                storageRetry.toMillis(), job.test, baseline(job));
+    }
+
+    private static RenderCommand.Baseline baseline(RenderJob job) {
+        if (job.baselineKey != null) {
+            return new RenderCommand.Baseline(job.baselineJobId, job.baselineKey, null, null);
+        }
+        if (job.baselineVersionId != null) {
+            return new RenderCommand.Baseline(null, null, job.baselineVersionId,
+                    BundleStorage.prefix(job.projectId, job.deployId, job.baselineVersionId));
+        }
+        return null;
     }
 }

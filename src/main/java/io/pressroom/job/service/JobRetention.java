@@ -85,7 +85,7 @@ public class JobRetention {
         }
         return database.get().preparedQuery("""
                 SELECT j.id, j.status IN ('queued', 'rendering', 'retry_scheduled') AS live, j.payload_ref, j.html_ref,
-                    o.storage_key, o.report_key, o.preview_pages
+                    o.storage_key, o.report_key, o.preview_pages, o.diff_images
                 FROM render_jobs j LEFT JOIN render_outputs o ON o.job_id = j.id AND o.state = 'available'
                 WHERE j.id = ANY($1)""").execute(Tuple.of(jobIds.toArray(String[]::new)))
                 .map(rows -> {
@@ -103,6 +103,9 @@ public class JobRetention {
                             add(kept, row.getString("report_key"));
                             for (int page = 1; page <= row.getInteger("preview_pages"); page++) {
                                 kept.add(StorageKeys.previewPage(pdf, page));
+                            }
+                            for (int page = 1; page <= row.getInteger("diff_images"); page++) {
+                                kept.add(StorageKeys.diffPage(pdf, page));
                             }
                         }
                     }

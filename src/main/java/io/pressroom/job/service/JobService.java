@@ -30,6 +30,7 @@ import io.pressroom.job.repository.JobRepository;
 import io.pressroom.job.repository.JobStatus;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
+import io.pressroom.job.repository.RenderOutput;
 import io.pressroom.job.service.JobViews.Accepted;
 import io.pressroom.job.service.JobViews.JobDetail;
 import io.pressroom.job.service.JobViews.JobView;
@@ -107,6 +108,18 @@ public class JobService {
         return create(projectId, request, idempotencyKey, false, null);
     }
 
+    /**
+     * The job of the release gate ({@code POST /v1/deploys/{id}/versions?verify=true}): a test job of the new
+     * {@code version} with its sample payload, compared with the {@code baselineVersionId} rendered with the same
+     * payload. Created like any job, but without webhook or idempotency.
+     */
+    public Uni<Created> createVerification(String projectId, String deployId, String versionId,
+            Map<String, Object> samplePayload, String baselineVersionId) {
+        CreateJob request = new CreateJob(deployId, versionId, null, null, samplePayload, null, null, null, null,
+                null, null, null, true, null, null);
+        return create(projectId, request, null, false, null, job -> job.baselineVersionId = baselineVersionId);
+    }
+
     /** The answer of an estimate: the pages of its test copy, and their cost units (one a page). */
     public record Estimate(int pages, int costUnits) {
     }
@@ -170,11 +183,17 @@ public class JobService {
         return new CreateJob(original.deployId, original.deployVersionId, original.inlineHtml, original.businessKey,
                 payload, original.outputMode, List.of(original.formats), original.queue, original.webhookUrl,
                 json.convertValue(original.options, JobOptions.class), original.sourceType, original.sourceId,
-                original.test, original.meta);
+                original.test, original.meta, original.baselineJobId);
     }
 
     private Uni<Created> create(String projectId, CreateJob request, String idempotencyKey, boolean estimate,
             String retryOf) {
+        return create(projectId, request, idempotencyKey, estimate, retryOf, job -> {
+        });
+    }
+
+    private Uni<Created> create(String projectId, CreateJob request, String idempotencyKey, boolean estimate,
+            String retryOf, java.util.function.Consumer<RenderJob> finish) {
         validate(request);
         byte[] payload = serialize(request.payload() == null ? Map.of() : request.payload());
         if (payload.length > config.maxPayloadBytes()) {
@@ -208,7 +227,12 @@ public class JobService {
                         .map(found -> newJob(projectId, jobId, request, found.deploy().id, found.version().id,
                                 payloadRef, htmlRef, estimate))
                         .invoke(job -> job.retryOf = retryOf);
-        return webhookChecked.chain(() -> prepared)
+        return webhookChecked.chain(() -> prepared).invoke(finish)
+                .call(job -> request.baselineJobId() == null ? Uni.createFrom().voidItem()
+                        : baseline(projectId, request.baselineJobId()).invoke(pdf -> {
+                            job.baselineJobId = pdf.jobId;
+                            job.baselineKey = pdf.storageKey;
+                        }))
                 .chain(job -> {
                     Uni<Void> stored = claimChecks.isEmpty() ? Uni.createFrom().voidItem()
                             : ObjectStorage.blocking(() -> {
@@ -228,6 +252,31 @@ public class JobService {
                             .onFailure().call(() -> discard(storedKeys));
                 })
                 .invoke(created -> outboxSignal.wake());
+    }
+
+    /**
+     * The PDF of the job {@code baselineJobId} names: 404 {@code baseline_not_found} when the project has no such job
+     * (another project's job is no different), 409 {@code baseline_not_succeeded} when it did not succeed, 409
+     * {@code baseline_output_gone} when its PDF was deleted or expired.
+     */
+    private Uni<RenderOutput> baseline(String projectId, String baselineJobId) {
+        return deadline.database(Panache.withSession(() -> jobs.findInProject(projectId, baselineJobId)
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("baseline_not_found",
+                        "baselineJobId: render job " + baselineJobId + " does not exist"))
+                .chain(baseline -> {
+                    if (baseline.status != JobStatus.succeeded) {
+                        throw new Refusal.Conflict("baseline_not_succeeded", "baselineJobId: the job is "
+                                + baseline.status + "; only a succeeded job can be a baseline");
+                    }
+                    return outputs.findPdf(baseline.id);
+                })
+                .map(output -> {
+                    if (output == null || !RenderOutput.AVAILABLE.equals(output.state)) {
+                        throw new Refusal.Conflict("baseline_output_gone", "baselineJobId: the job's PDF was "
+                                + (output == null ? "not kept" : output.state) + "; a baseline needs its PDF");
+                    }
+                    return output;
+                })));
     }
 
     /** A part of the request that travels by reference: stored under {@code key} before the job is created. */

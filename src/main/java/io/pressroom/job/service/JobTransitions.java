@@ -315,6 +315,8 @@ public class JobTransitions implements DeliveryTimeline {
         output.reportKey = produced.reportKey();
         output.previewPages = produced.previewPages();
         output.previewBytes = produced.previewBytes();
+        output.diff = produced.diff();
+        output.diffImages = produced.diff() == null ? 0 : produced.diff().comparedPages();
         output.state = RenderOutput.AVAILABLE;
         output.createdAt = now;
         if ("transient".equals(job.outputMode)) {

@@ -117,6 +117,21 @@ public class OutputService {
         });
     }
 
+    /** The difference image of page {@code page} (1-based) against the job's baseline; 404 when there is none. */
+    @WithSession
+    public Uni<Download> diffImage(String projectId, String jobId, int page, Asked asked) {
+        return availableOutput(projectId, jobId).chain(output -> {
+            if (page < 1 || page > output.diffImages) {
+                return Uni.createFrom().failure(new Refusal.NotFound("diff_page_not_found", output.diffImages == 0
+                        ? "the job has no difference images (they need baselineJobId, and a baseline that could be read)"
+                        : "no difference image of page " + page + ": the job has them for pages 1 to "
+                                + output.diffImages));
+            }
+            return read(StorageKeys.diffPage(output.storageKey, page), "image/png", null, true, null, asked,
+                    () -> new Refusal.NotFound("diff_page_not_found", "the difference image is no longer stored"));
+        });
+    }
+
     /**
      * The slice {@code asked} of the object at {@code key}, once storage has said how long it is; {@code gone} when
      * it is not there. The bytes are read only as the client takes them.
@@ -196,6 +211,9 @@ public class OutputService {
         keys.add(output.storageKey);
         for (int page = 1; page <= output.previewPages; page++) {
             keys.add(StorageKeys.previewPage(output.storageKey, page));
+        }
+        for (int page = 1; page <= output.diffImages; page++) {
+            keys.add(StorageKeys.diffPage(output.storageKey, page));
         }
         if (output.reportKey != null) {
             keys.add(output.reportKey);

@@ -87,6 +87,25 @@ public class RenderExecutor {
 
         // the merge spent part of the render budget: the browser gets what is left
         JobOptions options = command.options().withRenderTimeoutMs(Math.max(1, budgetMs - mergeMs));
+        Printed printed = print(command, html, prepared, options);
+        timings.put("load", printed.result().loadMs());
+        timings.put("print", printed.result().printMs());
+        Baseline baseline = command.baseline() == null ? null
+                : baseline(command, payload, Math.max(1, budgetMs - millisSince(start)));
+        Span upload = tracer.spanBuilder("render.upload").startSpan();
+        try (Scope scope = upload.makeCurrent()) {
+            return upload(command, printed.result(), printed.pages(), timings, baseline);
+        } finally {
+            upload.end();
+        }
+    }
+
+    /** Chromium's PDF, checked against the caps, watermarked when a test job's, finished as the options ask. */
+    private record Printed(RenderResult result, int pages) {
+    }
+
+    private Printed print(RenderCommand command, String html, TemplateCache.Prepared prepared, JobOptions options)
+            throws RenderFailure {
         RenderResult result;
         Span chromium = tracer.spanBuilder("render.chromium").startSpan();
         try (Scope scope = chromium.makeCurrent()) {
@@ -97,9 +116,6 @@ public class RenderExecutor {
         } finally {
             chromium.end();
         }
-        timings.put("load", result.loadMs());
-        timings.put("print", result.printMs());
-
         int pages = checkPages(result.pdf());
         if (command.test()) {
             result = watermarked(result, options.pdfa() != null);
@@ -108,11 +124,40 @@ public class RenderExecutor {
             result = new RenderResult(DocumentFinisher.finish(result.pdf(), options), result.blocked(),
                     result.consoleErrors(), result.loadMs(), result.printMs());
         }
-        Span upload = tracer.spanBuilder("render.upload").startSpan();
-        try (Scope scope = upload.makeCurrent()) {
-            return upload(command, result, pages, timings);
-        } finally {
-            upload.end();
+        return new Printed(result, pages);
+    }
+
+    /** The baseline's PDF, or why there is none to compare with. */
+    private record Baseline(byte[] pdf, String unavailable) {
+    }
+
+    /**
+     * The PDF to compare with: the baseline job's stored PDF, or (the release gate) the baseline version's template
+     * merged with the same payload and printed with the same options, within what is left of the render budget. A
+     * baseline that is gone or fails to render leaves the render itself standing: its diff says why it is missing.
+     */
+    private Baseline baseline(RenderCommand command, Map<String, Object> payload, long budgetLeftMs)
+            throws RenderFailure {
+        RenderCommand.Baseline baseline = command.baseline();
+        if (baseline.pdfKey() != null) {
+            byte[] pdf = StorageRetry.call(command.storageRetryMs(), "load the baseline PDF",
+                    () -> storage.get(baseline.pdfKey()));
+            return pdf == null ? new Baseline(null, "the baseline job's PDF is no longer stored")
+                    : new Baseline(pdf, null);
+        }
+        try {
+            TemplateCache.Prepared prepared = StorageRetry.call(command.storageRetryMs(), "load the baseline template",
+                    () -> templates.get(baseline.bundlePrefix()));
+            String html = merges.merge(prepared.template(), payload, Duration.ofMillis(budgetLeftMs));
+            return new Baseline(print(command, html, prepared, command.options().withRenderTimeoutMs(budgetLeftMs))
+                    .result().pdf(), null);
+        } catch (TemplateException e) {
+            return new Baseline(null, "the baseline version's template does not compile: " + e.getMessage());
+        } catch (RenderFailure e) {
+            if (e.code() == ErrorCode.STORAGE_ERROR || e.code() == ErrorCode.CANCELLED) {
+                throw e;
+            }
+            return new Baseline(null, "the baseline version did not render: " + e.code() + ": " + e.getMessage());
         }
     }
 
@@ -127,8 +172,8 @@ public class RenderExecutor {
     }
 
     /** Stores the PDF, its page previews when asked for, and the render report. */
-    private RenderEvent.Output upload(RenderCommand command, RenderResult result, int pages, Map<String, Long> timings)
-            throws RenderFailure {
+    private RenderEvent.Output upload(RenderCommand command, RenderResult result, int pages, Map<String, Long> timings,
+            Baseline baseline) throws RenderFailure {
         long uploadStart = System.nanoTime();
         String renderId = UUID.randomUUID().toString();
         String key = StorageKeys.pdf(command, renderId);
@@ -151,11 +196,20 @@ public class RenderExecutor {
             }
             previewPages = previews.size();
         }
+        RenderEvent.Diff diff = null;
+        if (baseline != null) {
+            long diffStart = System.nanoTime();
+            diff = baseline.pdf() == null ? BaselineDiff.unavailable(pages, baseline.unavailable())
+                    : BaselineDiff.compare(result.pdf(), baseline.pdf(), maxPreviewPixels,
+                            (page, png) -> StorageRetry.run(budget, "store the difference images",
+                                    () -> storage.put(StorageKeys.diffPage(key, page), png, "image/png")));
+            timings.put("diff", millisSince(diffStart));
+        }
         timings.put("upload", millisSince(uploadStart));
         String sha256 = Hashes.sha256Hex(result.pdf());
         String reportKey = storeReport(command, renderId, result, pages, sha256, timings);
         return new RenderEvent.Output(key, "pdf", StorageKeys.PDF, result.pdf().length, pages, sha256, reportKey,
-                previewPages, previewBytes);
+                previewPages, previewBytes, diff);
     }
 
     /** The render report beside the PDF; a report that cannot be written does not fail the render. */
