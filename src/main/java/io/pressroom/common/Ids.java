@@ -19,6 +19,9 @@ public final class Ids {
     public static final String RENDER_OUTPUT = "ro";
     public static final String PDF = "pdf";
     public static final String SHARE = "shr";
+    public static final String RENDER_BATCH = "rb";
+    /** A batch's merged PDF or zip; a signed link names it as it names a job's output. */
+    public static final String BATCH_OUTPUT = "bo";
     public static final String WEBHOOK = "wh";
     /** A webhook message (its {@code webhook-id} header), as Standard Webhooks names them. */
     public static final String WEBHOOK_MESSAGE = "msg";

@@ -58,6 +58,7 @@ public class OpenApiExamples implements OASFilter {
     private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
             Map.entry("400", "Invalid request: the detail names the field"),
             Map.entry("401", "Missing, unknown or revoked API key"),
+            Map.entry("402", "Over the project's monthly page quota: quota, used and resetsAt say by how much and until when"),
             Map.entry("403", "The link was tampered with"),
             Map.entry("404", "Not found, or another project's"),
             Map.entry("409", "Conflicts with the resource's current state"),

@@ -40,6 +40,9 @@ public interface PressroomConfig {
     /** Render jobs: retries, deadlines, payloads. */
     Jobs jobs();
 
+    /** Batches: many jobs of one deploy version, merged or zipped (API role). */
+    Batches batches();
+
     /** Signed download and preview links. */
     Downloads downloads();
 
@@ -365,6 +368,30 @@ public interface PressroomConfig {
         /** How often the outbox relay looks for unsent messages (it is also woken after each commit). */
         @WithDefault("500ms")
         Duration outboxPollInterval();
+    }
+
+    interface Batches {
+        /**
+         * How often API pods look for batches whose items have all ended and whose assembly (merge, zip) is due;
+         * the pod that ends a batch's last item also starts it at once.
+         */
+        @WithDefault("5s")
+        Duration sweepInterval();
+
+        /**
+         * How long one pod may spend assembling a batch before another pod takes the batch over (a pod that died
+         * mid-merge); also the wait before a failed assembly is tried again.
+         */
+        @WithDefault("10m")
+        Duration assemblyLease();
+
+        /** Assemblies tried before the batch fails with {@code assembly_failed}. */
+        @WithDefault("3")
+        int maxAssemblyAttempts();
+
+        /** Longest the creation of one batch may take in the database: all its jobs are inserted in one transaction. */
+        @WithDefault("60s")
+        Duration createTimeout();
     }
 
     interface Downloads {

@@ -65,6 +65,25 @@ public class ObjectStorage {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
     }
 
+    /** Stores the file at {@code file}, streamed from disk (a batch's merged PDF may be large). */
+    public void put(String key, java.nio.file.Path file, String contentType) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+    }
+
+    /**
+     * Copies the object to {@code file} (which must not exist), streamed to disk; {@code false} when there is no
+     * such object.
+     */
+    public boolean copyTo(String key, java.nio.file.Path file) {
+        try {
+            s3.getObject(b -> b.bucket(bucket).key(key),
+                    software.amazon.awssdk.core.sync.ResponseTransformer.toFile(file));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
+    }
+
     /** The object's bytes, or {@code null} when there is none. */
     public byte[] get(String key) {
         try {

@@ -50,10 +50,11 @@ class WebhookApiTest {
         assertThat(created.getString("secret")).startsWith("whsec_");
         assertThat(Base64.getDecoder().decode(created.getString("secret").substring(6))).hasSize(32);
 
-        // events default to all three
+        // events default to all five
         String all = project.call().body(Map.of("url", "http://[2606:4700:4700::1111]/all")).post("/v1/webhooks")
                 .then().statusCode(201)
-                .body("events", equalTo(List.of("job.succeeded", "job.failed", "job.cancelled")))
+                .body("events", equalTo(List.of("job.succeeded", "job.failed", "job.cancelled", "batch.succeeded",
+                        "batch.failed")))
                 .extract().path("id");
 
         project.call().get("/v1/webhooks/" + id).then().statusCode(200)
@@ -73,8 +74,8 @@ class WebhookApiTest {
         expect400(Map.of("url", "ftp://example.com/x"), "url: must be an absolute http(s) URL");
         expect400(Map.of("url", "https:///no-host"), "url: must be an absolute http(s) URL");
         expect400(Map.of("url", "https://example.com", "events", List.of("job.done")),
-                "events[0]: must be one of job.succeeded, job.failed, job.cancelled");
-        expect400(Map.of("url", "https://example.com", "events", List.of()), "events: size must be between 1 and 3");
+                "events[0]: must be one of job.succeeded, job.failed, job.cancelled, batch.succeeded, batch.failed");
+        expect400(Map.of("url", "https://example.com", "events", List.of()), "events: size must be between 1 and 5");
         expect400(Map.of("url", "https://example.com", "events", List.of("job.failed", "job.failed")),
                 "events: lists an event twice");
         project.call().body(Map.of("html", "<p>x</p>", "webhookUrl", "http://")).post("/v1/render-jobs")

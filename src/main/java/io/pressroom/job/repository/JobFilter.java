@@ -12,7 +12,8 @@ import io.quarkus.panache.common.Parameters;
  * (ids start with their creation time), so every filter walks an index in the list order.
  */
 public record JobFilter(String status, String deployId, String businessKey, String queue, Boolean acknowledged,
-        Long createdAfter, Long createdBefore, String sourceType, String sourceId, Boolean test, MetaFilter meta) {
+        Long createdAfter, Long createdBefore, String sourceType, String sourceId, Boolean test, MetaFilter meta,
+        String batchId) {
 
     /** {@code meta.KEY=VALUE}: jobs whose meta has the top-level key with this value (as text, so 42 matches "42"). */
     public record MetaFilter(String key, String value) {
@@ -40,6 +41,7 @@ public record JobFilter(String status, String deployId, String businessKey, Stri
         add(conditions, parameters, "sourceType", sourceType);
         add(conditions, parameters, "sourceId", sourceId);
         add(conditions, parameters, "test", test);
+        add(conditions, parameters, "batchId", batchId);
         if (meta != null) {
             conditions.add("jsonb_extract_path_text(meta, :metaKey) = :metaValue");
             parameters.and("metaKey", meta.key()).and("metaValue", meta.value());

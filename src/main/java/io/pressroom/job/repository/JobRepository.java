@@ -27,6 +27,28 @@ public class JobRepository implements PanacheRepositoryBase<RenderJob, String> {
                 List.of(JobStatus.queued, JobStatus.rendering, JobStatus.retry_scheduled));
     }
 
+    /** The batch's jobs after place {@code afterIndex}, in item order. */
+    public Uni<List<RenderJob>> batchItems(String batchId, int afterIndex, int limit) {
+        return find("batchId = ?1 and batchIndex > ?2", Sort.ascending("batchIndex"), batchId, afterIndex)
+                .page(0, limit).list();
+    }
+
+    /** How many of the batch's jobs are in each status. */
+    public Uni<List<Object[]>> batchCounts(String batchId) {
+        return getSession().chain(session -> session.createQuery(
+                "select status, count(*) from RenderJob where batchId = ?1 group by status", Object[].class)
+                .setParameter(1, batchId).getResultList());
+    }
+
+    /** Ids of the batch's jobs that have not ended. */
+    public Uni<List<String>> unfinishedInBatch(String batchId) {
+        return getSession().chain(session -> session.createQuery(
+                "select id from RenderJob where batchId = ?1 and status in ?2 order by batchIndex", String.class)
+                .setParameter(1, batchId)
+                .setParameter(2, List.of(JobStatus.queued, JobStatus.rendering, JobStatus.retry_scheduled))
+                .getResultList());
+    }
+
     /** Locks the job row: every state change of a job goes through this, one at a time. */
     public Uni<RenderJob> lock(String jobId) {
         return findById(jobId, LockModeType.PESSIMISTIC_WRITE);

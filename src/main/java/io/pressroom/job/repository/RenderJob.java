@@ -90,6 +90,14 @@ public class RenderJob {
     @Column(name = "baseline_version_id")
     public String baselineVersionId;
 
+    /** The batch this job is an item of ({@code POST /v1/render-batches}), or null. */
+    @Column(name = "batch_id")
+    public String batchId;
+
+    /** The job's place in its batch, from 0; null outside a batch. */
+    @Column(name = "batch_index")
+    public Integer batchIndex;
+
     @Column(name = "webhook_url")
     public String webhookUrl;
 

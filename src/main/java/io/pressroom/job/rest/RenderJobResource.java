@@ -479,12 +479,13 @@ public class RenderJobResource {
             @Parameter(description = "Only jobs with this sourceType") @QueryParam("sourceType") String sourceType,
             @Parameter(description = "Only jobs with this sourceId") @QueryParam("sourceId") String sourceId,
             @Parameter(description = "Only test jobs (true) or only normal jobs (false)") @QueryParam("test") Boolean test,
+            @Parameter(description = "Only the items of this batch (its rb_… id)") @QueryParam("batchId") String batchId,
             @Parameter(description = "Page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20")) @QueryParam("limit") Integer limit,
             @Parameter(description = "The nextCursor of the previous page; absent for the first page") @QueryParam("cursor") String cursor,
             @Context UriInfo uri) {
         int size = Cursors.checkLimit(limit, 20, 100);
         JobFilter filter = new JobFilter(status, deployId, businessKey, queue, acknowledged, createdAfter,
-                createdBefore, sourceType, sourceId, test, metaFilter(uri.getQueryParameters()));
+                createdBefore, sourceType, sourceId, test, metaFilter(uri.getQueryParameters()), batchId);
         return jobs.list(caller.projectId(), filter, Cursors.decode(cursor), size + 1)
                 .map(rows -> Page.of(rows, size, JobView::of, job -> job.id));
     }

@@ -314,22 +314,34 @@ public class JobService {
      * run at once, which the per-project request rate bounds.
      */
     private Uni<Void> withinQuota(String projectId) {
+        return withinQuota(projectId, 1);
+    }
+
+    /** As {@link #withinQuota(String)} for {@code adding} new jobs at once (a batch): all of them fit, or none. */
+    Uni<Void> withinQuota(String projectId, int adding) {
         int max = config.maxUnfinishedPerProject();
         if (max <= 0) {
             return Uni.createFrom().voidItem();
         }
         return jobs.countUnfinished(projectId).invoke(unfinished -> {
-            if (unfinished >= max) {
+            if (unfinished + adding > max) {
                 metrics.refused("queue_full");
-                throw new Refusal.Busy("queue_full", "this project has " + unfinished + " jobs queued or rendering, "
-                        + "the most it may have (" + max + "); retry after " + QUEUE_FULL_RETRY_AFTER_SECONDS + " s",
-                        QUEUE_FULL_RETRY_AFTER_SECONDS);
+                String more = adding == 1 ? "" : "; " + adding + " more would pass";
+                throw new Refusal.Busy("queue_full", "this project has " + unfinished + " jobs queued or rendering"
+                        + more + ", the most it may have (" + max + "); retry after " + QUEUE_FULL_RETRY_AFTER_SECONDS
+                        + " s", QUEUE_FULL_RETRY_AFTER_SECONDS);
             }
         }).replaceWithVoid();
     }
 
     private Uni<Void> discard(List<String> keys) {
         return keys.isEmpty() ? Uni.createFrom().voidItem() : storage.deleteQuietly(keys);
+    }
+
+    /** A batch item's job, not yet stored: {@code request} holds the item's payload, businessKey and meta. */
+    RenderJob batchItemJob(String projectId, String jobId, CreateJob request, String deployId, String versionId,
+            String payloadRef) {
+        return newJob(projectId, jobId, request, deployId, versionId, payloadRef, null, false);
     }
 
     private RenderJob newJob(String projectId, String jobId, CreateJob request, String deployId, String versionId,
@@ -394,7 +406,7 @@ public class JobService {
     }
 
     /** What the options' own annotations cannot say: fields that go only together, or not together. */
-    private static void validate(JobOptions options) {
+    static void validate(JobOptions options) {
         JobOptions.Protect protect = options.protect();
         if (protect == null) {
             return;
@@ -414,7 +426,7 @@ public class JobService {
         return value == null || value.isEmpty();
     }
 
-    private byte[] serialize(Object payload) {
+    byte[] serialize(Object payload) {
         try {
             return json.writeValueAsBytes(payload);
         } catch (JsonProcessingException e) {
@@ -422,7 +434,7 @@ public class JobService {
         }
     }
 
-    private static String canonical(CreateJob request) {
+    static String canonical(Object request) {
         try {
             return new String(CANONICAL.writeValueAsBytes(request), StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {

@@ -71,11 +71,15 @@ public class JobTransitions implements DeliveryTimeline {
     private final WebhookOutbox webhooks;
     private final WebhookSignal webhookSignal;
     private final RequestDeadline deadline;
+    private final BatchLedger batches;
+    private final BatchSignal batchSignal;
 
     public JobTransitions(JobRepository jobs, OutputRepository outputs, JobLedger ledger, ObjectStorage storage,
             OutboxSignal outboxSignal, PressroomConfig config, JobMetrics metrics, WebhookOutbox webhooks,
-            WebhookSignal webhookSignal, RequestDeadline deadline) {
+            WebhookSignal webhookSignal, RequestDeadline deadline, BatchLedger batches, BatchSignal batchSignal) {
         this.jobs = jobs;
+        this.batches = batches;
+        this.batchSignal = batchSignal;
         this.deadline = deadline;
         this.webhooks = webhooks;
         this.webhookSignal = webhookSignal;
@@ -155,6 +159,14 @@ public class JobTransitions implements DeliveryTimeline {
                     }
                     return outcome.job();
                 });
+    }
+
+    /**
+     * Cancels one item of a batch being cancelled, unless it has ended already; not bounded by the request's time
+     * for the database (a batch may have a thousand items, each its own transaction).
+     */
+    Uni<Void> cancelItem(String jobId) {
+        return transition(jobId, new JobStateMachine.Cancel(), null, null).replaceWithVoid();
     }
 
     /** The reaper's signal for a job past its deadline; re-checked under the row lock. */
@@ -282,7 +294,9 @@ public class JobTransitions implements DeliveryTimeline {
                     // (an estimate's copy is announced to no one)
                     .call(() -> job.estimate ? Uni.createFrom().voidItem()
                             : webhooks.enqueue(new FinishedJob(job.id, job.projectId, job.status.name(),
-                                    job.webhookUrl, JobDetail.of(job, attached[0]))));
+                                    job.webhookUrl, JobDetail.of(job, attached[0]))))
+                    // a batch's item counts itself in the batch: the last one moves the batch on
+                    .call(() -> job.batchId == null ? Uni.createFrom().voidItem() : batches.itemEnded(job));
         }
         return recorded.replaceWith(() -> new Outcome(job, decision, toDelete));
     }
@@ -363,6 +377,9 @@ public class JobTransitions implements DeliveryTimeline {
         if (outcome.decision().changed() && outcome.job().status.terminal()) {
             metrics.finished(outcome.job());
             webhookSignal.wake();
+            if (outcome.job().batchId != null) {
+                batchSignal.wake();
+            }
         }
         return storage.deleteQuietly(keys);
     }

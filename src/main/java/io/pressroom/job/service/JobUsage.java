@@ -93,17 +93,27 @@ public class JobUsage {
      * each other at the limit may all pass, so the quota is soft by at most the creates in flight.
      */
     Uni<Void> checkMonthlyQuota(String projectId, Instant now) {
+        return checkMonthlyQuota(projectId, now, 1);
+    }
+
+    /**
+     * As {@link #checkMonthlyQuota(String, Instant)} for {@code adding} new jobs at once (a batch, each counted as
+     * one page until it ends): refused unless all of them fit.
+     */
+    Uni<Void> checkMonthlyQuota(String projectId, Instant now, int adding) {
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("SELECT monthly_page_quota FROM projects WHERE id = ?1", Integer.class)
                 .setParameter(1, projectId).getResultList())
                 .chain(quotas -> quotas.isEmpty() || quotas.get(0) == null ? Uni.createFrom().voidItem()
                         : monthlyPages(projectId, now).invoke(used -> {
                             long quota = quotas.get(0);
-                            if (used >= quota) {
+                            if (used + adding > quota) {
                                 Instant resets = monthStart(now).plusMonths(1).atDay(1).atStartOfDay()
                                         .toInstant(ZoneOffset.UTC);
+                                String more = adding == 1 ? "" : " and a batch of " + adding + " jobs would pass it";
                                 throw new Refusal.OverQuota("quota_exceeded", "this project used " + used
-                                        + " of its " + quota + " pages this month; the quota resets at " + resets,
+                                        + " of its " + quota + " pages this month" + more + "; the quota resets at "
+                                        + resets,
                                         quota, used, resets);
                             }
                         }).replaceWithVoid());

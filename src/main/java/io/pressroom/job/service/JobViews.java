@@ -26,13 +26,15 @@ public final class JobViews {
             @Schema(description = "Whether this is a test job (TEST watermark; counted in no usage or quota)") Boolean test,
             @Schema(description = "The meta object given at creation") java.util.Map<String, Object> meta,
             @Schema(description = "The failed or cancelled job this one retries") String retryOf,
-            @Schema(description = "The succeeded job this one's PDF is compared with (see diff)") String baselineJobId) {
+            @Schema(description = "The succeeded job this one's PDF is compared with (see diff)") String baselineJobId,
+            @Schema(description = "The batch this job is an item of (rb_…)") String batchId,
+            @Schema(description = "The job's place in its batch, from 0") Integer batchIndex) {
 
         /** The job as the 202 of its creation shows it. */
         public static JobView accepted(RenderJob job) {
             return new JobView(job.id, job.deployId, job.deployVersionId, job.businessKey, job.status.name(),
                     job.attempt, job.outputMode, null, millis(job.requestedAt), null, null, null, null, null, null, job.test,
-                    job.meta, job.retryOf, job.baselineJobId);
+                    job.meta, job.retryOf, job.baselineJobId, job.batchId, job.batchIndex);
         }
 
         public static JobView of(RenderJob job) {
@@ -41,7 +43,7 @@ public final class JobViews {
             return new JobView(job.id, job.deployId, job.deployVersionId, job.businessKey, job.status.name(),
                     job.attempt, job.outputMode, job.queue, millis(job.requestedAt), millis(job.startedAt),
                     millis(job.finishedAt), duration, job.errorCode, job.errorMessage, job.acknowledged, job.test,
-                    job.meta, job.retryOf, job.baselineJobId);
+                    job.meta, job.retryOf, job.baselineJobId, job.batchId, job.batchIndex);
         }
     }
 

@@ -8,9 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.pressroom.common.ByteRanges.Asked;
 import io.pressroom.common.ByteRanges.Slice;
+import io.pressroom.common.Ids;
 import io.pressroom.common.Refusal;
 import io.pressroom.common.RequestDeadline;
 import io.pressroom.contract.StorageKeys;
+import io.pressroom.job.repository.BatchOutput;
+import io.pressroom.job.repository.BatchOutputRepository;
 import io.pressroom.job.repository.JobRepository;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
@@ -51,10 +54,12 @@ public class OutputService {
     private final DownloadLinks links;
     private final RequestDeadline deadline;
     private final ShareRepository shares;
+    private final BatchOutputRepository batchOutputs;
 
     public OutputService(JobRepository jobs, OutputRepository outputs, JobTransitions transitions, ObjectStorage storage,
-            DownloadLinks links, RequestDeadline deadline, ShareRepository shares) {
+            DownloadLinks links, RequestDeadline deadline, ShareRepository shares, BatchOutputRepository batchOutputs) {
         this.shares = shares;
+        this.batchOutputs = batchOutputs;
         this.deadline = deadline;
         this.jobs = jobs;
         this.outputs = outputs;
@@ -80,6 +85,11 @@ public class OutputService {
                         throw new Refusal.Gone("link_revoked", "this link was revoked");
                     }
                 }).replaceWithVoid();
+        if (Ids.hasPrefix(grant.outputId(), Ids.BATCH_OUTPUT)) {
+            // a batch's merged PDF or zip: the same links, the same checks
+            return deadline.database(batchOutputs.findById(grant.outputId()))
+                    .chain(output -> readBatchOutput(output, grant.inline(), asked));
+        }
         return shareLive.chain(() -> deadline.database(outputs.findById(grant.outputId())))
                 .map(output -> {
                     if (output == null || !RenderOutput.AVAILABLE.equals(output.state)) {
@@ -94,6 +104,15 @@ public class OutputService {
     @WithSession
     public Uni<Download> openForProject(String projectId, String jobId, Asked asked) {
         return availableOutput(projectId, jobId).chain(output -> read(output, false, asked));
+    }
+
+    /** A batch's merged PDF or zip, when it is still kept; the part of it {@code asked}. */
+    Uni<Download> readBatchOutput(BatchOutput output, boolean inline, Asked asked) {
+        if (output == null || !RenderOutput.AVAILABLE.equals(output.state)) {
+            return Uni.createFrom().failure(new Refusal.NotFound("output_gone", "this output was deleted"));
+        }
+        return read(output.storageKey, output.contentType, output.fileName, inline, "\"" + output.sha256 + "\"",
+                asked, () -> new Refusal.NotFound("output_gone", "this output is no longer stored"));
     }
 
     private Uni<Download> read(RenderOutput output, boolean inline, Asked asked) {

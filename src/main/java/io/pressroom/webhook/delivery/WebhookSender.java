@@ -272,7 +272,9 @@ public class WebhookSender {
         }
         return Contexts.onNewContext(vertx, () -> Panache.withTransaction(() -> deliveries.recordTry(delivery.id(),
                 delivery.attempts(), outcome.status(), outcome.error(), next, delivered, !delivered && last)
-                .chain(current -> current ? timeline.recordTry(delivery.jobId(), delivered, details)
+                // a batch's webhook has no job timeline: its tries are on the delivery row alone
+                .chain(current -> current && delivery.jobId() != null
+                        ? timeline.recordTry(delivery.jobId(), delivered, details)
                         : Uni.createFrom().voidItem())))
                 .invoke(() -> Counter.builder("pressroom.webhook.tries")
                         .description("Webhook delivery tries by outcome: delivered, failed (retried later), abandoned")

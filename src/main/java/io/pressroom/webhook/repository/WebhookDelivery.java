@@ -22,6 +22,10 @@ public class WebhookDelivery {
     @Column(name = "job_id")
     public String jobId;
 
+    /** The batch whose {@code batch.*} event this is; then {@link #jobId} is null. */
+    @Column(name = "batch_id")
+    public String batchId;
+
     @Column(name = "project_id")
     public String projectId;
 

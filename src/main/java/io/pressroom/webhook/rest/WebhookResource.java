@@ -50,12 +50,13 @@ public class WebhookResource {
 
     private static final String WEBHOOK_ID = "The endpoint's id (wh_…)";
     private static final String EXAMPLE_WEBHOOK = "wh_01m84qd5k2c7h1a9t3x6rz0b4e";
-    private static final String EVENTS = "Events sent to the endpoint: job.succeeded, job.failed, job.cancelled; "
+    private static final String EVENTS = "Events sent to the endpoint: job.succeeded, job.failed, job.cancelled, batch.succeeded, "
+            + "batch.failed; "
             + "all of them when absent";
 
     public record CreateWebhook(
             @NotBlank @Size(max = 2000) @Schema(description = "Absolute http(s) URL that receives the POSTs. Its host must be, or resolve only to, public addresses: loopback, private, link-local, multicast and reserved ones are refused unless the operator allows them (pressroom.webhooks.allow); redirects are not followed") String url,
-            @Size(min = 1, max = 3) @Schema(description = EVENTS) List<@NotBlank String> events) {
+            @Size(min = 1, max = 5) @Schema(description = EVENTS) List<@NotBlank String> events) {
     }
 
     public record WebhookView(String id, String url, List<String> events, long createdAt) {
@@ -129,7 +130,7 @@ public class WebhookResource {
               "createdAt": 1795455095210
             }""")
     @ProblemExample(status = 400, detail = "url: must be an absolute http(s) URL")
-    @ProblemExample(status = 400, detail = "events[0]: must be one of job.succeeded, job.failed, job.cancelled")
+    @ProblemExample(status = 400, detail = "events[0]: must be one of job.succeeded, job.failed, job.cancelled, batch.succeeded, batch.failed")
     @ProblemExample(status = 400, detail = "url: must not point to a link-local address (169.254.169.254)")
     @ProblemExample(status = 409, code = "too_many_webhooks", detail = "the project has 20 webhook endpoints, the most "
             + "allowed; delete one before creating another")

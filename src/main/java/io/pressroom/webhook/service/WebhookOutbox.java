@@ -18,7 +18,7 @@ import io.pressroom.webhook.repository.WebhookEndpointRepository;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Writes a terminal job's webhook deliveries inside the transaction that ends the job: one for the job's own
+ * Writes a terminal job's (or batch's) webhook deliveries inside the transaction that ends it: one for the job's own
  * {@code webhookUrl}, one per project endpoint subscribed to the event. Nothing is sent here; the body is fixed
  * now, so every try sends (and signs) the same bytes.
  */
@@ -40,30 +40,43 @@ public class WebhookOutbox {
     }
 
     public Uni<Void> enqueue(FinishedJob job) {
-        String type = WebhookEvents.of(job.status());
+        return enqueue(WebhookEvents.of(job.status()), job.jobId(), null, job.projectId(), job.webhookUrl(),
+                job.detail());
+    }
+
+    /** A batch's {@code batch.succeeded} or {@code batch.failed}, inside the transaction that ends the batch. */
+    public Uni<Void> enqueue(FinishedBatch batch) {
+        return enqueue(WebhookEvents.ofBatch(batch.status()), null, batch.batchId(), batch.projectId(),
+                batch.webhookUrl(), batch.detail());
+    }
+
+    private Uni<Void> enqueue(String type, String jobId, String batchId, String projectId, String webhookUrl,
+            Object detail) {
         if (type == null) {
             return Uni.createFrom().voidItem();
         }
         Instant now = Instant.now();
-        String body = serialize(job.jobId(), new Envelope(type, now.truncatedTo(ChronoUnit.MILLIS).toString(),
-                job.detail()));
-        return endpoints.inProject(job.projectId()).chain(subscribed -> {
+        String body = serialize(jobId != null ? jobId : batchId,
+                new Envelope(type, now.truncatedTo(ChronoUnit.MILLIS).toString(), detail));
+        return endpoints.inProject(projectId).chain(subscribed -> {
             List<WebhookDelivery> rows = new ArrayList<>();
-            if (job.webhookUrl() != null) {
-                rows.add(delivery(job, null, job.webhookUrl(), type, body, now));
+            if (webhookUrl != null) {
+                rows.add(delivery(jobId, batchId, projectId, null, webhookUrl, type, body, now));
             }
             subscribed.stream().filter(endpoint -> Arrays.asList(endpoint.events).contains(type))
-                    .forEach(endpoint -> rows.add(delivery(job, endpoint.id, endpoint.url, type, body, now)));
+                    .forEach(endpoint -> rows.add(delivery(jobId, batchId, projectId, endpoint.id, endpoint.url, type,
+                            body, now)));
             return rows.isEmpty() ? Uni.createFrom().voidItem() : deliveries.persist(rows);
         });
     }
 
-    private static WebhookDelivery delivery(FinishedJob job, String endpointId, String url, String type, String body,
-            Instant now) {
+    private static WebhookDelivery delivery(String jobId, String batchId, String projectId, String endpointId,
+            String url, String type, String body, Instant now) {
         WebhookDelivery delivery = new WebhookDelivery();
         delivery.id = Ids.next(Ids.WEBHOOK_MESSAGE);
-        delivery.jobId = job.jobId();
-        delivery.projectId = job.projectId();
+        delivery.jobId = jobId;
+        delivery.batchId = batchId;
+        delivery.projectId = projectId;
         delivery.endpointId = endpointId;
         delivery.url = url;
         delivery.eventType = type;
@@ -73,11 +86,11 @@ public class WebhookOutbox {
         return delivery;
     }
 
-    private String serialize(String jobId, Envelope envelope) {
+    private String serialize(String ownerId, Envelope envelope) {
         try {
             return json.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize the webhook of " + jobId, e);
+            throw new IllegalStateException("cannot serialize the webhook of " + ownerId, e);
         }
     }
 }
