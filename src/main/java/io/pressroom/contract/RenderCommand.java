@@ -38,7 +38,12 @@ public record RenderCommand(
         /** How long the renderer keeps trying object storage before the attempt fails with storage_error. */
         long storageRetryMs,
         /** A test job: the renderer stamps a TEST watermark on every page. Absent (an older API) = false. */
-        boolean test) {
+        boolean test,
+        /**
+         * With png in {@link #formats}: of how many first pages to make PNG previews (a template preview needs one);
+         * absent = as many as the renderer makes (50).
+         */
+        Integer previewPages) {
 
     public static final String TYPE = "render";
     /** 2: {@code options} is typed and always carries {@code renderTimeoutMs}. */
@@ -64,6 +69,9 @@ public record RenderCommand(
         }
         if (options == null || options.renderTimeoutMs() == null || options.renderTimeoutMs() < 1) {
             problems.add("options.renderTimeoutMs is required");
+        }
+        if (previewPages != null && previewPages < 1) {
+            problems.add("previewPages must be 1 or more");
         }
         if (storageRetryMs < 0) {
             problems.add("storageRetryMs must be 0 or more");

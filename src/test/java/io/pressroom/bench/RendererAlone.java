@@ -77,7 +77,7 @@ final class RendererAlone implements AutoCloseable {
         String jobId = "rj_bench" + run + sequence.incrementAndGet();
         RenderCommand command = new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, jobId,
                 "pj_bench", 1, null, null, html, null, Map.of(), null, OPTIONS, List.of("pdf"), "bench.pdf",
-                System.currentTimeMillis(), 10_000, false);
+                System.currentTimeMillis(), 10_000, false, null);
         CompletableFuture<Void> outcome = new CompletableFuture<>();
         waiting.put(jobId, outcome);
         try {

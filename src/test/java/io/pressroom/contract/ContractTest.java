@@ -22,7 +22,7 @@ class ContractTest {
 
     private static RenderCommand command(JobOptions options) {
         return new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, "rj_1", "prj_1", 1, null, null,
-                "<p>x</p>", null, Map.of(), null, options, List.of("pdf"), "invoice", 0, 180_000, false);
+                "<p>x</p>", null, Map.of(), null, options, List.of("pdf"), "invoice", 0, 180_000, false, null);
     }
 
     @Test
@@ -52,7 +52,7 @@ class ContractTest {
         assertThat(command(null).problems()).containsExactly("options.renderTimeoutMs is required");
         RenderCommand both = new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, "rj_1", "prj_1", 0,
                 "templates/x/", null, "<p>x</p>", null, null, null, JobOptions.none().withRenderTimeoutMs(1000), null,
-                "f", 0, 0, false);
+                "f", 0, 0, false, null);
         assertThat(both.problems()).containsExactlyInAnyOrder("attempt must be 1 or more",
                 "exactly one of bundlePrefix, inlineHtml and inlineHtmlRef is required");
     }
