@@ -71,6 +71,16 @@ public class JobRetention {
     }
 
     /**
+     * One hidden test copy, read: its row, and by the foreign keys' {@code ON DELETE CASCADE} its timeline and
+     * outputs. Through the SQL client, as the sweeps: a delete statement in a Hibernate session leaves clean-up
+     * actions behind that it warns about.
+     */
+    Uni<Integer> deleteCopy(String projectId, String copyId) {
+        return database.get().preparedQuery("DELETE FROM render_jobs WHERE id = $1 AND project_id = $2 AND estimate")
+                .execute(Tuple.of(copyId, projectId)).map(rows -> rows.rowCount());
+    }
+
+    /**
      * Which of {@code keys} (objects under {@code outputs/} and {@code payloads/}) a row still refers to: the PDF,
      * previews and report of an available output; the payload of a live job; and anything stored for a live job,
      * whose render may have finished without its event being applied yet. Outputs that were deleted or expired
