@@ -81,6 +81,19 @@ public class JobRetention {
     }
 
     /**
+     * Hidden test copies (of estimates and template previews) requested more than {@code age} ago, with their timeline
+     * and outputs (the foreign keys cascade). Each copy is deleted as soon as its answer is read
+     * ({@link JobService#discardCopy}); one still here was abandoned by an API pod that went away. Its objects are
+     * then referred to by nothing, and the orphan sweep deletes them.
+     */
+    public Uni<Integer> deleteAbandonedCopies(Duration age, int limit) {
+        return delete("""
+                DELETE FROM render_jobs WHERE id IN (
+                    SELECT id FROM render_jobs WHERE estimate AND requested_at < now() - make_interval(secs => $1)
+                    LIMIT $2 FOR UPDATE SKIP LOCKED)""", age, limit);
+    }
+
+    /**
      * Which of {@code keys} (objects under {@code outputs/} and {@code payloads/}) a row still refers to: the PDF,
      * previews and report of an available output; the payload of a live job; and anything stored for a live job,
      * whose render may have finished without its event being applied yet. Outputs that were deleted or expired
