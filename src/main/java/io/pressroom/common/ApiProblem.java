@@ -16,8 +16,9 @@ public class ApiProblem extends RuntimeException {
             Map.entry(401, "Unauthorized"), Map.entry(402, "Payment required"), Map.entry(403, "Forbidden"),
             Map.entry(404, "Not found"),
             Map.entry(409, "Conflict"), Map.entry(410, "Gone"), Map.entry(413, "Payload too large"),
-            Map.entry(416, "Range not satisfiable"), Map.entry(429, "Too many requests"),
-            Map.entry(500, "Internal error"), Map.entry(503, "Service unavailable"));
+            Map.entry(416, "Range not satisfiable"), Map.entry(422, "Unprocessable content"),
+            Map.entry(429, "Too many requests"), Map.entry(500, "Internal error"),
+            Map.entry(503, "Service unavailable"), Map.entry(504, "Gateway timeout"));
 
     private final int status;
     private final String code;

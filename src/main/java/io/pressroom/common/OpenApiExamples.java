@@ -65,10 +65,12 @@ public class OpenApiExamples implements OASFilter {
             Map.entry("410", "The link has expired"),
             Map.entry("413", "Body larger than the configured limit"),
             Map.entry("416", "The Range lies beyond the end of the file; Content-Range says its length"),
+            Map.entry("422", "The render failed; errorCode says why"),
             Map.entry("429", "Over the project's request rate limit; Retry-After says when to try again"),
             Map.entry("500", "Unexpected failure"),
             Map.entry("503", "A dependency (the database or object storage) is not available; Retry-After says when "
-                    + "to try again"));
+                    + "to try again"),
+            Map.entry("504", "The render did not end in time; it was cancelled"));
 
     private record Example(int status, String mediaType, String name, String summary, Object value) {
     }

@@ -142,6 +142,14 @@ public interface PressroomConfig {
         Duration timelineAge();
 
         /**
+         * Hidden test copies (of estimates and template previews) still there this long after their request are
+         * deleted, with their timeline and outputs; each is deleted when its answer is read, so one left was
+         * abandoned by an API pod that went away. Its objects are then the orphan sweep's. 0 keeps them.
+         */
+        @WithDefault("1h")
+        Duration hiddenCopyAge();
+
+        /**
          * How often objects under {@code outputs/} and {@code payloads/} that nothing refers to are looked for and deleted; 0
          * turns it off.
          */
@@ -365,6 +373,13 @@ public interface PressroomConfig {
         @WithDefault("15s")
         Duration syncWaitMax();
 
+        /**
+         * Longest a template preview ({@code POST /v1/deploys/{id}/versions/{versionId}/preview}) waits for its render;
+         * then it answers 504 {@code preview_timeout} and the render is cancelled.
+         */
+        @WithDefault("10s")
+        Duration previewTimeout();
+
         /** How often the outbox relay looks for unsent messages (it is also woken after each commit). */
         @WithDefault("500ms")
         Duration outboxPollInterval();
@@ -497,6 +512,13 @@ public interface PressroomConfig {
         /** Pages rendering at once in the one browser of this process; more callers wait for a free page. */
         @WithDefault("2")
         int concurrency();
+
+        /**
+         * Pages kept for template previews on top of {@code concurrency}: previews come from their own command topic
+         * and render on these, so an interactive preview never waits behind the jobs' queue; at least 1.
+         */
+        @WithDefault("1")
+        int previewConcurrency();
 
         /**
          * On shutdown (SIGTERM), how long a renderer waits for the commands in flight to finish, upload and report

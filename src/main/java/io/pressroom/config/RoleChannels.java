@@ -28,6 +28,7 @@ public class RoleChannels implements ConfigSourceInterceptor {
     /** Channel → the role that consumes it. */
     private static final Map<String, String> CONSUMERS = Map.of(
             "render-commands-in", "renderer",
+            "render-previews-in", "renderer",
             "render-control-in", "renderer",
             "render-events-in", "api");
 

@@ -40,7 +40,12 @@ public record RenderCommand(
         /** A test job: the renderer stamps a TEST watermark on every page. Absent (an older API) = false. */
         boolean test,
         /** Compare the PDF with a baseline's, page by page (issue 15, {@code baselineJobId}); null = no diff. */
-        Baseline baseline) {
+        Baseline baseline,
+        /**
+         * With png in {@link #formats}: of how many first pages to make PNG previews (a template preview needs one);
+         * absent = as many as the renderer makes (50).
+         */
+        Integer previewPages) {
 
     /**
      * What the render is compared with: the stored PDF of a succeeded job ({@code pdfKey}), or, for the release
@@ -57,7 +62,7 @@ public record RenderCommand(
             Map<String, Object> payload, String payloadRef, JobOptions options, List<String> formats, String fileName,
             long requestedAt, long storageRetryMs, boolean test) {
         this(type, schemaVersion, jobId, projectId, attempt, bundlePrefix, deployVersionId, inlineHtml, inlineHtmlRef,
-                payload, payloadRef, options, formats, fileName, requestedAt, storageRetryMs, test, null);
+                payload, payloadRef, options, formats, fileName, requestedAt, storageRetryMs, test, null, null);
     }
 
     public static final String TYPE = "render";
@@ -87,6 +92,9 @@ public record RenderCommand(
         }
         if (baseline != null && (baseline.pdfKey() == null) == (baseline.bundlePrefix() == null)) {
             problems.add("baseline needs exactly one of pdfKey and bundlePrefix");
+        }
+        if (previewPages != null && previewPages < 1) {
+            problems.add("previewPages must be 1 or more");
         }
         if (storageRetryMs < 0) {
             problems.add("storageRetryMs must be 0 or more");

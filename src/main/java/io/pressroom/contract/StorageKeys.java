@@ -56,7 +56,12 @@ public final class StorageKeys {
 
     /** {@code outputs/{projectId}/{jobId}/{attempt}/}: the only place the renders of one attempt may store files. */
     public static String attemptPrefix(String projectId, String jobId, int attempt) {
-        return OUTPUTS + projectId + "/" + jobId + "/" + attempt + "/";
+        return jobPrefix(projectId, jobId) + attempt + "/";
+    }
+
+    /** {@code outputs/{projectId}/{jobId}/}: every file every render of the job stored. */
+    public static String jobPrefix(String projectId, String jobId) {
+        return OUTPUTS + projectId + "/" + jobId + "/";
     }
 
     /**

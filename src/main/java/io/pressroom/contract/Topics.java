@@ -11,6 +11,12 @@ public final class Topics {
     /** Broadcast to every renderer (each reads it in its own consumer group): {@code cancel} of a job. */
     public static final String CONTROL = "pressroom.render.control";
 
+    /**
+     * The internal queue of template previews: no client may name it; renderers read its topic in a consumer group
+     * and on pages of their own, so an interactive preview never waits behind the jobs' backlog.
+     */
+    public static final String PREVIEW_QUEUE = "preview";
+
     private Topics() {
     }
 

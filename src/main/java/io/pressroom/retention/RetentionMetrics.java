@@ -21,6 +21,7 @@ public class RetentionMetrics {
         idempotency_records,
         webhook_deliveries,
         job_events,
+        hidden_copies,
         output_objects,
         payload_objects
     }

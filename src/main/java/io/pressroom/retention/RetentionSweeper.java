@@ -76,6 +76,9 @@ public class RetentionSweeper {
                         .map(more -> full || more))
                 .chain(full -> once(Kind.job_events, !settings.timelineAge().isZero(),
                         () -> jobs.deleteOldTimelines(settings.timelineAge(), batch), batch)
+                        .map(more -> full || more))
+                .chain(full -> once(Kind.hidden_copies, !settings.hiddenCopyAge().isZero(),
+                        () -> jobs.deleteAbandonedCopies(settings.hiddenCopyAge(), batch), batch)
                         .map(more -> full || more));
     }
 

@@ -106,6 +106,7 @@ class RendererRoleTest {
     @Test
     void rendererConsumesCommandsAndControlMessagesButNeverEvents() {
         // render events are the API's: a renderer in its consumer group would take partitions it cannot apply
-        assertThat(kafka.getConsumerChannels()).containsExactlyInAnyOrder("render-commands-in", "render-control-in");
+        assertThat(kafka.getConsumerChannels()).containsExactlyInAnyOrder("render-commands-in", "render-previews-in",
+                "render-control-in");
     }
 }

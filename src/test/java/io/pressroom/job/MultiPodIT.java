@@ -131,7 +131,8 @@ class MultiPodIT {
         // the premise of the other tests: only pod A applies render events, only the renderer renders
         assertThat(consumers(podA)).containsExactly("render-events-in");
         assertThat(consumers(podB)).isEmpty();
-        assertThat(consumers(renderer)).containsExactlyInAnyOrder("render-commands-in", "render-control-in");
+        assertThat(consumers(renderer)).containsExactlyInAnyOrder("render-commands-in", "render-previews-in",
+                "render-control-in");
     }
 
     @Test

@@ -221,6 +221,28 @@ class RetentionTest {
         assertThat(keys).allSatisfy(key -> assertThat(storage.get(key)).as(key).isNull());
     }
 
+    /**
+     * The hidden copy of an estimate or a preview is deleted when its answer is read; one its API pod abandoned goes
+     * after pressroom.retention.hidden-copy-age (1 h), a younger one (still awaited) and every visible job stay.
+     */
+    @Test
+    void abandonedHiddenCopiesAreDeletedAndYoungOnesKept() {
+        String abandoned = job("succeeded", "100 days");
+        String awaited = job("queued", null);
+        String visible = job("succeeded", "100 days");
+        event(abandoned, "created", "100 days");
+        execute("UPDATE render_jobs SET estimate = true, test = true WHERE id = $1 OR id = $2", abandoned, awaited);
+        execute("UPDATE render_jobs SET requested_at = now() - interval '1 minute' WHERE id = $1", awaited);
+        double before = Metrics.sum(DELETED, "kind=\"hidden_copies\"");
+
+        sweepUntilDone();
+
+        assertThat(strings("SELECT id FROM render_jobs WHERE project_id = $1", project.id()))
+                .containsExactlyInAnyOrder(awaited, visible);
+        assertThat(ids("SELECT id FROM job_events WHERE job_id = ANY($1)", List.of(abandoned))).isEmpty();
+        assertThat(Metrics.sum(DELETED, "kind=\"hidden_copies\"") - before).isGreaterThanOrEqualTo(1);
+    }
+
     private static Map<String, Double> deletedByKind() {
         return Map.of("job_events", Metrics.sum(DELETED, "kind=\"job_events\""),
                 "outbox", Metrics.sum(DELETED, "kind=\"outbox\""),

@@ -35,6 +35,7 @@ public class TopicSetup {
         }
         List<String> names = new ArrayList<>();
         config.jobs().queues().forEach(queue -> names.add(Topics.commands(queue)));
+        names.add(Topics.commands(Topics.PREVIEW_QUEUE));
         names.addAll(List.of(Topics.EVENTS, Topics.COMMANDS_DLQ, Topics.EVENTS_DLQ, Topics.CONTROL));
         try {
             Set<String> existing = kafka.admin().listTopics().names().get(30, TimeUnit.SECONDS);

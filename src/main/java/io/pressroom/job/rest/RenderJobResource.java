@@ -276,7 +276,7 @@ public class RenderJobResource {
     @Path("/estimate")
     @Operation(operationId = "estimateRenderJob", summary = "Estimate a job's pages and cost units without creating it", description = "The same body as a create. Renders a hidden test copy through the normal pipeline and waits "
             + "up to pressroom.jobs.sync-wait-max (15 s) for it: the copy is in no list, usage figure or "
-            + "quota and sends no webhook. One cost unit is one page. 400 estimate_failed when the render "
+            + "quota, sends no webhook and is deleted with everything it stored once the estimate is read. One cost unit is one page. 400 estimate_failed when the render "
             + "fails, 503 estimate_timeout when it takes longer than the wait (the copy is cancelled).")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "report", summary = "A deploy's latest version", value = """
             {"deployId": "report", "payload": {"quarter": "Q4"}}""")))
@@ -291,7 +291,8 @@ public class RenderJobResource {
         Executor here = Contexts.currentExecutor();
         return jobs.createEstimateCopy(projectId, request)
                 .chain(copyId -> waits.untilTerminal(copyId, config.jobs().syncWaitMax()).emitOn(here)
-                        .chain(ended -> jobs.estimateOf(projectId, copyId, ended)));
+                        .chain(ended -> jobs.estimateOf(projectId, copyId, ended))
+                        .eventually(() -> jobs.discardCopy(projectId, copyId)));
     }
 
     @POST

@@ -154,7 +154,8 @@ public class JobLedger {
         return new RenderCommand(RenderCommand.TYPE, RenderCommand.SCHEMA_VERSION, job.id, job.projectId,
                 job.dispatchedAttempt, prefix, job.deployVersionId, job.inlineHtml, job.htmlRef, job.payload, job.payloadRef,
                 options(job), List.of(job.formats), job.fileName, job.requestedAt.toEpochMilli(),
-                storageRetry.toMillis(), job.test, baseline(job));
+                storageRetry.toMillis(), job.test, baseline(job),
+                Topics.PREVIEW_QUEUE.equals(job.queue) ? 1 : null);
     }
 
     private static RenderCommand.Baseline baseline(RenderJob job) {

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -22,6 +24,7 @@ import io.pressroom.common.RequestDeadline;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.JobOptions;
 import io.pressroom.contract.StorageKeys;
+import io.pressroom.contract.Topics;
 import io.pressroom.deploy.service.DeployService;
 import io.pressroom.job.repository.JobEvent;
 import io.pressroom.job.repository.JobEventRepository;
@@ -45,6 +48,8 @@ import io.smallrye.mutiny.Uni;
 /** Creating and reading render jobs. */
 @ApplicationScoped
 public class JobService {
+
+    private static final Logger LOG = Logger.getLogger(JobService.class);
 
     /** The answer to a create: what to send back, and whether it replays an earlier request. */
     public record Created(int status, Map<String, Object> body, String jobId) {
@@ -76,12 +81,14 @@ public class JobService {
     private final JobMetrics metrics;
     private final WebhookEgress webhookEgress;
     private final JobUsage usage;
+    private final JobRetention retention;
 
     public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys,
             JobTransitions transitions, IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal,
             TemplateEngine templates, ObjectMapper json, PressroomConfig config, JobMetrics metrics,
-            RequestDeadline deadline, WebhookEgress webhookEgress, JobUsage usage) {
+            RequestDeadline deadline, WebhookEgress webhookEgress, JobUsage usage, JobRetention retention) {
         this.jobs = jobs;
+        this.retention = retention;
         this.usage = usage;
         this.webhookEgress = webhookEgress;
         this.metrics = metrics;
@@ -105,7 +112,18 @@ public class JobService {
      * rolls all of it back: Kafka would never take it.
      */
     public Uni<Created> create(String projectId, CreateJob request, String idempotencyKey) {
-        return create(projectId, request, idempotencyKey, false, null);
+        return create(projectId, request, idempotencyKey, Kind.JOB, null);
+    }
+
+    /**
+     * What a job is for: a client's job, or the hidden test copy an estimate or a template preview renders. A hidden
+     * copy is a test job, transient, without webhook or idempotency, in no list or usage figure, and deleted with
+     * everything it stored as soon as its answer is read ({@link #discardCopy}).
+     */
+    enum Kind {
+        JOB,
+        ESTIMATE,
+        PREVIEW
     }
 
     /**
@@ -117,7 +135,7 @@ public class JobService {
             Map<String, Object> samplePayload, String baselineVersionId) {
         CreateJob request = new CreateJob(deployId, versionId, null, null, samplePayload, null, null, null, null,
                 null, null, null, true, null, null);
-        return create(projectId, request, null, false, null, job -> job.baselineVersionId = baselineVersionId);
+        return create(projectId, request, null, Kind.JOB, null, job -> job.baselineVersionId = baselineVersionId);
     }
 
     /** The answer of an estimate: the pages of its test copy, and their cost units (one a page). */
@@ -129,7 +147,40 @@ public class JobService {
      * but a test job, transient, PDF only, without webhook or idempotency, in no list or usage figure.
      */
     public Uni<String> createEstimateCopy(String projectId, CreateJob request) {
-        return create(projectId, request, null, true, null).map(Created::jobId);
+        return create(projectId, request, null, Kind.ESTIMATE, null).map(Created::jobId);
+    }
+
+    /**
+     * Creates the hidden test copy a template preview renders, on the preview queue ({@link Topics#PREVIEW_QUEUE})
+     * that renderers read on pages of their own; its formats are the request's (png for the page image).
+     */
+    Uni<String> createPreviewCopy(String projectId, CreateJob request) {
+        return create(projectId, request, null, Kind.PREVIEW, null).map(Created::jobId);
+    }
+
+    /**
+     * Deletes a hidden test copy and every object it stored: its row (its timeline and outputs go with it) first, so
+     * that nothing refers to the objects any more, then the objects. An object a render stores after this (a copy
+     * cancelled while rendering) or one that cannot be deleted now is left to the orphan sweeper.
+     */
+    public Uni<Void> discardCopy(String projectId, String copyId) {
+        return deadline.database(retention.deleteCopy(projectId, copyId))
+                .chain(() -> ObjectStorage.blocking(() -> {
+                    List<String> keys = new ArrayList<>(List.of(StorageKeys.payload(copyId), StorageKeys.html(copyId)));
+                    String prefix = StorageKeys.jobPrefix(projectId, copyId);
+                    ObjectStorage.Listing listing;
+                    String after = null;
+                    do {
+                        listing = storage.list(prefix, after, ObjectStorage.PAGE);
+                        listing.objects().forEach(object -> keys.add(object.key()));
+                        after = listing.objects().isEmpty() ? null : listing.objects().get(listing.objects().size() - 1).key();
+                    } while (listing.more() && after != null);
+                    storage.deleteAll(keys);
+                    return (Void) null;
+                }))
+                .onFailure().invoke(failure -> LOG.warnf("Could not discard the hidden copy %s at once (the orphan "
+                        + "sweeper will): %s", copyId, failure.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     /**
@@ -143,6 +194,9 @@ public class JobService {
                             "the render did not end within " + config.syncWaitMax().toSeconds() + " s")));
         }
         return deadline.database(Panache.withSession(() -> jobs.findById(copyId).chain(job -> {
+            if (job == null) {
+                throw new Refusal.Unavailable("estimate_timeout", "the render's copy is gone");
+            }
             if (job.status != JobStatus.succeeded) {
                 throw new Refusal.Invalid("estimate_failed", "the render " + job.status.name()
                         + (job.errorCode == null ? "" : ": " + job.errorCode + ": " + job.errorMessage));
@@ -162,7 +216,8 @@ public class JobService {
     public Uni<Created> retry(String projectId, String jobId, RetryJob request, String idempotencyKey) {
         return deadline.database(Panache.withSession(() -> jobs.findInProject(projectId, jobId)))
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
-                .chain(original -> create(projectId, retryRequest(original, request), idempotencyKey, false, original.id));
+                .chain(original -> create(projectId, retryRequest(original, request), idempotencyKey, Kind.JOB,
+                        original.id));
     }
 
     private CreateJob retryRequest(RenderJob original, RetryJob request) {
@@ -186,13 +241,13 @@ public class JobService {
                 original.test, original.meta, original.baselineJobId);
     }
 
-    private Uni<Created> create(String projectId, CreateJob request, String idempotencyKey, boolean estimate,
+    private Uni<Created> create(String projectId, CreateJob request, String idempotencyKey, Kind kind,
             String retryOf) {
-        return create(projectId, request, idempotencyKey, estimate, retryOf, job -> {
+        return create(projectId, request, idempotencyKey, kind, retryOf, job -> {
         });
     }
 
-    private Uni<Created> create(String projectId, CreateJob request, String idempotencyKey, boolean estimate,
+    private Uni<Created> create(String projectId, CreateJob request, String idempotencyKey, Kind kind,
             String retryOf, java.util.function.Consumer<RenderJob> finish) {
         validate(request);
         byte[] payload = serialize(request.payload() == null ? Map.of() : request.payload());
@@ -215,17 +270,17 @@ public class JobService {
         List<String> storedKeys = claimChecks.stream().map(ClaimCheck::key).toList();
 
         // where the webhook may go: checked (a name resolved) before anything is written
-        Uni<Void> webhookChecked = request.webhookUrl() == null || estimate ? Uni.createFrom().voidItem()
+        Uni<Void> webhookChecked = request.webhookUrl() == null || kind != Kind.JOB ? Uni.createFrom().voidItem()
                 : webhookEgress.check("webhookUrl", request.webhookUrl());
         Uni<RenderJob> prepared = request.html() != null
                 ? Uni.createFrom().item(() -> newJob(projectId, jobId, request, null, null, payloadRef, htmlRef,
-                        estimate)).invoke(job -> job.retryOf = retryOf)
+                        kind)).invoke(job -> job.retryOf = retryOf)
                 : deploys.resolve(projectId, request.deployId(),
                         request.deployVersionId() == null ? DeployService.LATEST : request.deployVersionId())
                         // the resolved version's contract: a payload that breaks it is refused before anything is stored
                         .invoke(found -> deploys.checkPayload(found.version(), new String(payload, StandardCharsets.UTF_8)))
                         .map(found -> newJob(projectId, jobId, request, found.deploy().id, found.version().id,
-                                payloadRef, htmlRef, estimate))
+                                payloadRef, htmlRef, kind))
                         .invoke(job -> job.retryOf = retryOf);
         return webhookChecked.chain(() -> prepared).invoke(finish)
                 .call(job -> request.baselineJobId() == null ? Uni.createFrom().voidItem()
@@ -341,11 +396,11 @@ public class JobService {
     /** A batch item's job, not yet stored: {@code request} holds the item's payload, businessKey and meta. */
     RenderJob batchItemJob(String projectId, String jobId, CreateJob request, String deployId, String versionId,
             String payloadRef) {
-        return newJob(projectId, jobId, request, deployId, versionId, payloadRef, null, false);
+        return newJob(projectId, jobId, request, deployId, versionId, payloadRef, null, Kind.JOB);
     }
 
     private RenderJob newJob(String projectId, String jobId, CreateJob request, String deployId, String versionId,
-            String payloadRef, String htmlRef, boolean estimate) {
+            String payloadRef, String htmlRef, Kind kind) {
         RenderJob job = new RenderJob();
         job.id = jobId;
         job.projectId = projectId;
@@ -366,12 +421,18 @@ public class JobService {
         job.sourceType = request.sourceType();
         job.sourceId = request.sourceId();
         job.test = request.isTest();
-        if (estimate) {
-            job.estimate = true;
+        if (kind != Kind.JOB) {
+            job.estimate = true; // hidden
             job.test = true;
             job.outputMode = "transient";
-            job.formats = new String[] { "pdf" };
             job.webhookUrl = null;
+            job.meta = null;
+        }
+        if (kind == Kind.ESTIMATE) {
+            job.formats = new String[] { "pdf" };
+        }
+        if (kind == Kind.PREVIEW) {
+            job.queue = Topics.PREVIEW_QUEUE;
         }
         job.requestedAt = Instant.now();
         return job;

@@ -64,20 +64,22 @@ public class BrowserPool {
     BrowserPool(PressroomConfig.Chromium config, MeterRegistry metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.permits = new Semaphore(this.config.concurrency(), true);
+        // previews have pages of their own: the render pool's threads bound the jobs to concurrency, the preview
+        // pool's bound previews to preview-concurrency, so neither waits for the other's pages
+        this.permits = new Semaphore(pages(), true);
         this.watchdog = new ScheduledThreadPoolExecutor(2, runnable -> {
             Thread thread = new Thread(runnable, "pressroom-chromium-watchdog");
             thread.setDaemon(true);
             return thread;
         });
         this.watchdog.setRemoveOnCancelPolicy(true); // most deadlines are cancelled long before they are due
-        this.cleanup = Executors.newFixedThreadPool(this.config.concurrency(), runnable -> {
+        this.cleanup = Executors.newFixedThreadPool(pages(), runnable -> {
             Thread thread = new Thread(runnable, "pressroom-chromium-cleanup");
             thread.setDaemon(true);
             return thread;
         });
         Gauge.builder("pressroom.chromium.pool.capacity", this, BrowserPool::capacity)
-                .description("Pages that may render at once").register(metrics);
+                .description("Pages jobs may render on at once").register(metrics);
         Gauge.builder("pressroom.chromium.pool.busy", this, BrowserPool::busy)
                 .description("Pages rendering now").register(metrics);
         Gauge.builder("pressroom.chromium.pool.waiting", permits, Semaphore::getQueueLength)
@@ -148,9 +150,14 @@ public class BrowserPool {
         }
     }
 
-    /** Pages that may render at once. */
+    /** Pages jobs may render on at once (previews have {@code preview-concurrency} more of their own). */
     public int capacity() {
         return config.concurrency();
+    }
+
+    /** Pages that may render at once: the jobs' and the previews'. */
+    private int pages() {
+        return config.concurrency() + Math.max(0, config.previewConcurrency());
     }
 
     /** Pages rendering now. */

@@ -30,11 +30,12 @@ final class PagePreviews {
     private PagePreviews() {
     }
 
-    static List<byte[]> render(byte[] pdf, double maxPixels) throws IOException {
+    /** PNGs of the first {@code limit} pages (at most {@link #MAX_PAGES}). */
+    static List<byte[]> render(byte[] pdf, double maxPixels, int limit) throws IOException {
         List<byte[]> pages = new ArrayList<>();
         try (PDDocument document = Loader.loadPDF(pdf)) {
             PDFRenderer renderer = new PDFRenderer(document);
-            int count = Math.min(document.getNumberOfPages(), MAX_PAGES);
+            int count = Math.min(document.getNumberOfPages(), Math.min(limit, MAX_PAGES));
             for (int page = 0; page < count; page++) {
                 BufferedImage image = renderer.renderImageWithDPI(page, dpi(document.getPage(page), maxPixels),
                         ImageType.RGB);

@@ -184,7 +184,9 @@ public class RenderExecutor {
         if (command.formats() != null && command.formats().contains("png")) {
             List<byte[]> previews;
             try {
-                previews = PagePreviews.render(result.pdf(), maxPreviewPixels);
+                previews = PagePreviews.render(result.pdf(), maxPreviewPixels, command.previewPages() == null
+                        ? PagePreviews.MAX_PAGES
+                        : Math.min(PagePreviews.MAX_PAGES, command.previewPages()));
             } catch (IOException e) {
                 throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
             }

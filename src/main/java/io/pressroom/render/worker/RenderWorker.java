@@ -136,6 +136,21 @@ public class RenderWorker {
     @Incoming("render-commands-in")
     @Blocking(value = "render-pool", ordered = false)
     public void onCommand(String message, Optional<TracingMetadata> tracing) {
+        handle(message, tracing);
+    }
+
+    /**
+     * One template preview's command, from the preview queue's own topic: it runs on the {@code preview-pool}
+     * (sized by {@code pressroom.chromium.preview-concurrency}) and on the pages the browser keeps for previews, so
+     * a preview waits neither behind the jobs' backlog in Kafka nor for a job's render to free a page.
+     */
+    @Incoming("render-previews-in")
+    @Blocking(value = "preview-pool", ordered = false)
+    public void onPreview(String message, Optional<TracingMetadata> tracing) {
+        handle(message, tracing);
+    }
+
+    private void handle(String message, Optional<TracingMetadata> tracing) {
         if (draining) {
             awaitDrained();
             // not started: its nack leaves it unacknowledged (DrainAwareFailure), so it is delivered again after

@@ -59,6 +59,11 @@ public final class TestChromium {
         }
 
         @Override
+        public int previewConcurrency() {
+            return 0; // the pool's own tests bound every caller by concurrency
+        }
+
+        @Override
         public int maxPages() {
             return 2000; // checked by the render worker, not the pool
         }
