@@ -25,6 +25,7 @@ import com.ruiyun.jvppeteer.cdp.entities.ConsoleMessage;
 import com.ruiyun.jvppeteer.cdp.entities.LaunchOptions;
 import com.ruiyun.jvppeteer.cdp.entities.ScreenshotOptions;
 import com.ruiyun.jvppeteer.cdp.entities.Viewport;
+import com.ruiyun.jvppeteer.cdp.entities.WaitForOptions;
 
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.testing.Api;
@@ -63,8 +64,9 @@ class ConsoleBrowserTest {
             args.add("--no-sandbox"); // Chromium refuses its sandbox to root
         }
         browser = Puppeteer.launch(LaunchOptions.builder().executablePath(config.chromium().executablePath())
-                .ignoreAllDefaultArgs(true).headless(false).args(args).timeout(60_000).protocolTimeout(60_000)
-                .build());
+                .ignoreAllDefaultArgs(true).headless(false).args(args).timeout(60_000)
+                // a waitFor… is one protocol call that lasts as long as the wait: longer than the page's timeout
+                .protocolTimeout(180_000).build());
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -101,8 +103,8 @@ class ConsoleBrowserTest {
         page.waitForFunction("() => document.querySelector('" + row + " .status').textContent === 'succeeded'");
         screenshot(page, "console-jobs.png");
 
-        page.click(row + " a");
-        page.waitForFunction("() => location.pathname === '/console/jobs/" + jobId + "'");
+        clickAndLoad(page, row + " a");
+        assertThat(page.url()).endsWith("/console/jobs/" + jobId);
         // the timeline streams in, up to the terminal event
         page.waitForSelector("#timeline li.event-succeeded");
         assertThat(texts(page, "#timeline li strong")).startsWith("created", "queued", "rendering");
@@ -137,6 +139,20 @@ class ConsoleBrowserTest {
         page.on(PageEvents.PageError, (Object error) -> problems.add("page error: " + error));
         page.evaluateOnNewDocument("() => document.addEventListener('securitypolicyviolation', event => "
                 + "console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI))");
+    }
+
+    /**
+     * Clicks a link and waits for the page it opens to load: a wait started while the old page is being replaced
+     * would be interrupted with it.
+     */
+    private static void clickAndLoad(Page page, String selector) {
+        page.waitForNavigation(new WaitForOptions(), () -> {
+            try {
+                page.click(selector);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static List<String> texts(Page page, String selector) throws Exception {
