@@ -23,7 +23,9 @@ import io.vertx.core.net.SocketAddress;
 
 /**
  * Authenticates every {@code /v1} request: {@code /v1/projects…} with the admin key, everything else with a
- * project key ({@code Authorization: Bearer prk_…}), looked up by its hash. A client address with too many failed
+ * project key ({@code Authorization: Bearer prk_…}), looked up by its hash. The web console's data fragments
+ * ({@code /console/fragments/…}) are authenticated like the API: its pages are a static shell, and every piece of
+ * a project's data comes through those fragments, with the key the browser holds. A client address with too many failed
  * authentications ({@link AuthFailures}) is refused with 429 first, before any key is checked or looked up. The
  * address is the connection's peer, or what a trusted proxy says in {@code X-Forwarded-For}/{@code Forwarded} when
  * Quarkus's {@code quarkus.http.proxy.*} settings trust it (docs/operations.md).
@@ -32,6 +34,7 @@ public class AuthFilter {
 
     private static final String BEARER = "Bearer ";
     private static final String DOWNLOADS = "/v1/downloads/";
+    private static final String CONSOLE_FRAGMENTS = "/console/fragments/";
 
     private final ApiKeyRepository keys;
     private final PressroomConfig config;
@@ -51,7 +54,8 @@ public class AuthFilter {
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
         String path = request.getUriInfo().getPath();
-        if ((!path.startsWith("/v1/") && !path.equals("/v1")) || path.startsWith(DOWNLOADS)) {
+        boolean api = path.startsWith("/v1/") || path.equals("/v1") || path.startsWith(CONSOLE_FRAGMENTS);
+        if (!api || path.startsWith(DOWNLOADS)) {
             // signed download links carry their own credential
             return Uni.createFrom().nullItem();
         }

@@ -58,9 +58,17 @@ class ArchitectureTest {
     void theRendererNeverTouchesTheApiSideOrTheDatabase() {
         check(noClasses().that().resideInAPackage("io.pressroom.render..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.pressroom.job..", "io.pressroom.project..",
-                        "io.pressroom.deploy..", "io.pressroom.webhook..", "io.pressroom.auth..", "org.hibernate..",
+                        "io.pressroom.deploy..", "io.pressroom.webhook..", "io.pressroom.auth..",
+                        "io.pressroom.console..", "org.hibernate..",
                         "io.quarkus.hibernate..", "io.vertx.sqlclient..", "io.vertx.mutiny.sqlclient..",
                         "io.vertx.pgclient..", "io.vertx.mutiny.pgclient.."));
+    }
+
+    /** The console is a user interface over the services: nothing of the product depends on it. */
+    @Test
+    void nothingDependsOnTheConsole() {
+        check(noClasses().that().resideOutsideOfPackage("io.pressroom.console..")
+                .should().dependOnClassesThat().resideInAPackage("io.pressroom.console.."));
     }
 
     @Test

@@ -104,6 +104,17 @@ class RendererRoleTest {
     }
 
     @Test
+    void rendererDoesNotServeTheConsole() {
+        // the console is the API role's: a renderer has no data to show, and says nothing about keys
+        for (String path : java.util.List.of("/console", "/console/jobs", "/console/assets/htmx.min.js",
+                "/console/fragments/jobs")) {
+            io.restassured.RestAssured.given().get(path).then().statusCode(404)
+                    .contentType("application/problem+json");
+        }
+        assertThat(DATABASE_CONNECTIONS.get()).isZero();
+    }
+
+    @Test
     void rendererConsumesCommandsAndControlMessagesButNeverEvents() {
         // render events are the API's: a renderer in its consumer group would take partitions it cannot apply
         assertThat(kafka.getConsumerChannels()).containsExactlyInAnyOrder("render-commands-in", "render-previews-in",
