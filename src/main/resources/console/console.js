@@ -128,8 +128,17 @@
   });
 
   /** Images and downloads that need the key: fetched here, shown from blob: URLs. */
+  /** The elements matching a selector in what htmx loaded: root itself (a top-level element of a swap) or below. */
+  function within(root, selector) {
+    var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+    if (root.matches && root.matches(selector)) {
+      found.unshift(root);
+    }
+    return found;
+  }
+
   function loadAuthedImages(root) {
-    root.querySelectorAll('img[data-authed-src]').forEach(function (img) {
+    within(root, 'img[data-authed-src]').forEach(function (img) {
       var path = img.getAttribute('data-authed-src');
       img.removeAttribute('data-authed-src');
       api(path).then(function (response) {
@@ -179,7 +188,7 @@
 
   /** The template page's preview: re-rendered (debounced) as the sample payload is edited. */
   function wirePreview(root) {
-    var pane = root.querySelector('[data-preview]');
+    var pane = within(root, '[data-preview]')[0];
     if (!pane) {
       return;
     }
@@ -388,9 +397,12 @@
     wirePreview(root);
   });
 
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', start);
-  } else {
+  // a deferred script runs while readyState is already 'interactive', before htmx (which waits for
+  // DOMContentLoaded, and was loaded first, so its listener runs first) has processed the page: starting then would
+  // send 'signed-in' before any hx-trigger listens for it
+  if (document.readyState === 'complete') {
     start();
+  } else {
+    document.addEventListener('DOMContentLoaded', start);
   }
 })();

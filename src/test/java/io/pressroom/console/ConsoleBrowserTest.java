@@ -109,11 +109,9 @@ class ConsoleBrowserTest {
         page.waitForSelector("#timeline li.event-succeeded");
         assertThat(texts(page, "#timeline li strong")).startsWith("created", "queued", "rendering");
         // the page preview is fetched with the key and shown from a blob: URL
+        // (the job's fragment is loaded again as its timeline moves: a check in one call sees one image)
         page.waitForFunction("() => { const img = document.querySelector('img.preview');"
-                + " return img && img.complete && img.naturalWidth > 0; }");
-        assertThat(((Number) page.evaluate("() => document.querySelector('img.preview').naturalWidth")).intValue())
-                .isGreaterThan(100);
-        assertThat((String) page.evaluate("() => document.querySelector('img.preview').src")).startsWith("blob:");
+                + " return img && img.complete && img.naturalWidth > 100 && img.src.startsWith('blob:'); }");
         page.waitForSelector("a[href^='/v1/downloads/']");
         assertThat((String) page.evaluate("() => document.getElementById('timeline-state').textContent"))
                 .contains("complete");
@@ -124,6 +122,62 @@ class ConsoleBrowserTest {
         assertThat((String) page.evaluate("() => JSON.stringify(localStorage)")).doesNotContain(project.key());
 
         Thread.sleep(300); // late console messages of the last requests
+        assertThat(problems).as("console errors, page errors and CSP violations").isEmpty();
+        page.close();
+    }
+
+    @Test
+    void aTemplatesPreviewFollowsTheEditedSamplePayloadAndUsageIsCharted() throws Exception {
+        TestProject project = Api.newProject();
+        String deployId = Api.createDeploy(project, "Invoice");
+        project.call().body(Map.of("html", "<html><body><h1>Invoice for {{customer}}</h1></body></html>",
+                "schema", Map.of("type", "object", "required", List.of("customer"),
+                        "properties", Map.of("customer", Map.of("type", "string"))),
+                "samplePayload", Map.of("customer", "Acme Corp")))
+                .post("/v1/deploys/" + deployId + "/versions").then().statusCode(201);
+        Page page = browser.newPage();
+        page.setDefaultTimeout(90_000);
+        page.setViewport(new Viewport(1280, 860));
+        watch(page);
+
+        page.goTo(console.toString() + "/deploys/" + deployId);
+        page.waitForSelector("#api-key");
+        page.type("#api-key", project.key());
+        page.click("#sign-in-form button[type=submit]");
+        page.waitForSelector("#sample-payload");
+        assertThat((String) page.evaluate("() => document.getElementById('sample-payload').value"))
+                .contains("Acme Corp");
+
+        // an edit re-renders the preview through POST …/preview, shown from a blob: URL
+        page.evaluate("() => { const area = document.getElementById('sample-payload');"
+                + " area.value = JSON.stringify({customer: 'Globex'});"
+                + " area.dispatchEvent(new Event('input', {bubbles: true})); }");
+        page.waitForFunction("() => /^(Preview rendered|No preview|The payload)/.test("
+                + "document.getElementById('preview-state').textContent)");
+        assertThat((String) page.evaluate("() => document.getElementById('preview-state').textContent"))
+                .startsWith("Preview rendered");
+        page.waitForFunction("() => { const img = document.getElementById('preview-image');"
+                + " return !img.hidden && img.complete && img.naturalWidth > 0; }");
+        assertThat(((Number) page.evaluate("() => document.getElementById('preview-image').naturalWidth"))
+                .intValue()).isGreaterThan(500);
+        screenshot(page, "console-template.png");
+
+        // a payload that breaks the version's contract is said in the status, not shown as a preview
+        page.evaluate("() => { const area = document.getElementById('sample-payload');"
+                + " area.value = JSON.stringify({customer: 42});"
+                + " area.dispatchEvent(new Event('input', {bubbles: true})); }");
+        page.waitForFunction("() => document.getElementById('preview-state').textContent.startsWith('No preview')");
+        problems.removeIf(problem -> problem.contains("status of 400")); // the refused preview request itself
+
+        clickAndLoad(page, "a[href='/console/usage']");
+        // arriving signed in: the page's fragments load without another sign-in
+        page.waitForFunction("() => document.querySelector('#usage svg') || !document.getElementById('problem').hidden");
+        assertThat((String) page.evaluate("() => document.getElementById('problem').textContent")).isEmpty();
+        assertThat(((Number) page.evaluate("() => document.querySelectorAll('#usage svg rect').length")).intValue())
+                .isPositive();
+        screenshot(page, "console-usage.png");
+
+        Thread.sleep(300);
         assertThat(problems).as("console errors, page errors and CSP violations").isEmpty();
         page.close();
     }
