@@ -150,6 +150,14 @@ public interface PressroomConfig {
         Duration hiddenCopyAge();
 
         /**
+         * A batch's merged PDF and zip are deleted this long after they were made: marked deleted (their links then
+         * answer 404 {@code output_gone}) and removed from object storage. The items' own PDFs follow their jobs'
+         * output mode. 0 keeps them.
+         */
+        @WithDefault("7d")
+        Duration batchOutputAge();
+
+        /**
          * How often objects under {@code outputs/} and {@code payloads/} that nothing refers to are looked for and deleted; 0
          * turns it off.
          */

@@ -22,6 +22,7 @@ public class RetentionMetrics {
         webhook_deliveries,
         job_events,
         hidden_copies,
+        batch_outputs,
         output_objects,
         payload_objects
     }

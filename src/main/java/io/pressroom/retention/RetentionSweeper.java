@@ -79,6 +79,9 @@ public class RetentionSweeper {
                         .map(more -> full || more))
                 .chain(full -> once(Kind.hidden_copies, !settings.hiddenCopyAge().isZero(),
                         () -> jobs.deleteAbandonedCopies(settings.hiddenCopyAge(), batch), batch)
+                        .map(more -> full || more))
+                .chain(full -> once(Kind.batch_outputs, !settings.batchOutputAge().isZero(),
+                        () -> jobs.expireBatchOutputs(settings.batchOutputAge(), batch), batch)
                         .map(more -> full || more));
     }
 

@@ -243,6 +243,43 @@ class RetentionTest {
         assertThat(Metrics.sum(DELETED, "kind=\"hidden_copies\"") - before).isGreaterThanOrEqualTo(1);
     }
 
+    /**
+     * A batch's merged PDF older than pressroom.retention.batch-output-age (7 d) is marked deleted and its object
+     * removed; a younger zip of the same batch stays, row and object.
+     */
+    @Test
+    void batchOutputsAreDeletedAfterTheirAgeAndYoungOnesKept() {
+        String batchId = "rb_retention" + System.nanoTime();
+        execute("""
+                INSERT INTO render_batches (id, project_id, deploy_id, deploy_version_id, status, item_count, merge, zip,
+                    created_at, finished_at, updated_at)
+                VALUES ($1, $2, 'dpl_x', 'dv_x', 'succeeded', 1, true, true, now() - interval '30 days',
+                    now() - interval '30 days', now() - interval '30 days')""", batchId, project.id());
+        String oldKey = "batches/" + batchId + "/merged.pdf";
+        String youngKey = "batches/" + batchId + "/items.zip";
+        storage.put(oldKey, "%PDF".getBytes(StandardCharsets.UTF_8), "application/pdf");
+        storage.put(youngKey, "PK".getBytes(StandardCharsets.UTF_8), "application/zip");
+        execute("""
+                INSERT INTO batch_outputs (id, batch_id, project_id, kind, storage_key, file_name, content_type, bytes,
+                    sha256, created_at)
+                VALUES ($1, $2, $3, 'merged', $4, 'merged.pdf', 'application/pdf', 4, 'x', now() - interval '8 days')""",
+                "bo_old" + System.nanoTime(), batchId, project.id(), oldKey);
+        execute("""
+                INSERT INTO batch_outputs (id, batch_id, project_id, kind, storage_key, file_name, content_type, bytes,
+                    sha256, created_at)
+                VALUES ($1, $2, $3, 'zip', $4, 'items.zip', 'application/zip', 2, 'x', now() - interval '6 days')""",
+                "bo_young" + System.nanoTime(), batchId, project.id(), youngKey);
+        double before = Metrics.sum(DELETED, "kind=\"batch_outputs\"");
+
+        sweepUntilDone();
+
+        assertThat(strings("SELECT kind || ':' || state AS id FROM batch_outputs WHERE batch_id = $1", batchId))
+                .containsExactlyInAnyOrder("merged:deleted", "zip:available");
+        assertThat(storage.get(oldKey)).isNull();
+        assertThat(storage.get(youngKey)).isNotNull();
+        assertThat(Metrics.sum(DELETED, "kind=\"batch_outputs\"") - before).isGreaterThanOrEqualTo(1);
+    }
+
     private static Map<String, Double> deletedByKind() {
         return Map.of("job_events", Metrics.sum(DELETED, "kind=\"job_events\""),
                 "outbox", Metrics.sum(DELETED, "kind=\"outbox\""),

@@ -1,8 +1,10 @@
 package io.pressroom.job.service;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -10,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
 import io.pressroom.contract.StorageKeys;
+import io.pressroom.storage.ObjectStorage;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -26,9 +29,30 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class JobRetention {
 
     private final Instance<Pool> database;
+    private final ObjectStorage storage;
 
-    public JobRetention(Instance<Pool> database) {
+    public JobRetention(Instance<Pool> database, ObjectStorage storage) {
         this.database = database;
+        this.storage = storage;
+    }
+
+    /**
+     * Batch outputs (merged PDF, zip) made more than {@code age} ago: marked deleted first, so that no link serves a
+     * file about to go, then their objects removed. An object whose removal fails stays behind, unreferenced (logged
+     * by the storage client); the row already says it is gone.
+     */
+    public Uni<Integer> expireBatchOutputs(Duration age, int limit) {
+        return database.get().preparedQuery("""
+                UPDATE batch_outputs SET state = 'deleted' WHERE id IN (
+                    SELECT id FROM batch_outputs WHERE state = 'available'
+                        AND created_at < now() - make_interval(secs => $1)
+                    LIMIT $2 FOR UPDATE SKIP LOCKED)
+                RETURNING storage_key""").execute(Tuple.of(age.toMillis() / 1000.0, limit))
+                .chain(rows -> {
+                    List<String> keys = new ArrayList<>();
+                    rows.forEach(row -> keys.add(row.getString("storage_key")));
+                    return storage.deleteQuietly(keys).replaceWith(keys.size());
+                });
     }
 
     /**
