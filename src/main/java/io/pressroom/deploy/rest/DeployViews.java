@@ -29,8 +29,8 @@ final class DeployViews {
 
     record VersionView(String id, String deployId, int number, String sha256, long bytes, long createdAt,
             List<BundleFile> files,
-            @Schema(type = SchemaType.OBJECT, nullable = true, description = "The JSON Schema (2020-12) job payloads must match (400 payload_invalid otherwise); null: any payload") JsonNode schema,
-            @Schema(type = SchemaType.OBJECT, nullable = true, description = "A payload that matches schema; null when none was published") JsonNode samplePayload,
+            @Schema(implementation = Object.class, type = SchemaType.OBJECT, nullable = true, description = "The JSON Schema (2020-12) job payloads must match (400 payload_invalid otherwise); null: any payload") JsonNode schema,
+            @Schema(implementation = Object.class, type = SchemaType.OBJECT, nullable = true, description = "A payload that matches schema; null when none was published") JsonNode samplePayload,
             @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Only in the answer of a publish with verify=true: the release gate's comparison with the version latest points at (latest has not moved)") VerificationView verification) {
         static VersionView of(DeployVersion version) {
             return of(version, null);
