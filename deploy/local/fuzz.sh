@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every Jazzer target (the @FuzzTest methods) for a while each; the short form runs in .ci/run.
-#   deploy/local/fuzz.sh              one round: each target for 30 s (Fuzzing.MAX_DURATION)
+#   deploy/local/fuzz.sh              one round: each target for 20 s (Fuzzing.MAX_DURATION)
 #   FUZZ_ROUNDS=20 deploy/local/fuzz.sh   20 rounds (10 minutes per target); the corpus grows between rounds
 #   FUZZ_TARGETS='ZipBundleFuzzTest#anyUploadIsABundleWithinTheLimitsOrARefusal' deploy/local/fuzz.sh   one target
 # A finding fails the run; Jazzer writes the input that triggered it next to the target's committed inputs

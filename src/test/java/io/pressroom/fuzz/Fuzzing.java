@@ -19,7 +19,7 @@ import io.pressroom.common.Refusal;
 public final class Fuzzing {
 
     /** How long one fuzzing run of one target lasts; {@code fuzz.sh} repeats runs, keeping the corpus, for longer. */
-    public static final String MAX_DURATION = "30s";
+    public static final String MAX_DURATION = "20s";
 
     /** Jackson as the API reads request bodies: unknown properties are refused. */
     public static final ObjectMapper STRICT_JSON = new ObjectMapper()
