@@ -27,6 +27,9 @@ public final class Stack {
      * fails, all are closed again and the first failure is thrown, the others attached as suppressed.
      */
     public static void startAll(StackServer... servers) {
+        // logging is set up here, once, before the threads: set up by two of them at once (the embedded
+        // PostgreSQL's and s3proxy's first loggers), JBoss LogManager's initialisation deadlocked the benchmark
+        java.util.logging.LogManager.getLogManager();
         RuntimeException failure = inParallel(servers, server -> {
             long started = System.nanoTime();
             server.start();
