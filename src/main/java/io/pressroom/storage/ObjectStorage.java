@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -111,24 +112,37 @@ public class ObjectStorage {
      * Bytes {@code first} to {@code last} (inclusive) of the object, as the subscriber asks for them: each chunk of
      * {@value #CHUNK} bytes is read on a worker thread once the one before was taken, so a download holds about one
      * chunk in memory whatever the object's size and however slowly its client reads. The object is opened on
-     * subscription and its connection let go when the stream completes, fails or is cancelled (a client gone).
+     * subscription and its connection let go when the stream completes, fails or is cancelled (a client gone). An
+     * object that is not there fails the stream with {@code missing}, before its first byte.
      */
-    public Multi<Buffer> stream(String key, long first, long last) {
+    public Multi<Buffer> stream(String key, long first, long last, Supplier<? extends Refusal> missing) {
         if (last < first) {
             return Multi.createFrom().empty();
         }
         return Multi.createFrom().resourceFromUni(
-                () -> blocking(() -> s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + first + "-" + last))),
-                body -> Multi.createBy().repeating().uni(() -> blocking(() -> chunk(body)))
-                        .until(chunk -> chunk.length() == 0))
+                () -> blocking(() -> {
+                    try {
+                        return s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + first + "-" + last));
+                    } catch (NoSuchKeyException e) {
+                        throw missing.get();
+                    }
+                }),
+                body -> {
+                    // ends with the last byte asked for: no further read just to find the end of the stream
+                    long[] left = { last - first + 1 };
+                    return Multi.createBy().repeating().uni(() -> blocking(() -> chunk(body, left)))
+                            .whilst(chunk -> chunk.length() > 0 && left[0] > 0);
+                })
                 .withFinalizer(body -> release(body, false), (body, failure) -> release(body, true),
                         body -> release(body, true));
     }
 
-    private static Buffer chunk(InputStream body) throws IOException {
-        byte[] chunk = new byte[CHUNK];
-        int read = body.readNBytes(chunk, 0, CHUNK);
-        return Buffer.buffer(read == CHUNK ? chunk : Arrays.copyOf(chunk, read));
+    /** The next chunk of at most {@value #CHUNK} of the {@code left[0]} bytes still to read, which it counts down. */
+    private static Buffer chunk(InputStream body, long[] left) throws IOException {
+        byte[] chunk = new byte[(int) Math.min(CHUNK, left[0])];
+        int read = body.readNBytes(chunk, 0, chunk.length);
+        left[0] -= read;
+        return Buffer.buffer(read == chunk.length ? chunk : Arrays.copyOf(chunk, read));
     }
 
     /** Closes a stream read to its end; aborts one left unread (closing would first read the rest of it). */

@@ -149,6 +149,26 @@ class DownloadRangeTest {
     }
 
     @Test
+    void aPdfMissingFromStorageIs404BeforeAnyByteNotACutDownload() {
+        // the download takes the PDF's length from the database and asks storage once, for the bytes: an object
+        // removed behind the database's back must still answer a problem, not a 200 whose body never comes
+        TestProject owner = Api.newProject();
+        String id = owner.call().body(Map.of("html", "<p>gone</p>")).post("/v1/render-jobs").then().statusCode(202)
+                .extract().path("job.id");
+        assertThat(awaitTerminal(owner, id).getString("job.status")).isEqualTo("succeeded");
+        String key = database.preparedQuery("SELECT storage_key FROM render_outputs WHERE job_id = $1")
+                .execute(Tuple.of(id)).await().indefinitely().iterator().next().getString(0);
+        String link = owner.call().post("/v1/render-jobs/" + id + "/output-download").then().statusCode(200)
+                .extract().path("access.url");
+        storage.delete(key);
+
+        owner.call().get("/v1/render-jobs/" + id + "/output").then().statusCode(404)
+                .contentType("application/problem+json").body("code", org.hamcrest.Matchers.equalTo("output_gone"));
+        given().header("Range", "bytes=0-9").get(link).then().statusCode(404)
+                .contentType("application/problem+json").body("code", org.hamcrest.Matchers.equalTo("output_gone"));
+    }
+
+    @Test
     void oneLinkIsDownloadedAtMostFourTimesAtOnceAndEveryEndGivesItsSlotBack() throws Exception {
         // a job of its own whose PDF is large enough that a client that stops reading holds its download open
         TestProject owner = Api.newProject();

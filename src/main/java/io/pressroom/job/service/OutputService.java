@@ -111,13 +111,17 @@ public class OutputService {
         if (output == null || !RenderOutput.AVAILABLE.equals(output.state)) {
             return Uni.createFrom().failure(new Refusal.NotFound("output_gone", "this output was deleted"));
         }
-        return read(output.storageKey, output.contentType, output.fileName, inline, "\"" + output.sha256 + "\"",
-                asked, () -> new Refusal.NotFound("output_gone", "this output is no longer stored"));
+        return Uni.createFrom().item(() -> download(output.storageKey, output.bytes, output.contentType,
+                output.fileName, inline, "\"" + output.sha256 + "\"", asked, OutputService::stored));
     }
 
     private Uni<Download> read(RenderOutput output, boolean inline, Asked asked) {
-        return read(output.storageKey, output.contentType, output.fileName, inline, "\"" + output.sha256 + "\"",
-                asked, () -> new Refusal.NotFound("output_gone", "this output is no longer stored"));
+        return Uni.createFrom().item(() -> download(output.storageKey, output.bytes, output.contentType,
+                output.fileName, inline, "\"" + output.sha256 + "\"", asked, OutputService::stored));
+    }
+
+    private static Refusal stored() {
+        return new Refusal.NotFound("output_gone", "this output is no longer stored");
     }
 
     /** Page {@code page} (1-based) of the PNG previews; 404 when the job has no such preview. */
@@ -161,10 +165,20 @@ public class OutputService {
             if (length < 0) {
                 throw gone.get();
             }
-            Slice slice = asked.slice(length, etag);
-            return new Download(contentType, fileName, inline, etag, slice,
-                    storage.stream(key, slice.first(), slice.last()));
+            return download(key, length, contentType, fileName, inline, etag, asked, gone);
         });
+    }
+
+    /**
+     * The slice {@code asked} of a stored file whose length the database already holds (a PDF, a batch's file): no
+     * request to storage before the body's own, which answers {@code gone} (before the first byte) when the object
+     * is missing.
+     */
+    private Download download(String key, long length, String contentType, String fileName, boolean inline,
+            String etag, Asked asked, Supplier<Refusal> gone) {
+        Slice slice = asked.slice(length, etag);
+        return new Download(contentType, fileName, inline, etag, slice,
+                storage.stream(key, slice.first(), slice.last(), gone));
     }
 
     /** The render report (JSON) of the attempt that produced the job's output, while that output is kept. */
