@@ -110,7 +110,7 @@ PRESSROOM_ROLE=all QUARKUS_HTTP_PORT=$HTTP_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEM
   PRESSROOM_DOWNLOADS_SIGNING_KEY=$(cat "$DATA_DIR/signing-key") \
   PRESSROOM_WEBHOOKS_SECRET_KEY=$(cat "$DATA_DIR/webhook-secret-key") \
   PRESSROOM_WEBHOOKS_ALLOW=${PRESSROOM_WEBHOOKS_ALLOW:-127.0.0.0/8,::1} \
-  java -jar "$APP_JAR" &
+  java -XX:TieredStopAtLevel=1 -jar "$APP_JAR" & # C1 only, as the images (docs/performance.md, "JIT settings")
 APP_PID=$!
 
 deadline=$((SECONDS + APP_START_TIMEOUT))

@@ -193,7 +193,7 @@ public final class Benchmark {
                     cell("system-poll", doc, clients, client -> system.pollThenDownload(html));
                 }
             }
-            app.killNow(); // its graceful stop (about 10 s) is not measured
+            stop(app); // its graceful stop (about 10 s) is not measured
         } finally {
             pids.put(PRESSROOM, () -> -1);
             pids.put(CHROMIUM, () -> -1);
@@ -215,7 +215,7 @@ public final class Benchmark {
                     cell("renderer", doc, clients, client -> renderer.render(html));
                 }
             }
-            app.killNow();
+            stop(app);
         } finally {
             pids.put(PRESSROOM, () -> -1);
             pids.put(CHROMIUM, () -> -1);
@@ -223,12 +223,27 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * SIGKILL, unless the JVM was asked to write an AOT cache when it exits ({@code -XX:AOTCacheOutput}, JDK 25, a
+     * training run; docs/performance.md): then it is stopped as a pod is, and given the time to write it.
+     */
+    private static void stop(AppProcess app) throws Exception {
+        String extra = System.getenv("PRESSROOM_BENCH_APP_JVM_OPTIONS");
+        if (extra == null || !extra.contains("-XX:AOTCacheOutput")) {
+            app.killNow();
+            return;
+        }
+        app.requestStop();
+        System.out.printf("%s Pressroom stopping; writing its AOT cache exited with %d%n", elapsed(),
+                app.awaitExit(Duration.ofMinutes(5)));
+    }
+
     private AppProcess startApp(String name, Map<String, String> config) throws Exception {
         long started = System.nanoTime();
-        // as in production (the image passes no JVM options but the heap): C2 and the default GC, not the tests'
-        // C1-only, serial-GC set-up, which would put the JVM's CPU per job far above what it costs in a pod
-        // PRESSROOM_BENCH_APP_JVM_OPTIONS adds options, e.g. a JFR recording for the profile (docs/performance.md)
-        List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx512m"));
+        // as in production (the images' JDK_JAVA_OPTIONS): the C1 compiler only and the default GC
+        // PRESSROOM_BENCH_APP_JVM_OPTIONS adds options, e.g. a JFR recording for the profile (docs/performance.md),
+        // and may undo that one: a later -XX:TieredStopAtLevel=4 brings C2 back
+        List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"));
         String extra = System.getenv("PRESSROOM_BENCH_APP_JVM_OPTIONS");
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));

@@ -113,6 +113,19 @@ class ContainerImagesTest {
         }
     }
 
+    /**
+     * Both JVM images run the C1 compiler only, and so do the local run and the benchmark, whose figures
+     * (docs/performance.md) are those of the images' settings.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "api", "renderer" })
+    void theJvmImagesRunC1OnlyAsTheLocalRunAndTheBenchmarkDo(String target) throws IOException {
+        assertThat(last(target, "ENV")).contains("JDK_JAVA_OPTIONS=").contains("-XX:TieredStopAtLevel=1");
+        assertThat(Files.readString(Path.of("deploy/local/run.sh"))).contains("java -XX:TieredStopAtLevel=1 -jar");
+        assertThat(Files.readString(Path.of("src/test/java/io/pressroom/bench/Benchmark.java")))
+                .contains("List.of(\"-Xmx512m\", \"-XX:TieredStopAtLevel=1\")");
+    }
+
     @Test
     void noImageInstallsCurl() {
         assertThat(stages.values().stream().flatMap(s -> s.instructions.stream()))
