@@ -543,7 +543,11 @@ public interface PressroomConfig {
         @WithDefault("5s")
         Duration heartbeatInterval();
 
-        /** The browser is replaced after this many renders, which bounds what a long-lived Chromium accumulates. */
+        /**
+         * The browser is replaced after this many renders, which bounds what a long-lived Chromium accumulates. Its
+         * successor is started beside it while renders go on (for a second or two the renderer runs two browsers),
+         * and takes over once the renders in progress end.
+         */
         @WithDefault("200")
         int restartAfterRenders();
 

@@ -11,6 +11,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import jakarta.annotation.PreDestroy;
@@ -31,7 +33,10 @@ import io.pressroom.contract.ErrorCode;
  * Blocking: call it from worker threads, never from an event loop.
  * <p>
  * A read/write lock separates renders (readers) from browser replacement (the writer), so a browser is recycled
- * only once its renders are done. A watchdog closes the page of a render that runs out of budget; a browser that
+ * only once its renders are done. The replacement is started first, while renders go on: a recycle after
+ * {@code restart-after-renders} starts it on a thread of its own, so no render waits for a browser to start, only,
+ * at the swap, for the renders then in progress to end. A watchdog closes the page of a render that runs out of budget; a
+ * browser that
  * cannot do that, or any other housekeeping, within {@code cleanup-timeout} is hung and killed. Every DevTools call
  * has a timeout, so no caller waits on a dead or hung browser for longer than its budget.
  */
@@ -53,6 +58,14 @@ public class BrowserPool {
     /** Renders in progress by job id, with how to stop each. */
     private final java.util.Map<String, Runnable> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private final MeterRegistry metrics;
+    /** Starts browsers; tests slow it down. */
+    private final Launcher launcher;
+    /** One replacement at a time; renders are not held up by it until the swap. */
+    private final ReentrantLock replacing = new ReentrantLock();
+    /** Starts recycles off the render threads. */
+    private final ExecutorService replacer;
+    /** The browser whose recycle was last asked for, so that it is asked for once. */
+    private final AtomicReference<ChromiumProcess> recycling = new AtomicReference<>();
     private volatile ChromiumProcess chromium;
     private volatile boolean closed;
 
@@ -62,8 +75,23 @@ public class BrowserPool {
     }
 
     BrowserPool(PressroomConfig.Chromium config, MeterRegistry metrics) {
+        this(config, metrics, ChromiumProcess::launch);
+    }
+
+    /** How a browser is started. */
+    interface Launcher {
+        ChromiumProcess launch(PressroomConfig.Chromium config) throws IOException;
+    }
+
+    BrowserPool(PressroomConfig.Chromium config, MeterRegistry metrics, Launcher launcher) {
         this.config = config;
         this.metrics = metrics;
+        this.launcher = launcher;
+        this.replacer = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pressroom-chromium-replacer");
+            thread.setDaemon(true);
+            return thread;
+        });
         // previews have pages of their own: the render pool's threads bound the jobs to concurrency, the preview
         // pool's bound previews to preview-concurrency, so neither waits for the other's pages
         this.permits = new Semaphore(pages(), true);
@@ -192,6 +220,7 @@ public class BrowserPool {
         closed = true;
         watchdog.shutdownNow();
         cleanup.shutdownNow();
+        replacer.shutdown(); // a replacement under way sees closed and closes the browser it started
         ChromiumProcess current = chromium;
         if (current != null) {
             current.close("shutdown");
@@ -207,9 +236,11 @@ public class BrowserPool {
     private PageSlot lease() throws RenderFailure {
         for (int attempt = 1; attempt <= 3; attempt++) {
             ChromiumProcess current = chromium;
-            if (current == null || !current.healthy() || current.renders() >= config.restartAfterRenders()) {
-                replace(current, -1);
+            if (current == null || !current.healthy()) {
+                replace(current, -1); // nothing to render on until it is replaced
                 current = chromium;
+            } else if (current.renders() >= config.restartAfterRenders()) {
+                recycleLater(current); // renders go on here meanwhile
             }
             lifecycle.readLock().lock();
             if (current == null || current != chromium || !current.healthy()) {
@@ -238,21 +269,35 @@ public class BrowserPool {
         throw RenderFailure.crashed(new IllegalStateException("no healthy Chromium after 3 attempts"));
     }
 
+    /** Asks the replacer thread to recycle {@code expected}, once per browser. */
+    private void recycleLater(ChromiumProcess expected) {
+        ChromiumProcess asked = recycling.get();
+        if (asked == expected || !recycling.compareAndSet(asked, expected)) {
+            return;
+        }
+        try {
+            replacer.execute(() -> {
+                try {
+                    replace(expected, -1);
+                } catch (RenderFailure | RuntimeException e) {
+                    recycling.compareAndSet(expected, null); // the next render asks again
+                    LOG.warnf(e, "Could not recycle Chromium (pid %d); it goes on rendering", expected.pid());
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            // the pool is closing
+        }
+    }
+
     /**
-     * Replaces {@code expected} (null: none yet) unless another thread already did, once its renders are done.
-     * Waits at most {@code waitMs} for them (negative: as long as it takes).
+     * Replaces {@code expected} (null: none yet) unless another thread already did: starts the new browser while
+     * renders go on, puts it in place once the renders in progress are done (waiting at most {@code waitMs} for
+     * them; negative: as long as it takes), then closes the old one.
      */
     private void replace(ChromiumProcess expected, long waitMs) throws RenderFailure {
-        try {
-            if (waitMs < 0) {
-                lifecycle.writeLock().lock();
-            } else if (!lifecycle.writeLock().tryLock(waitMs, TimeUnit.MILLISECONDS)) {
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw RenderFailure.internal("interrupted while replacing Chromium", e);
-        }
+        ChromiumProcess replaced;
+        String reason = null;
+        replacing.lock();
         try {
             if (closed) {
                 throw RenderFailure.internal("the browser pool is closed", null);
@@ -260,22 +305,54 @@ public class BrowserPool {
             if (chromium != expected) {
                 return;
             }
-            if (expected != null) {
-                String reason = expected.healthy() ? "recycle" : expected.brokenBecause();
-                idle.clear();
-                expected.close(reason);
+            long started = System.nanoTime();
+            ChromiumProcess launched;
+            try {
+                launched = launcher.launch(config);
+            } catch (IOException e) {
+                throw RenderFailure.internal("Chromium could not be started", e);
+            }
+            long launchedAt = System.nanoTime();
+            if (!swap(launched, waitMs)) {
+                launched.close(closed ? "shutdown" : "unused");
+                return;
+            }
+            replaced = expected;
+            if (replaced != null) {
+                reason = replaced.healthy() ? "recycle" : replaced.brokenBecause();
                 metrics.counter("pressroom.chromium.restarts", "reason", reason).increment();
-                LOG.infof("Replacing Chromium (pid %d) after %d renders: %s", expected.pid(), expected.renders(),
-                        reason);
-                chromium = null;
+                LOG.infof("Replaced Chromium (pid %d) after %d renders (%s) by pid %d: started in %d ms, renders "
+                        + "paused %d ms for the swap", replaced.pid(), replaced.renders(), reason, launched.pid(),
+                        (launchedAt - started) / 1_000_000, (System.nanoTime() - launchedAt) / 1_000_000);
             }
-            ChromiumProcess launched = ChromiumProcess.launch(config);
+        } finally {
+            replacing.unlock();
+        }
+        if (replaced != null) {
+            replaced.close(reason); // no render uses it any more
+        }
+    }
+
+    /** Puts {@code launched} in place once no render uses the browser before it; false if that took too long. */
+    private boolean swap(ChromiumProcess launched, long waitMs) throws RenderFailure {
+        try {
+            if (waitMs < 0) {
+                lifecycle.writeLock().lock();
+            } else if (!lifecycle.writeLock().tryLock(waitMs, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            launched.close("interrupted");
+            throw RenderFailure.internal("interrupted while replacing Chromium", e);
+        }
+        try {
+            if (closed) { // close() ran during the launch and did not see this browser
+                return false;
+            }
+            idle.clear();
             chromium = launched;
-            if (closed) { // close() ran during the launch and may not have seen this browser
-                launched.close("shutdown");
-            }
-        } catch (IOException e) {
-            throw RenderFailure.internal("Chromium could not be started", e);
+            return true;
         } finally {
             lifecycle.writeLock().unlock();
         }
