@@ -46,6 +46,10 @@ public class BrowserPool {
     private static final Logger LOG = Logger.getLogger(BrowserPool.class);
     /** How long a failed render waits for its page's crash event before calling the failure internal. */
     private static final long CRASH_NEWS_MS = 1000;
+    /** What a recycled browser's successor renders before it takes over: text, a table and a background. */
+    private static final String WARM_UP_HTML = "<!doctype html><html><head><title>warm-up</title><style>"
+            + "body{font-family:sans-serif;background:#eee}</style></head><body><h1>Pressroom</h1>"
+            + "<table><tr><td>1</td><td>2</td></tr></table></body></html>";
 
     private final PressroomConfig.Chromium config;
     private final Semaphore permits;
@@ -227,6 +231,11 @@ public class BrowserPool {
         }
     }
 
+    /** Pages of {@code browser} ready for the next render, for tests. */
+    long readyPages(ChromiumProcess browser) {
+        return idle.stream().filter(slot -> slot.chromium() == browser).count();
+    }
+
     /** Pid and profile of the running browser, for tests that kill it. */
     ChromiumProcess chromium() {
         return chromium;
@@ -312,17 +321,25 @@ public class BrowserPool {
             } catch (IOException e) {
                 throw RenderFailure.internal("Chromium could not be started", e);
             }
+            // a fresh browser's first render is slow (6.5 s seen on a busy machine): a small one is made here, so
+            // that no job pays for it, when there is a browser to go on rendering meanwhile
+            PageSlot warm = expected != null && expected.healthy() ? warmUp(launched) : null;
             long launchedAt = System.nanoTime();
             if (!swap(launched, waitMs)) {
                 launched.close(closed ? "shutdown" : "unused");
                 return;
             }
+            if (warm != null) {
+                idle.push(warm);
+            }
             replaced = expected;
             if (replaced != null) {
                 reason = replaced.healthy() ? "recycle" : replaced.brokenBecause();
                 metrics.counter("pressroom.chromium.restarts", "reason", reason).increment();
-                LOG.infof("Replaced Chromium (pid %d) after %d renders (%s) by pid %d: started in %d ms, renders "
-                        + "paused %d ms for the swap", replaced.pid(), replaced.renders(), reason, launched.pid(),
+                LOG.infof(
+                        "Replaced Chromium (pid %d) after %d renders (%s) by pid %d: started (and warmed up) in %d ms, renders "
+                                + "paused %d ms for the swap",
+                        replaced.pid(), replaced.renders(), reason, launched.pid(),
                         (launchedAt - started) / 1_000_000, (System.nanoTime() - launchedAt) / 1_000_000);
             }
         } finally {
@@ -331,6 +348,26 @@ public class BrowserPool {
         if (replaced != null) {
             replaced.close(reason); // no render uses it any more
         }
+    }
+
+    /** A page of {@code launched} that has rendered a small static document and was reset; null if that failed. */
+    private PageSlot warmUp(ChromiumProcess launched) {
+        PageSlot slot;
+        String host = "bundle-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
+                + ".pressroom.invalid";
+        try {
+            slot = PageSlot.open(launched);
+            RenderRequest request = new RenderRequest("chromium-warm-up", WARM_UP_HTML, java.util.Map.of(),
+                    RenderOptions.defaults(config.navigationTimeout().toMillis()));
+            renderOn(slot, request, host, StaticHtml.test(WARM_UP_HTML), false,
+                    config.navigationTimeout().toMillis()); // a failed render discards its page
+        } catch (RenderFailure | RuntimeException e) {
+            LOG.infof("Warming up Chromium (pid %d) failed (%s); its first job does it", launched.pid(),
+                    e.getMessage());
+            return null;
+        }
+        release(slot, "https://" + host); // ready for the next render, or discarded
+        return idle.remove(slot) ? slot : null; // put back once the browser has taken over
     }
 
     /** Puts {@code launched} in place once no render uses the browser before it; false if that took too long. */

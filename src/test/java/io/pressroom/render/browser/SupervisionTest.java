@@ -153,6 +153,9 @@ class SupervisionTest {
 
             successorMayStart.countDown();
             await().atMost(Duration.ofSeconds(30)).until(() -> pool.chromium() != first);
+            // it took over warm: a page that has rendered once waits for the first job (no job pays for the
+            // browser's first render, which took seconds)
+            assertThat(pool.readyPages(pool.chromium())).isEqualTo(1);
             await().atMost(Duration.ofSeconds(10)).until(() -> processesUsing(first.profile()).isEmpty());
             assertThat(pages(pool.render(small).pdf())).hasSize(1);
             assertThat(launches).hasValue(2);
