@@ -111,17 +111,20 @@ public class OutputService {
         if (output == null || !RenderOutput.AVAILABLE.equals(output.state)) {
             return Uni.createFrom().failure(new Refusal.NotFound("output_gone", "this output was deleted"));
         }
-        return Uni.createFrom().item(() -> download(output.storageKey, output.bytes, output.contentType,
-                output.fileName, inline, "\"" + output.sha256 + "\"", asked, OutputService::stored));
+        return read(output.storageKey, output.bytes, output.contentType, output.fileName, output.sha256, inline,
+                asked);
     }
 
     private Uni<Download> read(RenderOutput output, boolean inline, Asked asked) {
-        return Uni.createFrom().item(() -> download(output.storageKey, output.bytes, output.contentType,
-                output.fileName, inline, "\"" + output.sha256 + "\"", asked, OutputService::stored));
+        return read(output.storageKey, output.bytes, output.contentType, output.fileName, output.sha256, inline,
+                asked);
     }
 
-    private static Refusal stored() {
-        return new Refusal.NotFound("output_gone", "this output is no longer stored");
+    /** A job's PDF or a batch's file: its length and digest are on its row. */
+    private Uni<Download> read(String key, long bytes, String contentType, String fileName, String sha256,
+            boolean inline, Asked asked) {
+        return Uni.createFrom().item(() -> download(key, bytes, contentType, fileName, inline, "\"" + sha256 + "\"",
+                asked, () -> new Refusal.NotFound("output_gone", "this output is no longer stored")));
     }
 
     /** Page {@code page} (1-based) of the PNG previews; 404 when the job has no such preview. */

@@ -35,10 +35,11 @@ import io.pressroom.contract.ErrorCode;
  * A read/write lock separates renders (readers) from browser replacement (the writer), so a browser is recycled
  * only once its renders are done. The replacement is started first, while renders go on: a recycle after
  * {@code restart-after-renders} starts it on a thread of its own, so no render waits for a browser to start, only,
- * at the swap, for the renders then in progress to end. A watchdog closes the page of a render that runs out of budget; a
- * browser that
- * cannot do that, or any other housekeeping, within {@code cleanup-timeout} is hung and killed. Every DevTools call
- * has a timeout, so no caller waits on a dead or hung browser for longer than its budget.
+ * at the swap, for the renders then in progress to end.
+ * <p>
+ * A watchdog closes the page of a render that runs out of budget; a browser that cannot do that, or any other
+ * housekeeping, within {@code cleanup-timeout} is hung and killed. Every DevTools call has a timeout, so no caller
+ * waits on a dead or hung browser for longer than its budget.
  */
 @ApplicationScoped
 public class BrowserPool {
@@ -336,11 +337,9 @@ public class BrowserPool {
             if (replaced != null) {
                 reason = replaced.healthy() ? "recycle" : replaced.brokenBecause();
                 metrics.counter("pressroom.chromium.restarts", "reason", reason).increment();
-                LOG.infof(
-                        "Replaced Chromium (pid %d) after %d renders (%s) by pid %d: started (and warmed up) in %d ms, renders "
-                                + "paused %d ms for the swap",
-                        replaced.pid(), replaced.renders(), reason, launched.pid(),
-                        (launchedAt - started) / 1_000_000, (System.nanoTime() - launchedAt) / 1_000_000);
+                LOG.infof("Replaced Chromium (pid %d) after %d renders (%s) by pid %d: started (and warmed up) in "
+                        + "%d ms, renders paused %d ms for the swap", replaced.pid(), replaced.renders(), reason,
+                        launched.pid(), (launchedAt - started) / 1_000_000, (System.nanoTime() - launchedAt) / 1_000_000);
             }
         } finally {
             replacing.unlock();
