@@ -176,6 +176,31 @@ class JobStateMachineTest {
         }
     }
 
+    /**
+     * The relay is woken after the decisions that leave it a message to send now, and only after those: a command
+     * that waited for a wake-up would wait for the relay's next poll.
+     */
+    @Test
+    void theDecisionsThatLeaveTheRelayAMessage() {
+        State rendering = new State(JobStatus.rendering, 1, 1, 3);
+        assertThat(machine.apply(fresh(), new Overdue()).leavesMessage()).as("a lost command sent again").isTrue();
+        assertThat(machine.apply(rendering, new Failed(1, ErrorCode.RENDER_CRASHED, "x", true)).leavesMessage())
+                .as("a retry's command").isTrue();
+        assertThat(machine.apply(new State(JobStatus.retry_scheduled, 1, 2, 3), new RetryDue()).leavesMessage())
+                .as("a retry that came due").isTrue();
+        assertThat(machine.apply(rendering, new Cancel()).leavesMessage()).as("a cancel").isTrue();
+
+        assertThat(machine.apply(fresh(), new Rendering(1)).leavesMessage()).as("rendering").isFalse();
+        assertThat(machine.apply(rendering, new Rendering(1)).leavesMessage()).as("rendering again").isFalse();
+        assertThat(machine.apply(rendering, new Succeeded(1)).leavesMessage()).as("succeeded").isFalse();
+        assertThat(machine.apply(rendering, new Failed(1, ErrorCode.TEMPLATE_ERROR, "x", false)).leavesMessage())
+                .as("failed").isFalse();
+        assertThat(machine.apply(fresh(), new StillWaiting()).leavesMessage()).as("still waiting").isFalse();
+        assertThat(machine.apply(fresh(), new Noted(Note.values()[0])).leavesMessage()).as("a note").isFalse();
+        assertThat(machine.apply(new State(JobStatus.succeeded, 1, 1, 3), new Cancel()).leavesMessage())
+                .as("a cancel too late").isFalse();
+    }
+
     @Test
     void notesGoOnTheTimelineOfAnyJobAndChangeNoState() {
         for (JobStatus status : JobStatus.values()) {

@@ -10,11 +10,15 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** One entry of a job's timeline. */
+/**
+ * One entry of a job's timeline: appended, never changed ({@link Immutable}: no snapshot, no dirty check at flush).
+ */
 @Entity
+@Immutable
 @Table(name = "job_events")
 public class JobEvent {
 

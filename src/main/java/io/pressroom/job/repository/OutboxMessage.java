@@ -10,11 +10,16 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** A Kafka message written in the same transaction as the state change it announces; see OutboxRelay. */
+/**
+ * A Kafka message written in the same transaction as the state change it announces; see OutboxRelay. Only ever
+ * inserted through Hibernate ({@link Immutable}: no snapshot, no dirty check); the relay marks it sent in SQL.
+ */
 @Entity
+@Immutable
 @Table(name = "outbox")
 public class OutboxMessage {
 

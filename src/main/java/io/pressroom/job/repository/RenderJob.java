@@ -10,11 +10,17 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+/**
+ * A render job's row. Updates carry only the columns that changed ({@link DynamicUpdate}): a transition rewrites a
+ * handful of small columns, not the inline template and payload (up to 64 KiB each) every time.
+ */
 @Entity
 @Table(name = "render_jobs")
+@DynamicUpdate
 public class RenderJob {
 
     @Id

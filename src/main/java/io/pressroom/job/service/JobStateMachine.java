@@ -117,6 +117,16 @@ public final class JobStateMachine {
         public boolean changed() {
             return effect != Effect.NONE;
         }
+
+        /**
+         * Whether the outbox relay has something to send once this decision is committed: a command (dispatched,
+         * sent again, or a retry's delayed command that came due) or a cancel. A render's progress and its end
+         * leave none, so they need not wake the relay.
+         */
+        public boolean leavesMessage() {
+            return effect == Effect.DISPATCH || effect == Effect.REDISPATCH || effect == Effect.RECORD
+                    && (next.status() == JobStatus.queued || next.status() == JobStatus.cancelled);
+        }
     }
 
     private final List<Duration> backoff;

@@ -371,7 +371,7 @@ public class JobTransitions implements DeliveryTimeline {
                     outcome.job().status);
             keys.addAll(StorageKeys.allOf(event.output()));
         }
-        if (outcome.decision().changed()) {
+        if (outcome.decision().leavesMessage()) {
             outboxSignal.wake();
         }
         if (outcome.decision().changed() && outcome.job().status.terminal()) {
