@@ -242,7 +242,8 @@ public class RenderExecutor {
                 return StorageRetry.call(command.storageRetryMs(), "load the template",
                         () -> templates.get(command.bundlePrefix()));
             }
-            return templates.inline(command.inlineHtml() != null ? command.inlineHtml() : storedHtml(command));
+            return templates.inline(command.projectId(),
+                    command.inlineHtml() != null ? command.inlineHtml() : storedHtml(command));
         } catch (TemplateException e) {
             throw new RenderFailure(ErrorCode.TEMPLATE_ERROR, false, "template does not compile: " + e.getMessage(), e);
         }

@@ -20,6 +20,10 @@ import io.pressroom.template.TemplateEngine;
 /**
  * Template bundles by storage prefix, compiled once. Versions are immutable, so an entry never goes stale; the cache
  * is bounded by bytes. Blocking (reads object storage on a miss).
+ * <p>
+ * Inline templates (a job's {@code html}) are kept too, by project and source, so that a client that sends the same
+ * template with every job has it compiled once. Per project: a render's speed must not tell one project whether
+ * another rendered the same template.
  */
 @ApplicationScoped
 public class TemplateCache {
@@ -29,12 +33,22 @@ public class TemplateCache {
     }
 
     private static final long MAX_BYTES = 256L * 1024 * 1024;
+    /** Characters of inline template source kept compiled, all projects together. */
+    private static final long MAX_INLINE_CHARS = 8L * 1024 * 1024;
+
+    private record InlineKey(String projectId, String html) {
+    }
 
     private final BundleStorage bundles;
     private final TemplateEngine templates;
     private final Cache<String, Prepared> cache = Caffeine.newBuilder()
             .maximumWeight(MAX_BYTES)
             .weigher((String prefix, Prepared prepared) -> (int) Math.min(Integer.MAX_VALUE, prepared.bytes()))
+            .build();
+
+    private final Cache<InlineKey, Prepared> inline = Caffeine.newBuilder()
+            .maximumWeight(MAX_INLINE_CHARS)
+            .weigher((InlineKey key, Prepared prepared) -> key.html().length())
             .build();
 
     public TemplateCache(BundleStorage bundles, TemplateEngine templates) {
@@ -46,9 +60,10 @@ public class TemplateCache {
         return cache.get(prefix, this::load);
     }
 
-    /** A one-off template of an inline-html job: compiled each time, never cached. */
-    public Prepared inline(String html) {
-        return new Prepared(templates.compile(html), Map.of(), html.length());
+    /** The template of an inline-html job of the project; one that does not compile is not kept. */
+    public Prepared inline(String projectId, String html) {
+        return inline.get(new InlineKey(projectId, html),
+                key -> new Prepared(templates.compile(key.html()), Map.of(), key.html().length()));
     }
 
     private Prepared load(String prefix) {
