@@ -16,6 +16,17 @@ public class JobRepository implements PanacheRepositoryBase<RenderJob, String> {
         return find("id = ?1 and projectId = ?2", jobId, projectId).firstResult();
     }
 
+    /**
+     * The job, to be read and not changed: loaded read-only, so that Hibernate keeps no snapshot of it (a deep copy of
+     * its options, payload and meta) and checks none at the end of the session.
+     */
+    public Uni<RenderJob> readInProject(String projectId, String jobId) {
+        // Panache's queries take no hints ("Hints not supported yet"): the session's own query does
+        return getSession().chain(session -> session
+                .createSelectionQuery("from RenderJob where id = ?1 and projectId = ?2", RenderJob.class)
+                .setParameter(1, jobId).setParameter(2, projectId).setReadOnly(true).getSingleResultOrNull());
+    }
+
     /** A page of the project's jobs, newest first. */
     public Uni<List<RenderJob>> page(JobFilter.Query query, int limit) {
         return find(query.condition(), Sort.descending("id"), query.parameters()).page(0, limit).list();

@@ -504,14 +504,14 @@ public class JobService {
     }
 
     public Uni<JobDetail> find(String projectId, String jobId) {
-        return deadline.database(Panache.withSession(() -> jobs.findInProject(projectId, jobId)
+        return deadline.database(Panache.withSession(() -> jobs.readInProject(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
-                .chain(job -> outputs.findPdf(job.id).map(output -> JobDetail.of(job, output)))));
+                .chain(job -> outputs.readPdf(job.id).map(output -> JobDetail.of(job, output)))));
     }
 
     /** Whether the project has this job. */
     public Uni<Boolean> exists(String projectId, String jobId) {
-        return deadline.database(Panache.withSession(() -> jobs.findInProject(projectId, jobId).map(job -> job != null)));
+        return deadline.database(Panache.withSession(() -> jobs.readInProject(projectId, jobId).map(job -> job != null)));
     }
 
     /** A page of the project's jobs, newest first; {@code limit + 1} rows tell whether another page exists. */

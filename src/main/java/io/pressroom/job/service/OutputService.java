@@ -71,7 +71,7 @@ public class OutputService {
     /** A signed token for the job's PDF: 404 when there is none (any more), 409 while the job has not finished. */
     @WithSession
     public Uni<String> link(String projectId, String jobId, boolean inline, Instant expiresAt) {
-        return availableOutput(projectId, jobId)
+        return readableOutput(projectId, jobId)
                 .map(output -> links.sign(new Grant(output.id, inline, expiresAt)));
     }
 
@@ -103,7 +103,7 @@ public class OutputService {
     /** The job's PDF for its own project, streamed through the API (no storage URL involved). */
     @WithSession
     public Uni<Download> openForProject(String projectId, String jobId, Asked asked) {
-        return availableOutput(projectId, jobId).chain(output -> read(output, false, asked));
+        return readableOutput(projectId, jobId).chain(output -> read(output, false, asked));
     }
 
     /** A batch's merged PDF or zip, when it is still kept; the part of it {@code asked}. */
@@ -130,7 +130,7 @@ public class OutputService {
     /** Page {@code page} (1-based) of the PNG previews; 404 when the job has no such preview. */
     @WithSession
     public Uni<Download> preview(String projectId, String jobId, int page, Asked asked) {
-        return availableOutput(projectId, jobId).chain(output -> {
+        return readableOutput(projectId, jobId).chain(output -> {
             if (page < 1 || page > output.previewPages) {
                 return Uni.createFrom()
                         .failure(new Refusal.NotFound("preview_not_found",
@@ -146,7 +146,7 @@ public class OutputService {
     /** The difference image of page {@code page} (1-based) against the job's baseline; 404 when there is none. */
     @WithSession
     public Uni<Download> diffImage(String projectId, String jobId, int page, Asked asked) {
-        return availableOutput(projectId, jobId).chain(output -> {
+        return readableOutput(projectId, jobId).chain(output -> {
             if (page < 1 || page > output.diffImages) {
                 return Uni.createFrom().failure(new Refusal.NotFound("diff_page_not_found", output.diffImages == 0
                         ? "the job has no difference images (they need baselineJobId, and a baseline that could be read)"
@@ -187,9 +187,9 @@ public class OutputService {
     /** The render report (JSON) of the attempt that produced the job's output, while that output is kept. */
     @WithSession
     public Uni<byte[]> report(String projectId, String jobId) {
-        return deadline.database(jobs.findInProject(projectId, jobId)
+        return deadline.database(jobs.readInProject(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
-                .chain(job -> outputs.findPdf(job.id).map(output -> {
+                .chain(job -> outputs.readPdf(job.id).map(output -> {
                     if (output == null && !job.status.terminal()) {
                         throw new Refusal.Conflict("output_not_ready", "the job is " + job.status
                                 + "; its report is not available yet");
@@ -257,10 +257,18 @@ public class OutputService {
         return storage.deleteQuietly(keys);
     }
 
+    /** The job's PDF while it is kept, to be changed (deleted). */
     private Uni<RenderOutput> availableOutput(String projectId, String jobId) {
         return deadline.database(jobs.findInProject(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
                 .chain(job -> outputs.findPdf(job.id).map(output -> check(job, output))));
+    }
+
+    /** The job's PDF while it is kept, to be read (downloaded, linked to): loaded read-only. */
+    private Uni<RenderOutput> readableOutput(String projectId, String jobId) {
+        return deadline.database(jobs.readInProject(projectId, jobId)
+                .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
+                .chain(job -> outputs.readPdf(job.id).map(output -> check(job, output))));
     }
 
     private static RenderOutput check(RenderJob job, RenderOutput output) {
