@@ -286,13 +286,14 @@ public final class Benchmark {
                     threads.start();
                     // often enough to see a process's last ticks before it is gone, and the memory's peak
                     sampler.scheduleAtFixedRate(() -> {
-                        meters.forEach(ProcCpu.Meter::sample);
+                        Map<Long, ProcCpu.Stat> processes = ProcCpu.processes();
+                        meters.forEach(meter -> meter.sample(processes));
                         threads.sample();
                     }, 250, 250, TimeUnit.MILLISECONDS);
                 }, () -> {
                     sampler.shutdown();
                     awaitQuietly(sampler);
-                    meters.forEach(ProcCpu.Meter::sample);
+                    meters.forEach(ProcCpu.Meter::finish);
                     threads.sample();
                 });
         sampler.shutdownNow();
@@ -435,7 +436,7 @@ public final class Benchmark {
         run.put("appSettings", APP_SETTINGS);
         run.put("units", "pdfsPerSecond; latencies in ms (nearest rank); cpuMsPerJob = CPU ms of the group during "
                 + "the measured phase / measured jobs; peakRssMb and peakPssMb = largest sum of VmRSS and of "
-                + "Pss (smaps_rollup) over the group's processes, sampled every 250 ms; rssGrowthPercent = the group's "
+                + "Pss (smaps_rollup) over the group's processes, VmRSS sampled every 250 ms, Pss every 2 s; rssGrowthPercent = the group's "
                 + "summed VmRSS at the end of the measured phase against its start");
         return run;
     }

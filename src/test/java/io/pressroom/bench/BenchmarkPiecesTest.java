@@ -89,18 +89,45 @@ class BenchmarkPiecesTest {
         Process child = new ProcessBuilder("sleep", "30").start();
         try {
             long self = ProcessHandle.current().pid();
-            ProcCpu.Sample tree = ProcCpu.sample(new ProcCpu.Group("tree", () -> self, ProcCpu.Kind.TREE));
-            ProcCpu.Sample alone = ProcCpu.sample(new ProcCpu.Group("self", () -> self, ProcCpu.Kind.SELF));
-            ProcCpu.Sample children = ProcCpu.sample(new ProcCpu.Group("children", () -> self, ProcCpu.Kind.CHILDREN));
+            Map<Long, ProcCpu.Stat> processes = ProcCpu.processes();
+            ProcCpu.Snapshot tree = ProcCpu.snapshot(new ProcCpu.Group("tree", () -> self, ProcCpu.Kind.TREE),
+                    processes, true);
+            ProcCpu.Snapshot alone = ProcCpu.snapshot(new ProcCpu.Group("self", () -> self, ProcCpu.Kind.SELF),
+                    processes, true);
+            ProcCpu.Snapshot children = ProcCpu.snapshot(
+                    new ProcCpu.Group("children", () -> self, ProcCpu.Kind.CHILDREN), processes, true);
 
-            assertThat(tree.rssKb()).isGreaterThan(alone.rssKb());
-            assertThat(alone.ticks()).isPositive();
+            assertThat(tree.members()).containsKeys(self, child.pid());
+            assertThat(alone.members()).containsOnlyKeys(self);
+            assertThat(children.members()).containsKeys(self, child.pid());
+            // the root's memory counts in a tree and alone, not among its children
             assertThat(children.rssKb()).isPositive().isLessThan(alone.rssKb());
+            assertThat(children.pssKb()).isPositive().isLessThan(alone.pssKb());
+            assertThat(ProcCpu.sample(new ProcCpu.Group("self", () -> self, ProcCpu.Kind.SELF)).ticks()).isPositive();
             assertThat(ProcCpu.sample(new ProcCpu.Group("none", () -> -1, ProcCpu.Kind.TREE)))
                     .isEqualTo(new ProcCpu.Sample(0, 0, 0));
         } finally {
             child.destroyForcibly().waitFor();
         }
+    }
+
+    @Test
+    void pssIsReadAtEveryEighthSampleAndAtTheEnd() {
+        ProcCpu.Meter meter = new ProcCpu.Meter(
+                new ProcCpu.Group("self", () -> ProcessHandle.current().pid(), ProcCpu.Kind.SELF));
+        Map<Long, ProcCpu.Stat> processes = ProcCpu.processes();
+        for (int sample = 1; sample < ProcCpu.Meter.PSS_EVERY; sample++) {
+            meter.sample(processes);
+        }
+        assertThat(meter.peakPssKb()).as("no PSS read in the first samples").isZero();
+        assertThat(meter.peakRssKb()).as("RSS read at every sample").isPositive();
+        meter.sample(processes);
+        assertThat(meter.peakPssKb()).isPositive();
+
+        ProcCpu.Meter ended = new ProcCpu.Meter(
+                new ProcCpu.Group("self", () -> ProcessHandle.current().pid(), ProcCpu.Kind.SELF));
+        ended.finish();
+        assertThat(ended.peakPssKb()).isPositive();
     }
 
     @Test

@@ -1,12 +1,18 @@
 package io.pressroom.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * CPU time and memory of process groups, read from {@code /proc}: {@code utime}, {@code stime}, {@code cutime} and
@@ -102,7 +108,7 @@ final class ProcCpu {
 
     /** The group's ticks and memory now; zero for a group whose root is not running. */
     static Sample sample(Group group) {
-        Snapshot snapshot = snapshot(group);
+        Snapshot snapshot = snapshot(group, processes(), true);
         return new Sample(total(snapshot.root(), group.kind(), snapshot.members()), snapshot.rssKb(),
                 snapshot.pssKb());
     }
@@ -111,28 +117,61 @@ final class ProcCpu {
     record Snapshot(long root, Map<Long, Stat> members, long rssKb, long pssKb) {
     }
 
-    static Snapshot snapshot(Group group) {
+    /**
+     * Every process's {@code stat} now, by pid: read once per sampling round and shared by the groups, each of which
+     * finds its members in it (a walk of {@code /proc} per group, as {@link ProcessHandle#descendants()} does, cost
+     * 3 ms each).
+     */
+    static Map<Long, Stat> processes() {
+        Map<Long, Stat> all = new HashMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"),
+                entry -> entry.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            for (Path entry : entries) {
+                Stat stat = stat(Long.parseLong(entry.getFileName().toString()));
+                if (stat != null) {
+                    all.put(stat.pid(), stat);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all;
+    }
+
+    /**
+     * @param processes every process's stat ({@link #processes()})
+     * @param withPss whether to read PSS too ({@code pssKb} is 0 otherwise): {@code smaps_rollup} walks the process's
+     *        page tables, which for Chromium's processes and the JVMs costs milliseconds of kernel time each; read
+     *        every 250 ms it took about 15 % of a 2-core machine, more than all other readings together
+     */
+    static Snapshot snapshot(Group group, Map<Long, Stat> processes, boolean withPss) {
         long root = group.rootPid().getAsLong();
         Map<Long, Stat> members = new HashMap<>();
-        Stat rootStat = root > 0 ? stat(root) : null;
+        Stat rootStat = root > 0 ? processes.get(root) : null;
         if (rootStat == null) {
             return new Snapshot(root, members, 0, 0);
         }
         members.put(root, rootStat);
         if (group.kind() != Kind.SELF) {
-            ProcessHandle.of(root).ifPresent(handle -> handle.descendants().forEach(child -> {
-                Stat stat = stat(child.pid());
-                if (stat != null) {
-                    members.put(child.pid(), stat);
+            Map<Long, List<Stat>> children = processes.values().stream()
+                    .collect(Collectors.groupingBy(Stat::ppid));
+            Deque<Long> parents = new ArrayDeque<>(List.of(root));
+            while (!parents.isEmpty()) {
+                for (Stat child : children.getOrDefault(parents.pop(), List.of())) {
+                    if (members.putIfAbsent(child.pid(), child) == null) {
+                        parents.push(child.pid());
+                    }
                 }
-            }));
+            }
         }
         long rss = 0;
         long pss = 0;
         for (long pid : members.keySet()) {
             if (pid != root || group.kind() != Kind.CHILDREN) {
                 rss += kb(pid, "status", "VmRSS");
-                pss += kb(pid, "smaps_rollup", "Pss");
+                if (withPss) {
+                    pss += kb(pid, "smaps_rollup", "Pss");
+                }
             }
         }
         return new Snapshot(root, members, rss, pss);
@@ -181,7 +220,11 @@ final class ProcCpu {
      */
     static final class Meter {
 
+        /** PSS is read at every this many samples (and at the start and the end), RSS and ticks at every one. */
+        static final int PSS_EVERY = 8;
+
         private final Group group;
+        private int samples;
         private Map<Long, Stat> last = Map.of();
         private long startTicks;
         private long lastTicks;
@@ -200,7 +243,7 @@ final class ProcCpu {
         }
 
         synchronized void start() {
-            Snapshot now = snapshot(group);
+            Snapshot now = snapshot(group, processes(), true);
             startFrom(now.root(), now.members());
             peakRssKb = now.rssKb();
             peakPssKb = now.pssKb();
@@ -208,8 +251,23 @@ final class ProcCpu {
             lastRssKb = now.rssKb();
         }
 
+        /** A reading of ticks and RSS, and of PSS at every {@value #PSS_EVERY}th. */
         synchronized void sample() {
-            Snapshot now = snapshot(group);
+            sample(processes());
+        }
+
+        /** As {@link #sample()}, from every process's stat read once for all groups ({@link #processes()}). */
+        synchronized void sample(Map<Long, Stat> processes) {
+            sample(processes, ++samples % PSS_EVERY == 0);
+        }
+
+        /** The last reading of a phase: PSS too. */
+        synchronized void finish() {
+            sample(processes(), true);
+        }
+
+        private void sample(Map<Long, Stat> processes, boolean withPss) {
+            Snapshot now = snapshot(group, processes, withPss);
             record(now.root(), now.members());
             peakRssKb = Math.max(peakRssKb, now.rssKb());
             peakPssKb = Math.max(peakPssKb, now.pssKb());

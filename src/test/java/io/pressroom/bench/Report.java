@@ -48,8 +48,8 @@ final class Report {
         List<String> rssHeader = new ArrayList<>(List.of("scenario", "doc", "clients"));
         rssHeader.addAll(groups);
         return "Throughput, latency and CPU ms per job by process group:\n" + render(header, rows)
-                + "\nPeak memory in MiB by process group, RSS (PSS), each summed over the group's processes and sampled"
-                + " every 250 ms:\n"
+                + "\nPeak memory in MiB by process group, RSS (PSS), each summed over the group's processes; RSS sampled"
+                + " every 250 ms, PSS every 2 s:\n"
                 + render(rssHeader, rssRows);
     }
 
