@@ -48,6 +48,13 @@ final class PageSlot {
     private final String mainFrame;
     /** The host of the loaded document when no script has ever run in it (see {@link #scriptFreeHost}). */
     private volatile String scriptFreeHost;
+    /*
+     * What the page's emulation is set to, as last confirmed by Chromium (null: not known, as on a new page or after a
+     * call that failed): a setting already in force is not sent again. Emulation settings belong to the page and
+     * outlive its documents. Only the render thread or, between renders, the clean-up thread touches them.
+     */
+    private volatile Boolean scriptDisabled;
+    private volatile String media;
     private final Set<String> loads = new HashSet<>(); // loader ids whose document has loaded, since the last navigate
     private String awaitedLoader;
     private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
@@ -198,7 +205,7 @@ final class PageSlot {
      */
     void reset(String origin, long timeoutMs) throws Exception {
         current = null;
-        client.send("Emulation.setScriptExecutionDisabled", Cdp.params("value", true), (int) timeoutMs, true);
+        disableScript(true, timeoutMs);
         client.send("Page.resetNavigationHistory", null, (int) timeoutMs, true); // history.length tells nothing
         String previous = lastOrigin;
         lastOrigin = origin;
@@ -206,6 +213,29 @@ final class PageSlot {
             client.send("Storage.clearDataForOrigin", Cdp.params("origin", previous, "storageTypes", "all"),
                     (int) timeoutMs, true);
         }
+    }
+
+    /**
+     * Turns script in the page off or on ({@code Emulation.setScriptExecutionDisabled}), unless it already is: a
+     * static document printed after another one needs no call at all, before or after its render.
+     */
+    void disableScript(boolean disabled, long timeoutMs) {
+        if (Boolean.valueOf(disabled).equals(scriptDisabled)) {
+            return;
+        }
+        scriptDisabled = null; // unknown until Chromium confirms
+        client.send("Emulation.setScriptExecutionDisabled", Cdp.params("value", disabled), (int) timeoutMs, true);
+        scriptDisabled = disabled;
+    }
+
+    /** Sets the CSS media the document is laid out for ({@code Emulation.setEmulatedMedia}), unless it already is. */
+    void emulateMedia(String media, long timeoutMs) {
+        if (media.equals(this.media)) {
+            return;
+        }
+        this.media = null; // unknown until Chromium confirms
+        client.send("Emulation.setEmulatedMedia", Cdp.params("media", media), (int) timeoutMs, true);
+        this.media = media;
     }
 
     /** Closes the context and its page; what was running in it stops, a hung renderer included. Once only. */

@@ -133,9 +133,8 @@ final class RenderRun {
         slot.begin(this);
         CDPSession client = slot.client();
         boolean script = options.javascript() && !staticDocument;
-        client.send("Emulation.setScriptExecutionDisabled", Cdp.params("value", !script), call(), true);
-        String media = "screen".equalsIgnoreCase(options.emulateMedia()) ? "screen" : "print";
-        client.send("Emulation.setEmulatedMedia", Cdp.params("media", media), call(), true);
+        slot.disableScript(!script, call());
+        slot.emulateMedia("screen".equalsIgnoreCase(options.emulateMedia()) ? "screen" : "print", call());
 
         long left = remaining();
         boolean navigationLimitBinds = navigationMs < left; // else the budget ends first: that is the failure

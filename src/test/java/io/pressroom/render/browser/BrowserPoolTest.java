@@ -174,6 +174,41 @@ class BrowserPoolTest {
         assertThat(pages(pool.render(off).pdf()).get(0)).contains("JS-OFF");
     }
 
+    /**
+     * A page keeps its script and media settings from one render to the next, and a setting already in force is not
+     * sent again: on one page, each render must still get what it asks for, whatever the render before it left.
+     */
+    @Test
+    void eachRenderOnAPageGetsTheMediaAndScriptItAsksForWhateverTheOneBeforeLeft() throws Exception {
+        String media = "<style>@media screen { .print { display: none } } @media print { .screen { display: none } }"
+                + "</style><p class='print'>PRINT-MEDIA</p><p class='screen'>SCREEN-MEDIA</p>";
+        String script = "<p id='x'>JS-OFF</p><script>document.getElementById('x').textContent = 'JS-ON'</script>";
+        record Step(String html, Options options, String shows, String hides) {
+        }
+        List<Step> steps = List.of(
+                new Step(media, options(), "PRINT-MEDIA", "SCREEN-MEDIA"),
+                new Step(media, options().media("screen"), "SCREEN-MEDIA", "PRINT-MEDIA"),
+                new Step(media, options().media("screen"), "SCREEN-MEDIA", "PRINT-MEDIA"),
+                new Step(media, options(), "PRINT-MEDIA", "SCREEN-MEDIA"),
+                new Step(script, options(), "JS-ON", "JS-OFF"),
+                new Step(script, options().noJavascript(), "JS-OFF", "JS-ON"),
+                new Step(script, options(), "JS-ON", "JS-OFF"),
+                new Step(media, options().media("screen"), "SCREEN-MEDIA", "PRINT-MEDIA"),
+                new Step(script, options().media("screen"), "JS-ON", "JS-OFF"),
+                new Step(media, options(), "PRINT-MEDIA", "SCREEN-MEDIA"));
+        BrowserPool one = TestChromium.pool(TestChromium.Config.defaults().concurrency(1));
+        try {
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
+                String text = pages(one.render(new RenderRequest("job-settings-" + i, step.html(), Map.of(),
+                        step.options().build())).pdf()).get(0);
+                assertThat(text).as("render %d", i).contains(step.shows()).doesNotContain(step.hides());
+            }
+        } finally {
+            one.close();
+        }
+    }
+
     @Test
     void waitsForSelectorExpressionAndDelay() throws Exception {
         String html = """

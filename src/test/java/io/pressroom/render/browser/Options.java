@@ -16,6 +16,7 @@ final class Options {
     private long renderTimeoutMs = 30_000L;
     private boolean javascript = true;
     private boolean outline;
+    private String emulateMedia = "print";
 
     static Options options() {
         return new Options();
@@ -76,6 +77,11 @@ final class Options {
         return this;
     }
 
+    Options media(String value) {
+        emulateMedia = value;
+        return this;
+    }
+
     Options outline() {
         outline = true;
         return this;
@@ -83,7 +89,7 @@ final class Options {
 
     RenderOptions build() {
         return new RenderOptions(format, landscape, margin, printBackground, 1.0, pageRanges, false, headerTemplate,
-                footerTemplate, "print", waitForSelector, waitForExpression, waitDelayMs, renderTimeoutMs,
+                footerTemplate, emulateMedia, waitForSelector, waitForExpression, waitDelayMs, renderTimeoutMs,
                 javascript, outline);
     }
 }
