@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class StackDeleteTest {
 
+    /** How long the churn goes on: well inside the 2 s in which the walk tries again. */
+    private static final long CHURN_NANOS = 300_000_000L;
+
     @Test
     void aDirectoryIsDeletedWhileFilesComeAndGoInIt() throws Exception {
         for (int round = 0; round < 20; round++) {
@@ -24,8 +27,11 @@ class StackDeleteTest {
                 Files.writeString(busy.resolve("state-" + i), "x");
             }
             AtomicBoolean stop = new AtomicBoolean();
+            // a process that is ending: it writes and removes files for a while, then stops (one that never stops
+            // would keep any directory from going, and the walk would rightly give up)
+            long ends = System.nanoTime() + CHURN_NANOS;
             Thread churn = new Thread(() -> {
-                for (int i = 0; !stop.get(); i++) {
+                for (int i = 0; !stop.get() && System.nanoTime() < ends; i++) {
                     Path file = busy.resolve(".tmp-" + i);
                     try {
                         Files.writeString(file, "x");
