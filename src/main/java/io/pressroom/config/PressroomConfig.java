@@ -547,10 +547,11 @@ public interface PressroomConfig {
          * The browser is replaced after this many renders, which bounds what a long-lived Chromium accumulates. Its
          * successor is started beside it while renders go on (for a second or two the renderer runs two browsers),
          * and takes over once the renders in progress end. A replacement costs about 4 s of CPU (the new browser's
-         * start and first render): at 200 it cost a fifth of a 2-core renderer's throughput, while Chromium's memory
-         * stayed flat over 3,000 renders without one (docs/performance.md).
+         * start and first render): at 200 it cost a fifth of a 2-core renderer's throughput. Chromium's memory
+         * stayed flat over 3,000 static documents without one, but grew by about 30 % over 1,000 documents that
+         * navigate and 60 % over 1,500 (docs/performance.md).
          */
-        @WithDefault("2000")
+        @WithDefault("1000")
         int restartAfterRenders();
 
         /** How long Chromium may take to start and announce its DevTools endpoint. */
