@@ -190,6 +190,8 @@ class BrowserPoolTest {
                 new Step(media, options().media("screen"), "SCREEN-MEDIA", "PRINT-MEDIA"),
                 new Step(media, options().media("screen"), "SCREEN-MEDIA", "PRINT-MEDIA"),
                 new Step(media, options(), "PRINT-MEDIA", "SCREEN-MEDIA"),
+                // script already off after a static document: not sent again, and still off after the navigation
+                new Step(script, options().noJavascript(), "JS-OFF", "JS-ON"),
                 new Step(script, options(), "JS-ON", "JS-OFF"),
                 new Step(script, options().noJavascript(), "JS-OFF", "JS-ON"),
                 new Step(script, options(), "JS-ON", "JS-OFF"),
