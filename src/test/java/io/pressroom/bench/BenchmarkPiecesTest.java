@@ -134,6 +134,7 @@ class BenchmarkPiecesTest {
     void aMeterReportsHowMuchTheRssGrewOverTheMeasuredPhase() throws Exception {
         Process child = new ProcessBuilder("sleep", "30").start();
         try {
+            asleep(child); // measured from before its exec, the JVM's spawn helper would "grow" into sleep
             ProcCpu.Meter meter = new ProcCpu.Meter(new ProcCpu.Group("sleep", child::pid, ProcCpu.Kind.SELF));
             meter.start();
             meter.sample();
@@ -154,6 +155,19 @@ class BenchmarkPiecesTest {
         } finally {
             child.destroyForcibly().waitFor();
         }
+    }
+
+    /** Waits until the child runs {@code sleep} itself and sleeps in it. */
+    private static void asleep(Process child) throws Exception {
+        Path proc = Path.of("/proc", Long.toString(child.pid()));
+        for (int tries = 0; tries < 500; tries++) {
+            String stat = Files.readString(proc.resolve("stat"));
+            if (stat.contains("(sleep) S")) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("sleep did not start: " + Files.readString(proc.resolve("stat")));
     }
 
     @Test
