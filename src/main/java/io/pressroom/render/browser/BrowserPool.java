@@ -2,9 +2,12 @@ package io.pressroom.render.browser;
 
 import java.io.IOException;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -47,6 +50,8 @@ public class BrowserPool {
     private static final Logger LOG = Logger.getLogger(BrowserPool.class);
     /** How long a failed render waits for its page's crash event before calling the failure internal. */
     private static final long CRASH_NEWS_MS = 1000;
+    /** How often a swap waiting for a dead browser's renders looks for pages still being opened in it. */
+    private static final long SWAP_CHECK_MS = 100;
     /** What a recycled browser's successor renders before it takes over: text, a table and a background. */
     private static final String WARM_UP_HTML = "<!doctype html><html><head><title>warm-up</title><style>"
             + "body{font-family:sans-serif;background:#eee}</style></head><body><h1>Pressroom</h1>"
@@ -61,10 +66,14 @@ public class BrowserPool {
     /** Resets pages after their render, off the caller's path. */
     private final ExecutorService cleanup;
     /** Renders in progress by job id, with how to stop each. */
-    private final java.util.Map<String, Runnable> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Runnable> inFlight = new ConcurrentHashMap<>();
     private final MeterRegistry metrics;
     /** Starts browsers; tests slow it down. */
     private final Launcher launcher;
+    /** Opens pages; tests hold it in a wait. */
+    private final Opener opener;
+    /** Pages being opened now, each in the browser it was leased from. */
+    private final Set<Opening> openings = ConcurrentHashMap.newKeySet();
     /** One replacement at a time; renders are not held up by it until the swap. */
     private final ReentrantLock replacing = new ReentrantLock();
     /** Starts recycles off the render threads. */
@@ -88,10 +97,20 @@ public class BrowserPool {
         ChromiumProcess launch(PressroomConfig.Chromium config) throws IOException;
     }
 
+    /** How a page is opened in a browser. */
+    interface Opener {
+        PageSlot open(ChromiumProcess chromium);
+    }
+
     BrowserPool(PressroomConfig.Chromium config, MeterRegistry metrics, Launcher launcher) {
+        this(config, metrics, launcher, PageSlot::open);
+    }
+
+    BrowserPool(PressroomConfig.Chromium config, MeterRegistry metrics, Launcher launcher, Opener opener) {
         this.config = config;
         this.metrics = metrics;
         this.launcher = launcher;
+        this.opener = opener;
         this.replacer = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pressroom-chromium-replacer");
             thread.setDaemon(true);
@@ -268,12 +287,18 @@ public class BrowserPool {
                 }
                 discard(slot); // its renderer crashed while it was idle
             }
+            Opening opening = new Opening(current);
+            openings.add(opening);
             try {
-                return PageSlot.open(current);
+                return opener.open(current);
             } catch (RuntimeException e) {
+                opening.end(); // before the kill, whose wait for the processes' exit our interrupt would cut short
                 lifecycle.readLock().unlock();
                 LOG.warnf(e, "Could not open a page in Chromium (pid %d)", current.pid());
-                current.kill("hang"); // creating a context and a page only fails in a browser that is in trouble
+                current.giveUp(); // creating a context and a page only fails in a browser that is in trouble
+            } finally {
+                opening.end();
+                openings.remove(opening);
             }
         }
         throw RenderFailure.crashed(new IllegalStateException("no healthy Chromium after 3 attempts"));
@@ -326,7 +351,7 @@ public class BrowserPool {
             // that no job pays for it, when there is a browser to go on rendering meanwhile
             PageSlot warm = expected != null && expected.healthy() ? warmUp(launched) : null;
             long launchedAt = System.nanoTime();
-            if (!swap(launched, waitMs)) {
+            if (!swap(expected, launched, waitMs)) {
                 launched.close(closed ? "shutdown" : "unused");
                 return;
             }
@@ -369,8 +394,14 @@ public class BrowserPool {
         return idle.remove(slot) ? slot : null; // put back once the browser has taken over
     }
 
-    /** Puts {@code launched} in place once no render uses the browser before it; false if that took too long. */
-    private boolean swap(ChromiumProcess launched, long waitMs) throws RenderFailure {
+    /**
+     * Puts {@code launched} in place once no render uses {@code replaced}, the browser before it; false if that took
+     * longer than {@code waitMs} (negative: no limit). While it waits, pages still being opened in a {@code replaced}
+     * that died are given up: jvppeteer's wait for a new page's target does not end when the connection closes, only
+     * after its 30 s, and that page's lease would hold the swap, and every render after it, for as long.
+     */
+    private boolean swap(ChromiumProcess replaced, ChromiumProcess launched, long waitMs) throws RenderFailure {
+        Future<?> waking = replaced == null ? null : wakeOpeningsWhileDead(replaced);
         try {
             if (waitMs < 0) {
                 lifecycle.writeLock().lock();
@@ -381,6 +412,10 @@ public class BrowserPool {
             Thread.currentThread().interrupt();
             launched.close("interrupted");
             throw RenderFailure.internal("interrupted while replacing Chromium", e);
+        } finally {
+            if (waking != null) {
+                waking.cancel(false);
+            }
         }
         try {
             if (closed) { // close() ran during the launch and did not see this browser
@@ -391,6 +426,50 @@ public class BrowserPool {
             return true;
         } finally {
             lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Interrupts, every {@code SWAP_CHECK_MS} until cancelled, each page still being opened in a dead {@code browser}. */
+    private Future<?> wakeOpeningsWhileDead(ChromiumProcess browser) {
+        try {
+            return watchdog.scheduleWithFixedDelay(() -> {
+                if (!browser.healthy()) {
+                    openings.stream().filter(opening -> opening.chromium == browser).forEach(Opening::interrupt);
+                }
+            }, 0, SWAP_CHECK_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            return null; // the pool is closing: the swap finds it closed
+        }
+    }
+
+    /**
+     * A page being opened by the thread that leased it. {@link #interrupt} ends jvppeteer's waits in it (they give up
+     * when their thread is interrupted); {@link #end} clears an interrupt of ours so that it reaches no other wait.
+     */
+    private static final class Opening {
+        private final Thread thread = Thread.currentThread();
+        private final ChromiumProcess chromium;
+        private boolean ended;
+        private boolean interrupted;
+
+        Opening(ChromiumProcess chromium) {
+            this.chromium = chromium;
+        }
+
+        synchronized void interrupt() {
+            if (!ended && !interrupted) {
+                interrupted = true;
+                thread.interrupt();
+            }
+        }
+
+        synchronized void end() {
+            if (!ended) {
+                ended = true;
+                if (interrupted) {
+                    Thread.interrupted();
+                }
+            }
         }
     }
 

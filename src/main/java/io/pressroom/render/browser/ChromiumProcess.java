@@ -264,8 +264,13 @@ final class ChromiumProcess {
         } catch (RuntimeException e) {
             LOG.debugf(e, "Chromium (pid %d) did not answer", process.pid());
         }
-        kill(process.isAlive() ? "hang" : "crash");
+        giveUp();
         return false;
+    }
+
+    /** Kills a browser that failed a call: {@code hang} while its process still runs, else {@code crash}. */
+    void giveUp() {
+        kill(process.isAlive() ? "hang" : "crash");
     }
 
     /** Disposes an incognito context with a bounded wait. */

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import com.ruiyun.jvppeteer.cdp.core.CdpPage;
+import com.ruiyun.jvppeteer.util.Helper;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pressroom.contract.ErrorCode;
@@ -63,6 +66,47 @@ class SupervisionTest {
         }
         assertThat(processesUsing(secondProfile)).isEmpty();
         assertThat(secondProfile).doesNotExist();
+    }
+
+    /**
+     * Killed while a page was being opened in it, as in the fault soak: jvppeteer had sent {@code Target.createTarget}
+     * and polled for the new target, a wait that a closed connection does not end (only its 30 s do), and the
+     * replacement waited for that lease. The opener here makes the same wait on the first page, with jvppeteer's own
+     * helper, so the kill lands in it every time.
+     */
+    @Test
+    void aBrowserKilledWhileAPageIsOpenedInItIsReplacedAtOnce() throws Exception {
+        CountDownLatch inTheWait = new CountDownLatch(1);
+        AtomicInteger opened = new AtomicInteger();
+        BrowserPool pool = new BrowserPool(TestChromium.Config.defaults().concurrency(2), new SimpleMeterRegistry(),
+                ChromiumProcess::launch, chromium -> {
+                    if (opened.incrementAndGet() == 1) {
+                        inTheWait.countDown();
+                        Helper.waitForCondition(() -> null, 30_000, "Waiting for target failed");
+                    }
+                    return PageSlot.open(chromium);
+                });
+        try {
+            assertThat(pool.version()).contains("Chrome"); // started, no page yet
+            ChromiumProcess first = pool.chromium();
+            CompletableFuture<RenderResult> opening = renderAsync(pool, TestChromium.html("<p>opening</p>"));
+            assertThat(inTheWait.await(10, TimeUnit.SECONDS)).isTrue();
+
+            long killedAt = System.nanoTime();
+            ProcessHandle browser = ProcessHandle.of(first.pid()).orElseThrow();
+            List<ProcessHandle> tree = new ArrayList<>(browser.descendants().toList());
+            tree.add(browser);
+            tree.forEach(ProcessHandle::destroyForcibly); // what the soak's chromium_kill does
+
+            RenderResult next = renderAsync(pool, TestChromium.html("<p>next</p>")).get(10, TimeUnit.SECONDS);
+            assertThat(pages(next.pdf()).get(0)).contains("next");
+            // the page's lease ended at once and went on in the new browser
+            assertThat(pages(opening.get(10, TimeUnit.SECONDS).pdf()).get(0)).contains("opening");
+            assertThat((System.nanoTime() - killedAt) / 1_000_000).isLessThan(10_000);
+            assertThat(pool.chromium().pid()).isNotEqualTo(first.pid());
+        } finally {
+            pool.close();
+        }
     }
 
     @Test
