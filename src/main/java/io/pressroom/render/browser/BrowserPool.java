@@ -74,6 +74,8 @@ public class BrowserPool {
     private final Opener opener;
     /** Pages being opened now, each in the browser it was leased from. */
     private final Set<Opening> openings = ConcurrentHashMap.newKeySet();
+    /** Pages rendering now. */
+    private final Set<PageSlot> leased = ConcurrentHashMap.newKeySet();
     /** One replacement at a time; renders are not held up by it until the swap. */
     private final ReentrantLock replacing = new ReentrantLock();
     /** Starts recycles off the render threads. */
@@ -157,6 +159,7 @@ public class BrowserPool {
         boolean handedOver = false;
         try {
             PageSlot slot = lease();
+            leased.add(slot);
             try {
                 // a static document goes into the page the last static one left, on its origin; any other gets a
                 // fresh document on an origin of its own
@@ -170,6 +173,7 @@ public class BrowserPool {
                 handedOver = resetLater(slot, "https://" + host);
                 return result;
             } finally {
+                leased.remove(slot);
                 lifecycle.readLock().unlock();
             }
         } finally {
@@ -347,6 +351,7 @@ public class BrowserPool {
             } catch (IOException e) {
                 throw RenderFailure.internal("Chromium could not be started", e);
             }
+            launched.onExit(() -> abandon(launched));
             // a fresh browser's first render is slow (6.5 s seen on a busy machine): a small one is made here, so
             // that no job pays for it, when there is a browser to go on rendering meanwhile
             PageSlot warm = expected != null && expected.healthy() ? warmUp(launched) : null;
@@ -396,12 +401,12 @@ public class BrowserPool {
 
     /**
      * Puts {@code launched} in place once no render uses {@code replaced}, the browser before it; false if that took
-     * longer than {@code waitMs} (negative: no limit). While it waits, pages still being opened in a {@code replaced}
-     * that died are given up: jvppeteer's wait for a new page's target does not end when the connection closes, only
-     * after its 30 s, and that page's lease would hold the swap, and every render after it, for as long.
+     * longer than {@code waitMs} (negative: no limit). While it waits for a {@code replaced} that died, its pages are
+     * given up again and again ({@link #abandon}): a lease that began after the exit was noticed would otherwise hold
+     * the swap, and every render after it.
      */
     private boolean swap(ChromiumProcess replaced, ChromiumProcess launched, long waitMs) throws RenderFailure {
-        Future<?> waking = replaced == null ? null : wakeOpeningsWhileDead(replaced);
+        Future<?> waking = replaced == null ? null : abandonWhileDead(replaced);
         try {
             if (waitMs < 0) {
                 lifecycle.writeLock().lock();
@@ -429,17 +434,28 @@ public class BrowserPool {
         }
     }
 
-    /** Interrupts, every {@code SWAP_CHECK_MS} until cancelled, each page still being opened in a dead {@code browser}. */
-    private Future<?> wakeOpeningsWhileDead(ChromiumProcess browser) {
+    /** Gives up the pages of {@code browser} every {@code SWAP_CHECK_MS} while it is dead, until cancelled. */
+    private Future<?> abandonWhileDead(ChromiumProcess browser) {
         try {
             return watchdog.scheduleWithFixedDelay(() -> {
                 if (!browser.healthy()) {
-                    openings.stream().filter(opening -> opening.chromium == browser).forEach(Opening::interrupt);
+                    abandon(browser);
                 }
             }, 0, SWAP_CHECK_MS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             return null; // the pool is closing: the swap finds it closed
         }
+    }
+
+    /**
+     * Ends every wait on a browser that died: renders fail at once as crashed (and are retried), pages being opened
+     * go on in the next browser. Without it a render waited for its navigation's timeout, and a page being opened
+     * for jvppeteer's 30 s wait for its target; a closed connection ends neither, and the swap to the replacement
+     * waited for both.
+     */
+    private void abandon(ChromiumProcess browser) {
+        openings.stream().filter(opening -> opening.chromium == browser).forEach(Opening::interrupt);
+        leased.stream().filter(slot -> slot.chromium() == browser).forEach(PageSlot::lost);
     }
 
     /**

@@ -268,6 +268,11 @@ final class ChromiumProcess {
         return false;
     }
 
+    /** Runs {@code action} once the browser's process has ended, whoever ended it (our child: noticed at once). */
+    void onExit(Runnable action) {
+        process.onExit().thenRun(action);
+    }
+
     /** Kills a browser that failed a call: {@code hang} while its process still runs, else {@code crash}. */
     void giveUp() {
         kill(process.isAlive() ? "hang" : "crash");

@@ -265,6 +265,11 @@ final class PageSlot {
         }
     }
 
+    /** Its browser died: the render on it ends now, as when the page crashes. */
+    void lost() {
+        gone(new IllegalStateException("the browser died"));
+    }
+
     private void gone(Exception why) {
         broken = true;
         crashedOrClosed.countDown();

@@ -109,6 +109,36 @@ class SupervisionTest {
         }
     }
 
+    /** A render waiting for its page to load fails as crashed the moment its browser dies, not at its timeout. */
+    @Test
+    void aRenderWaitingForItsPageEndsWhenItsBrowserIsKilled() throws Exception {
+        BrowserPool pool = TestChromium.pool(TestChromium.Config.defaults().concurrency(1)
+                .navigationTimeout(Duration.ofSeconds(30)));
+        try {
+            pool.render(TestChromium.html("<p>warm</p>"));
+            ChromiumProcess first = pool.chromium();
+            RenderRequest neverLoads = new RenderRequest("job-loop", "<script>while (true) {}</script>", Map.of(),
+                    Options.options().timeoutMs(60_000).build());
+            CompletableFuture<RenderResult> render = renderAsync(pool, neverLoads);
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.busy() == 1);
+            Thread.sleep(1000); // into the wait for the load event, which never comes
+
+            long killedAt = System.nanoTime();
+            ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
+
+            assertThatThrownBy(() -> render.get(20, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(RenderFailure.class, f -> {
+                        assertThat(f.code()).isEqualTo(ErrorCode.RENDER_CRASHED);
+                        assertThat(f.retryable()).isTrue();
+                    });
+            // it waited for the navigation's 30 s (18.6 s after the kill, measured) before the exit was heeded
+            assertThat((System.nanoTime() - killedAt) / 1_000_000).isLessThan(5000);
+            assertThat(pages(pool.render(TestChromium.html("<p>after</p>")).pdf()).get(0)).contains("after");
+        } finally {
+            pool.close();
+        }
+    }
+
     @Test
     void aCrashedPageFailsItsRenderAsCrashedAndTheBrowserStays() throws Exception {
         BrowserPool pool = TestChromium.pool(TestChromium.Config.defaults().concurrency(1));
