@@ -150,7 +150,10 @@ public final class Benchmark {
         PostgresServer postgres = new PostgresServer(0, null);
         Path kafkaDir = Files.createTempDirectory("pressroom-bench-kafka");
         KafkaProcess kafka = new KafkaProcess(0, kafkaDir.resolve("data"));
-        S3Server s3 = new S3Server(0, null);
+        // objects on disk, as S3 keeps them: s3proxy's in-memory store kept every PDF in its 256 MB heap, which grew
+        // with each job (the "s3proxy" RSS growth of the long runs) and ran out after about 4,000 jobs
+        Path s3Dir = Files.createTempDirectory("pressroom-bench-s3");
+        S3Server s3 = new S3Server(0, s3Dir.resolve("data"));
         Stack.startAll(postgres, kafka, s3);
         System.out.println(elapsed() + " PostgreSQL, Kafka and S3 are up");
         try {
@@ -170,6 +173,7 @@ public final class Benchmark {
         } finally {
             Stack.closeAll(s3, kafka, postgres);
             Stack.deleteRecursively(kafkaDir);
+            Stack.deleteRecursively(s3Dir);
             System.out.println(elapsed() + " PostgreSQL, Kafka and S3 stopped");
         }
     }
