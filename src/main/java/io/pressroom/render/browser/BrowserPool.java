@@ -50,7 +50,7 @@ public class BrowserPool {
     private static final Logger LOG = Logger.getLogger(BrowserPool.class);
     /** How long a failed render waits for its page's crash event before calling the failure internal. */
     private static final long CRASH_NEWS_MS = 1000;
-    /** How often a swap waiting for a dead browser's renders looks for pages still being opened in it. */
+    /** How often a swap waiting for a dead browser gives up its pages again (a lease may begin as it dies). */
     private static final long SWAP_CHECK_MS = 100;
     /** What a recycled browser's successor renders before it takes over: text, a table and a background. */
     private static final String WARM_UP_HTML = "<!doctype html><html><head><title>warm-up</title><style>"
