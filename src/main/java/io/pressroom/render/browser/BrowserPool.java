@@ -24,6 +24,9 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.config.PressroomConfig;
@@ -76,6 +79,12 @@ public class BrowserPool {
     private final Set<Opening> openings = ConcurrentHashMap.newKeySet();
     /** Pages rendering now. */
     private final Set<PageSlot> leased = ConcurrentHashMap.newKeySet();
+    /**
+     * Jobs cancelled while not in flight here: a render that registers later (its page was still being opened when
+     * the cancel came) stops at once. Cancels reach every renderer, so the entries for other renderers' jobs expire.
+     */
+    private final Cache<String, Boolean> cancelledEarly = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(java.time.Duration.ofMinutes(1)).build();
     /** One replacement at a time; renders are not held up by it until the swap. */
     private final ReentrantLock replacing = new ReentrantLock();
     /** Starts recycles off the render threads. */
@@ -495,6 +504,9 @@ public class BrowserPool {
                 config.navigationTimeout().toMillis(), config.maxOutputBytes());
         var deadline = watchdog.schedule(() -> expire(run, slot), budget, TimeUnit.MILLISECONDS);
         inFlight.put(request.jobId(), () -> stop(run, slot));
+        if (cancelledEarly.asMap().remove(request.jobId()) != null) {
+            watchdog.execute(() -> stop(run, slot)); // cancelled while its page was being opened
+        }
         try {
             return run.execute();
         } catch (Exception e) {
@@ -519,7 +531,14 @@ public class BrowserPool {
     public boolean cancel(String jobId) {
         Runnable stop = inFlight.get(jobId);
         if (stop == null) {
-            return false;
+            cancelledEarly.put(jobId, Boolean.TRUE); // a render that registers later stops itself
+            stop = inFlight.get(jobId);
+            if (stop == null) {
+                return false;
+            }
+            if (cancelledEarly.asMap().remove(jobId) == null) {
+                return true; // it registered meanwhile and took the entry: it stops itself
+            }
         }
         watchdog.execute(stop);
         return true;

@@ -109,6 +109,44 @@ class SupervisionTest {
         }
     }
 
+    /**
+     * A cancel that comes while the job's page is still being opened stops the render as soon as it begins (before,
+     * it was ignored and the render ran to its end: seen in MultiPodIT on a loaded machine).
+     */
+    @Test
+    void aCancelThatComesWhileThePageIsOpenedStopsTheRender() throws Exception {
+        CountDownLatch opening = new CountDownLatch(1);
+        CountDownLatch mayOpen = new CountDownLatch(1);
+        BrowserPool pool = new BrowserPool(TestChromium.Config.defaults().concurrency(1), new SimpleMeterRegistry(),
+                ChromiumProcess::launch, chromium -> {
+                    opening.countDown();
+                    try {
+                        mayOpen.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return PageSlot.open(chromium);
+                });
+        try {
+            RenderRequest slow = new RenderRequest("job-slow", "<p>slow</p>", Map.of(),
+                    Options.options().waitDelayMs(20_000).timeoutMs(30_000).build());
+            CompletableFuture<RenderResult> render = renderAsync(pool, slow);
+            assertThat(opening.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(pool.cancel("job-slow")).isFalse(); // not in flight yet
+            long cancelledAt = System.nanoTime();
+            mayOpen.countDown();
+
+            assertThatThrownBy(() -> render.get(15, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(RenderFailure.class,
+                            f -> assertThat(f.code()).isEqualTo(ErrorCode.CANCELLED));
+            assertThat((System.nanoTime() - cancelledAt) / 1_000_000).isLessThan(10_000);
+            assertThat(pages(pool.render(TestChromium.html("<p>after</p>")).pdf()).get(0)).contains("after");
+        } finally {
+            mayOpen.countDown();
+            pool.close();
+        }
+    }
+
     /** A render waiting for its page to load fails as crashed the moment its browser dies, not at its timeout. */
     @Test
     void aRenderWaitingForItsPageEndsWhenItsBrowserIsKilled() throws Exception {
