@@ -80,11 +80,12 @@ public class BrowserPool {
     /** Pages rendering now. */
     private final Set<PageSlot> leased = ConcurrentHashMap.newKeySet();
     /**
-     * Jobs cancelled while not in flight here: a render that registers later (its page was still being opened when
-     * the cancel came) stops at once. Cancels reach every renderer, so the entries for other renderers' jobs expire.
+     * Recently cancelled jobs: a command still queued for one is skipped ({@link #cancelled}), and a render that
+     * registers after the cancel (its page was still being opened) stops at once. Cancels reach every renderer, so
+     * the entries for other renderers' jobs expire.
      */
-    private final Cache<String, Boolean> cancelledEarly = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(java.time.Duration.ofMinutes(1)).build();
+    private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(java.time.Duration.ofHours(1)).build();
     /** One replacement at a time; renders are not held up by it until the swap. */
     private final ReentrantLock replacing = new ReentrantLock();
     /** Starts recycles off the render threads. */
@@ -504,7 +505,7 @@ public class BrowserPool {
                 config.navigationTimeout().toMillis(), config.maxOutputBytes());
         var deadline = watchdog.schedule(() -> expire(run, slot), budget, TimeUnit.MILLISECONDS);
         inFlight.put(request.jobId(), () -> stop(run, slot));
-        if (cancelledEarly.asMap().remove(request.jobId()) != null) {
+        if (cancelled(request.jobId())) {
             watchdog.execute(() -> stop(run, slot)); // cancelled while its page was being opened
         }
         try {
@@ -525,23 +526,24 @@ public class BrowserPool {
     }
 
     /**
-     * Stops the render of a cancelled job, if it runs in this process; returns at once (the page is closed on the
-     * watchdog thread). The render then fails with {@link RenderFailure#CANCELLED}.
+     * Remembers the job as cancelled and stops its render, if it runs in this process; true when it does. Returns at
+     * once (the page is closed on the watchdog thread); the render then fails with {@link RenderFailure#CANCELLED}.
      */
     public boolean cancel(String jobId) {
+        // marked first, looked up second, where a render registers first and looks second: one of them sees the
+        // other (a render stopped twice stops once)
+        cancelled.put(jobId, Boolean.TRUE);
         Runnable stop = inFlight.get(jobId);
         if (stop == null) {
-            cancelledEarly.put(jobId, Boolean.TRUE); // a render that registers later stops itself
-            stop = inFlight.get(jobId);
-            if (stop == null) {
-                return false;
-            }
-            if (cancelledEarly.asMap().remove(jobId) == null) {
-                return true; // it registered meanwhile and took the entry: it stops itself
-            }
+            return false; // not rendering here; a render that registers later stops itself
         }
         watchdog.execute(stop);
         return true;
+    }
+
+    /** Whether the job was cancelled recently (within the hour), here or through another renderer's control. */
+    public boolean cancelled(String jobId) {
+        return cancelled.getIfPresent(jobId) != null;
     }
 
     private void stop(RenderRun run, PageSlot slot) {

@@ -83,9 +83,6 @@ public class RenderWorker {
     });
     private volatile boolean draining;
     private final CountDownLatch drained = new CountDownLatch(1);
-    /** Recently cancelled jobs, so that a command still queued for one is skipped rather than rendered. */
-    private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofHours(1)).build();
     /** The newest attempt seen per job, so that a command of an earlier attempt, delivered late, is skipped. */
     private final Cache<String, Integer> newestAttempt = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
@@ -212,7 +209,7 @@ public class RenderWorker {
 
     private void render(RenderCommand command, Span span) {
         long received = System.currentTimeMillis();
-        if (cancelled.getIfPresent(command.jobId()) != null) {
+        if (browsers.cancelled(command.jobId())) {
             // cancelled before its turn came: no render at all
             events.publish(RenderEvent.failed(command, received, ErrorCode.CANCELLED, "the job was cancelled",
                     false));
@@ -303,8 +300,7 @@ public class RenderWorker {
             LOG.warnf("Ignoring a control message of unknown type %s", control.type());
             return;
         }
-        cancelled.put(control.jobId(), Boolean.TRUE);
-        boolean stopped = browsers.cancel(control.jobId());
+        boolean stopped = browsers.cancel(control.jobId()); // remembered, so that a queued command is skipped
         if (stopped) {
             LOG.infof("Stopped the render of cancelled job %s", control.jobId());
         }
