@@ -38,7 +38,7 @@ import io.pressroom.job.service.JobViews.Accepted;
 import io.pressroom.job.service.JobViews.JobDetail;
 import io.pressroom.job.service.JobViews.JobView;
 import io.pressroom.storage.ObjectStorage;
-import io.pressroom.template.TemplateEngine;
+import io.pressroom.template.InlineTemplates;
 import io.pressroom.template.TemplateEngine.TemplateException;
 import io.pressroom.webhook.service.WebhookEgress;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -74,7 +74,7 @@ public class JobService {
     private final IdempotencyKeys idempotency;
     private final ObjectStorage storage;
     private final OutboxSignal outboxSignal;
-    private final TemplateEngine templates;
+    private final InlineTemplates templates;
     private final ObjectMapper json;
     private final PressroomConfig.Jobs config;
     private final RequestDeadline deadline;
@@ -85,7 +85,7 @@ public class JobService {
 
     public JobService(JobRepository jobs, OutputRepository outputs, JobEventRepository events, DeployService deploys,
             JobTransitions transitions, IdempotencyKeys idempotency, ObjectStorage storage, OutboxSignal outboxSignal,
-            TemplateEngine templates, ObjectMapper json, PressroomConfig config, JobMetrics metrics,
+            InlineTemplates templates, ObjectMapper json, PressroomConfig config, JobMetrics metrics,
             RequestDeadline deadline, WebhookEgress webhookEgress, JobUsage usage, JobRetention retention) {
         this.jobs = jobs;
         this.retention = retention;
@@ -249,7 +249,7 @@ public class JobService {
 
     private Uni<Created> create(String projectId, CreateJob request, String idempotencyKey, Kind kind,
             String retryOf, java.util.function.Consumer<RenderJob> finish) {
-        validate(request);
+        validate(projectId, request);
         byte[] payload = serialize(request.payload() == null ? Map.of() : request.payload());
         if (payload.length > config.maxPayloadBytes()) {
             return Uni.createFrom().failure(new Refusal.TooLarge("payload: is larger than "
@@ -438,7 +438,7 @@ public class JobService {
         return job;
     }
 
-    private void validate(CreateJob request) {
+    private void validate(String projectId, CreateJob request) {
         if ((request.deployId() == null) == (request.html() == null)) {
             throw new Refusal.Invalid("deployId: give either deployId or html (an inline template), not both");
         }
@@ -459,7 +459,7 @@ public class JobService {
         }
         if (request.html() != null) {
             try {
-                templates.compile(request.html());
+                templates.compile(projectId, request.html());
             } catch (TemplateException e) {
                 throw new Refusal.Invalid("template_error", "html: " + e.getMessage());
             }

@@ -15,15 +15,14 @@ import io.pressroom.bundle.BundleFile;
 import io.pressroom.bundle.BundleStorage;
 import io.pressroom.bundle.TemplateBundle;
 import io.pressroom.render.browser.BundleAsset;
+import io.pressroom.template.InlineTemplates;
 import io.pressroom.template.TemplateEngine;
 
 /**
  * Template bundles by storage prefix, compiled once. Versions are immutable, so an entry never goes stale; the cache
  * is bounded by bytes. Blocking (reads object storage on a miss).
  * <p>
- * Inline templates (a job's {@code html}) are kept too, by project and source, so that a client that sends the same
- * template with every job has it compiled once. Per project: a render's speed must not tell one project whether
- * another rendered the same template.
+ * Inline templates (a job's {@code html}) are kept by {@link InlineTemplates}, per project and source.
  */
 @ApplicationScoped
 public class TemplateCache {
@@ -33,12 +32,6 @@ public class TemplateCache {
     }
 
     private static final long MAX_BYTES = 256L * 1024 * 1024;
-    /** Characters of inline template source kept compiled, all projects together. */
-    private static final long MAX_INLINE_CHARS = 8L * 1024 * 1024;
-
-    private record InlineKey(String projectId, String html) {
-    }
-
     private final BundleStorage bundles;
     private final TemplateEngine templates;
     private final Cache<String, Prepared> cache = Caffeine.newBuilder()
@@ -46,14 +39,12 @@ public class TemplateCache {
             .weigher((String prefix, Prepared prepared) -> (int) Math.min(Integer.MAX_VALUE, prepared.bytes()))
             .build();
 
-    private final Cache<InlineKey, Prepared> inline = Caffeine.newBuilder()
-            .maximumWeight(MAX_INLINE_CHARS)
-            .weigher((InlineKey key, Prepared prepared) -> key.html().length())
-            .build();
+    private final InlineTemplates inline;
 
-    public TemplateCache(BundleStorage bundles, TemplateEngine templates) {
+    public TemplateCache(BundleStorage bundles, TemplateEngine templates, InlineTemplates inline) {
         this.bundles = bundles;
         this.templates = templates;
+        this.inline = inline;
     }
 
     public Prepared get(String prefix) {
@@ -62,8 +53,7 @@ public class TemplateCache {
 
     /** The template of an inline-html job of the project; one that does not compile is not kept. */
     public Prepared inline(String projectId, String html) {
-        return inline.get(new InlineKey(projectId, html),
-                key -> new Prepared(templates.compile(key.html()), Map.of(), key.html().length()));
+        return new Prepared(inline.compile(projectId, html), Map.of(), html.length());
     }
 
     private Prepared load(String prefix) {
