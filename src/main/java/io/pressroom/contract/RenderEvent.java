@@ -39,18 +39,14 @@ public record RenderEvent(
     }
 
     /**
-     * The stored PDF, and the stored render report of the attempt (null when it could not be written); with the
-     * comparison against the command's baseline when it had one.
+     * The stored PDF and the attempt's render report ({@code report}: pages, bytes, sha256, timings, console errors and
+     * refused requests, as {@code GET …/report} answers it), with the comparison against the command's baseline when
+     * it had one. {@code reportKey} names a report stored as an object beside the PDF: renderers before the report
+     * came with the event did that.
      */
     public record Output(String storageKey, String format, String contentType, long bytes, int pageCount,
-            String sha256, String reportKey, int previewPages, long previewBytes, Diff diff) {
-
-        /** An output without a diff. */
-        public Output(String storageKey, String format, String contentType, long bytes, int pageCount,
-                String sha256, String reportKey, int previewPages, long previewBytes) {
-            this(storageKey, format, contentType, bytes, pageCount, sha256, reportKey, previewPages, previewBytes,
-                    null);
-        }
+            String sha256, String reportKey, int previewPages, long previewBytes, Diff diff,
+            Map<String, Object> report) {
     }
 
     /**

@@ -103,10 +103,6 @@ public final class StorageKeys {
         return renderPrefix(command, renderId) + command.fileName() + ".pdf";
     }
 
-    public static String report(RenderCommand command, String renderId) {
-        return renderPrefix(command, renderId) + "report.json";
-    }
-
     /** {@code …/{fileName}.pdf} → {@code …/page-{n}.png}, beside it. */
     public static String previewPage(String pdfKey, int page) {
         return pdfKey.substring(0, pdfKey.lastIndexOf('/') + 1) + "page-" + page + ".png";

@@ -61,8 +61,13 @@ public class RenderOutput {
     @Column(name = "preview_bytes")
     public long previewBytes;
 
+    /** A render report stored as an object beside the PDF, by renderers before the report came with the event. */
     @Column(name = "report_key")
     public String reportKey;
+
+    /** The render report (JSON), as the renderer's succeeded event brought it; null for an earlier renderer's. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String report;
 
     /** The comparison with the job's baseline, or null. */
     @JdbcTypeCode(SqlTypes.JSON)

@@ -11,6 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.pressroom.common.Ids;
 import io.pressroom.common.Refusal;
 import io.pressroom.common.RequestDeadline;
@@ -73,11 +76,14 @@ public class JobTransitions implements DeliveryTimeline {
     private final RequestDeadline deadline;
     private final BatchLedger batches;
     private final BatchSignal batchSignal;
+    private final ObjectMapper json;
 
     public JobTransitions(JobRepository jobs, OutputRepository outputs, JobLedger ledger, ObjectStorage storage,
             OutboxSignal outboxSignal, PressroomConfig config, JobMetrics metrics, WebhookOutbox webhooks,
-            WebhookSignal webhookSignal, RequestDeadline deadline, BatchLedger batches, BatchSignal batchSignal) {
+            WebhookSignal webhookSignal, RequestDeadline deadline, BatchLedger batches, BatchSignal batchSignal,
+            ObjectMapper json) {
         this.jobs = jobs;
+        this.json = json;
         this.batches = batches;
         this.batchSignal = batchSignal;
         this.deadline = deadline;
@@ -327,6 +333,7 @@ public class JobTransitions implements DeliveryTimeline {
         output.pageCount = produced.pageCount();
         output.sha256 = produced.sha256();
         output.reportKey = produced.reportKey();
+        output.report = reportOf(produced);
         output.previewPages = produced.previewPages();
         output.previewBytes = produced.previewBytes();
         output.diff = produced.diff();
@@ -337,6 +344,18 @@ public class JobTransitions implements DeliveryTimeline {
             output.expiresAt = now.plus(config.transientTtl());
         }
         return outputs.persist(output);
+    }
+
+    /** The report the event brought, as JSON text (kept as it is, and answered as it is). */
+    private String reportOf(RenderEvent.Output produced) {
+        if (produced.report() == null) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(produced.report());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a report read from JSON is written back as JSON", e);
+        }
     }
 
     private Uni<?> purgePayload(RenderJob job, Instant now, List<String> toDelete) {

@@ -1,5 +1,6 @@
 package io.pressroom.job.service;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -194,16 +195,19 @@ public class OutputService {
                         throw new Refusal.Conflict("output_not_ready", "the job is " + job.status
                                 + "; its report is not available yet");
                     }
-                    if (output == null || output.reportKey == null) {
+                    if (output == null || (output.report == null && output.reportKey == null)) {
                         throw new Refusal.NotFound("report_not_found", "the job has no render report");
                     }
                     if (!RenderOutput.AVAILABLE.equals(output.state)) {
                         throw new Refusal.NotFound("report_not_found", "the output was " + output.state
                                 + ", and its render report with it");
                     }
-                    return output.reportKey;
+                    return output;
                 })))
-                .chain(key -> ObjectStorage.blocking(() -> storage.get(key)))
+                .chain(output -> output.report != null
+                        ? Uni.createFrom().item(output.report.getBytes(StandardCharsets.UTF_8))
+                        // an earlier renderer's report, stored beside the PDF
+                        : ObjectStorage.blocking(() -> storage.get(output.reportKey)))
                 .onItem().ifNull()
                 .failWith(() -> new Refusal.NotFound("report_not_found", "the render report is no longer stored"));
     }
@@ -234,6 +238,7 @@ public class OutputService {
 
     private Uni<?> retire(RenderOutput output, String state, Note note) {
         output.state = state;
+        output.report = null; // it describes files that are gone
         output.deletedAt = Instant.now();
         return transitions.note(output.jobId, note, Map.of("outputId", output.id));
     }

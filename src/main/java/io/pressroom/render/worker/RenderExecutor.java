@@ -171,7 +171,7 @@ public class RenderExecutor {
         }
     }
 
-    /** Stores the PDF, its page previews when asked for, and the render report. */
+    /** Stores the PDF and its page previews when asked for; the render report goes with the output. */
     private RenderEvent.Output upload(RenderCommand command, RenderResult result, int pages, Map<String, Long> timings,
             Baseline baseline) throws RenderFailure {
         long uploadStart = System.nanoTime();
@@ -209,13 +209,15 @@ public class RenderExecutor {
         }
         timings.put("upload", millisSince(uploadStart));
         String sha256 = Hashes.sha256Hex(result.pdf());
-        String reportKey = storeReport(command, renderId, result, pages, sha256, timings);
-        return new RenderEvent.Output(key, "pdf", StorageKeys.PDF, result.pdf().length, pages, sha256, reportKey,
-                previewPages, previewBytes, diff);
+        return new RenderEvent.Output(key, "pdf", StorageKeys.PDF, result.pdf().length, pages, sha256, null,
+                previewPages, previewBytes, diff, report(command, result, pages, sha256, timings));
     }
 
-    /** The render report beside the PDF; a report that cannot be written does not fail the render. */
-    private String storeReport(RenderCommand command, String renderId, RenderResult result, int pages, String sha256,
+    /**
+     * The render report, sent with the succeeded event and kept with the output by the API (not stored as an object of
+     * its own: one storage request fewer per render). Its lists are bounded where they are collected.
+     */
+    private static Map<String, Object> report(RenderCommand command, RenderResult result, int pages, String sha256,
             Map<String, Long> timings) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("jobId", command.jobId());
@@ -226,14 +228,7 @@ public class RenderExecutor {
         report.put("timings", new LinkedHashMap<>(timings));
         report.put("consoleErrors", result.consoleErrors());
         report.put("blockedRequests", result.blocked());
-        try {
-            String key = StorageKeys.report(command, renderId);
-            storage.put(key, json.writeValueAsBytes(report), "application/json");
-            return key;
-        } catch (IOException | RuntimeException e) {
-            LOG.warnf(e, "Could not store the render report of %s", command.jobId());
-            return null;
-        }
+        return report;
     }
 
     private TemplateCache.Prepared prepare(RenderCommand command) throws RenderFailure {
