@@ -17,7 +17,8 @@ record RenderReport(String jobId,
         @Schema(description = "SHA-256 of the PDF, hex") String sha256,
         @Schema(description = "Milliseconds per step: queueWait, merge, load, print, upload") Map<String, Long> timings,
         @Schema(description = "Errors the page logged to its console") List<String> consoleErrors,
-        @Schema(description = "Requests the sandbox refused (only the bundle's own assets and data URLs load)") List<BlockedRequest> blockedRequests) {
+        @Schema(description = "Requests the sandbox refused (only the bundle's own assets and data URLs load)") List<BlockedRequest> blockedRequests,
+        @Schema(description = "Present and true when consoleErrors or blockedRequests were cut: each keeps its first entries, up to 64 Ki characters") Boolean truncated) {
 
     /** The reasons are those of {@code render.browser.RequestPolicy} and {@code BundleSandbox}. */
     record BlockedRequest(String url,

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.ToIntFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,6 +32,7 @@ import io.pressroom.contract.JobOptions;
 import io.pressroom.contract.RenderCommand;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.contract.StorageKeys;
+import io.pressroom.render.browser.BlockedRequest;
 import io.pressroom.render.browser.BrowserPool;
 import io.pressroom.render.browser.RenderFailure;
 import io.pressroom.render.browser.RenderRequest;
@@ -50,6 +53,12 @@ public class RenderExecutor {
     };
 
     private static final float POINTS_PER_INCH = 72;
+
+    /**
+     * Characters of console errors and refused URLs one render report carries, together: with JSON's escapes at their
+     * worst it stays well within a Kafka message (1 MiB).
+     */
+    static final int REPORT_TEXT_BUDGET = 128 * 1024;
 
     private final TemplateCache templates;
     private final TemplateMerges merges;
@@ -215,10 +224,15 @@ public class RenderExecutor {
 
     /**
      * The render report, sent with the succeeded event and kept with the output by the API (not stored as an object of
-     * its own: one storage request fewer per render). Its lists are bounded where they are collected.
+     * its own: one storage request fewer per render). It travels in a Kafka event, so its console errors and its refused
+     * URLs carry at most half of {@link #REPORT_TEXT_BUDGET} characters each, the first ones first (a page that floods
+     * its console cannot hide what the sandbox refused); {@code truncated} says that some were left out.
      */
-    private static Map<String, Object> report(RenderCommand command, RenderResult result, int pages, String sha256,
+    static Map<String, Object> report(RenderCommand command, RenderResult result, int pages, String sha256,
             Map<String, Long> timings) {
+        List<String> consoleErrors = within(result.consoleErrors(), String::length, REPORT_TEXT_BUDGET / 2);
+        List<BlockedRequest> blocked = within(result.blocked(), request -> request.url().length(),
+                REPORT_TEXT_BUDGET / 2);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("jobId", command.jobId());
         report.put("attempt", command.attempt());
@@ -226,9 +240,27 @@ public class RenderExecutor {
         report.put("bytes", result.pdf().length);
         report.put("sha256", sha256);
         report.put("timings", new LinkedHashMap<>(timings));
-        report.put("consoleErrors", result.consoleErrors());
-        report.put("blockedRequests", result.blocked());
+        report.put("consoleErrors", consoleErrors);
+        report.put("blockedRequests", blocked);
+        if (consoleErrors.size() < result.consoleErrors().size() || blocked.size() < result.blocked().size()) {
+            report.put("truncated", true);
+        }
         return report;
+    }
+
+    /** The first items whose characters fit in {@code budget} together. */
+    private static <T> List<T> within(List<T> items, ToIntFunction<T> characters, int budget) {
+        List<T> kept = new ArrayList<>();
+        int left = budget;
+        for (T item : items) {
+            int size = item == null ? 0 : characters.applyAsInt(item);
+            if (size > left) {
+                break;
+            }
+            left -= size;
+            kept.add(item);
+        }
+        return kept;
     }
 
     private TemplateCache.Prepared prepare(RenderCommand command) throws RenderFailure {

@@ -1,6 +1,7 @@
 package io.pressroom.render.worker;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,11 +87,17 @@ public class RenderWorker {
     /** The newest attempt seen per job, so that a command of an earlier attempt, delivered late, is skipped. */
     private final Cache<String, Integer> newestAttempt = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
-    /** Outcomes of recently finished attempts (job#attempt), so that a command delivered again is not rendered again. */
-    private final Cache<String, RenderEvent> finished = Caffeine.newBuilder().maximumSize(20_000)
+    /**
+     * Outcomes of recently finished attempts (job#attempt), so that a command delivered again is not rendered again;
+     * bounded by what they hold, since a render report can carry long console errors.
+     */
+    private final Cache<String, RenderEvent> finished = Caffeine.newBuilder().maximumWeight(FINISHED_BYTES)
+            .weigher((String attempt, RenderEvent outcome) -> weight(outcome))
             .expireAfterWrite(Duration.ofHours(1)).build();
 
     private final Tracer tracer;
+    /** What the outcomes of finished attempts may hold, all together. */
+    static final long FINISHED_BYTES = 32L * 1024 * 1024;
 
     /** A render in flight: its {@code rendering} report, and the trace (the render span) its reports continue. */
     private record InFlight(RenderEvent event, Context trace) {
@@ -276,6 +283,21 @@ public class RenderWorker {
                 .record(Duration.ofMillis(RenderExecutor.millisSince(start)));
         Timer.builder("pressroom.render.queue.wait").description("From the job's request to its render's start")
                 .publishPercentileHistogram().register(metrics).record(Duration.ofMillis(timings.get("queueWait")));
+    }
+
+    /** About how many bytes an outcome holds: a small fixed part, and its report's lists. */
+    static int weight(RenderEvent outcome) {
+        long weight = 1_024;
+        if (outcome.output() != null && outcome.output().report() != null) {
+            for (Object value : outcome.output().report().values()) {
+                if (value instanceof Collection<?> items) {
+                    for (Object item : items) {
+                        weight += String.valueOf(item).length();
+                    }
+                }
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, weight);
     }
 
     private static String attemptOf(RenderCommand command) {
