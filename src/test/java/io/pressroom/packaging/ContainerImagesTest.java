@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -124,6 +125,41 @@ class ContainerImagesTest {
         assertThat(Files.readString(Path.of("deploy/local/run.sh"))).contains("java -XX:TieredStopAtLevel=1 -jar");
         assertThat(Files.readString(Path.of("src/test/java/io/pressroom/bench/Benchmark.java")))
                 .contains("List.of(\"-Xmx512m\", \"-XX:TieredStopAtLevel=1\")");
+    }
+
+    /**
+     * Each JVM image makes its class data archive itself, for its own role, with the JVM it installed and the jar at
+     * the path it runs it from (an archive fits only those), and starts the application and its probe with it.
+     * {@code ClassArchiveIT} runs the same script and starts the application with what it makes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "api", "renderer" })
+    void theJvmImagesMakeTheirClassDataArchiveAndStartWithIt(String target) {
+        List<Instruction> own = stages.get(target).instructions;
+        int copyApp = indexOf(own, i -> i.keyword.equals("COPY") && i.arguments.endsWith("quarkus-app/ /deployments/"));
+        int train = indexOf(own, i -> i.keyword.equals("RUN")
+                && i.arguments.contains("class-archive.sh /deployments " + target + " /deployments/app.jsa"));
+        int installJvm = indexOf(own, i -> i.keyword.equals("RUN") && i.arguments.contains("openjdk-17-jre-headless"));
+        assertThat(installJvm).as(target + " installs its JVM").isNotNegative();
+        assertThat(copyApp).as(target + " copies the application after its JVM").isGreaterThan(installJvm);
+        assertThat(train).as(target + " trains after copying the application").isGreaterThan(copyApp);
+        assertThat(own).as(target + " copies the script from the sources")
+                .anyMatch(i -> i.keyword.equals("COPY") && i.arguments.contains("/code/src/main/docker/class-archive.sh"));
+
+        List<String> java = List.of("java", "-XX:SharedArchiveFile=/deployments/app.jsa", "-jar",
+                "/deployments/quarkus-run.jar");
+        assertThat(json(last(target, "ENTRYPOINT"))).as(target + " ENTRYPOINT").containsSequence(java);
+        assertThat(json(last(target, "HEALTHCHECK").replaceFirst("^.*? CMD ", ""))).as(target + " HEALTHCHECK")
+                .containsSequence(java);
+    }
+
+    private static int indexOf(List<Instruction> instructions, Predicate<Instruction> wanted) {
+        for (int i = 0; i < instructions.size(); i++) {
+            if (wanted.test(instructions.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
