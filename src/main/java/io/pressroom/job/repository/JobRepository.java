@@ -27,6 +27,11 @@ public class JobRepository implements PanacheRepositoryBase<RenderJob, String> {
                 .setParameter(1, jobId).setParameter(2, projectId).setReadOnly(true).getSingleResultOrNull());
     }
 
+    /** Whether the project has this job: a count of its key, nothing loaded. */
+    public Uni<Boolean> existsInProject(String projectId, String jobId) {
+        return count("id = ?1 and projectId = ?2", jobId, projectId).map(found -> found > 0);
+    }
+
     /** A page of the project's jobs, newest first. */
     public Uni<List<RenderJob>> page(JobFilter.Query query, int limit) {
         return find(query.condition(), Sort.descending("id"), query.parameters()).page(0, limit).list();

@@ -511,7 +511,7 @@ public class JobService {
 
     /** Whether the project has this job. */
     public Uni<Boolean> exists(String projectId, String jobId) {
-        return deadline.database(Panache.withSession(() -> jobs.readInProject(projectId, jobId).map(job -> job != null)));
+        return deadline.database(Panache.withSession(() -> jobs.existsInProject(projectId, jobId)));
     }
 
     /** A page of the project's jobs, newest first; {@code limit + 1} rows tell whether another page exists. */
