@@ -1,6 +1,7 @@
 package io.pressroom.render.browser;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,7 +86,7 @@ public class BrowserPool {
      * the entries for other renderers' jobs expire.
      */
     private final Cache<String, Boolean> cancelled = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(java.time.Duration.ofHours(1)).build();
+            .expireAfterWrite(Duration.ofHours(1)).build();
     /** One replacement at a time; renders are not held up by it until the swap. */
     private final ReentrantLock replacing = new ReentrantLock();
     /** Starts recycles off the render threads. */

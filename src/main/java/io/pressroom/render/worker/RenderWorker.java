@@ -66,6 +66,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 public class RenderWorker {
 
     private static final Logger LOG = Logger.getLogger(RenderWorker.class);
+    /** What the outcomes of finished attempts may hold, all together. */
+    static final long FINISHED_BYTES = 32L * 1024 * 1024;
 
     private final RenderExecutor executor;
     private final EventPublisher events;
@@ -96,8 +98,6 @@ public class RenderWorker {
             .expireAfterWrite(Duration.ofHours(1)).build();
 
     private final Tracer tracer;
-    /** What the outcomes of finished attempts may hold, all together. */
-    static final long FINISHED_BYTES = 32L * 1024 * 1024;
 
     /** A render in flight: its {@code rendering} report, and the trace (the render span) its reports continue. */
     private record InFlight(RenderEvent event, Context trace) {
