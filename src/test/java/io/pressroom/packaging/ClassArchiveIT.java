@@ -92,9 +92,9 @@ class ClassArchiveIT {
             // the script exits 0 only when `java -Xshare:on -XX:SharedArchiveFile=… -jar …` accepted the archive
             assertThat(training.status()).as("%s training: %s", role, training.output()).isZero();
             assertThat(training.output()).contains("class data archive for role " + role);
-            // a start that ended at once (a missing key, a bad flag) loads a few thousand JDK classes, not the
-            // application's: a real training archives tens of megabytes
-            assertThat(Files.size(training.archive())).as(role + " archive size").isGreaterThan(30L << 20);
+            // a start that ended at once (a configuration error) leaves about 30 MB, the JDK's and Quarkus'
+            // bootstrap; a training that got as far as the connections leaves 75-90 MB
+            assertThat(Files.size(training.archive())).as(role + " archive size").isGreaterThan(60L << 20);
         }
     }
 
