@@ -135,8 +135,9 @@ class ClassArchiveIT {
         Map<String, String> config = new LinkedHashMap<>(common);
         config.put("pressroom.role", role);
         config.put("pressroom.jobs.sync-wait-max", "60s");
-        AppProcess process = AppProcess.start(role, config, DIR, List.of("-Xmx384m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xshare:on", "-XX:SharedArchiveFile=" + archive(role)));
+        List<String> jvm = new ArrayList<>(AppProcess.TEST_JVM_OPTIONS);
+        jvm.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive(role)));
+        AppProcess process = AppProcess.start(role, config, DIR, jvm);
         processes.add(process);
         return process;
     }

@@ -37,6 +37,10 @@ public final class AppProcess implements AutoCloseable {
     /** System property with the packaged jar's path (set by failsafe, see pom.xml). */
     public static final String JAR_PROPERTY = "pressroom.app.jar";
 
+    /** Short-lived and several at once on a small machine: little heap, a cheap GC and JIT. */
+    public static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
+
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -66,8 +70,7 @@ public final class AppProcess implements AutoCloseable {
      *        are added
      */
     public static AppProcess start(String name, Map<String, String> config, Path logDir) throws IOException {
-        // short-lived and several at once on a small machine: little heap, a cheap GC and JIT
-        return start(name, config, logDir, List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        return start(name, config, logDir, TEST_JVM_OPTIONS);
     }
 
     /**
