@@ -333,10 +333,7 @@ final class ChromiumProcess {
     private static void awaitExit(List<ProcessHandle> processes) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (processes.stream().anyMatch(ChromiumProcess::running) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!sleep(10)) {
                 return;
             }
         }
@@ -357,14 +354,43 @@ final class ChromiumProcess {
         }
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
+    /**
+     * Deletes the profile, again while something still writes into it: a browser that died by itself left its
+     * children to PID 1 before our snapshot of its tree, and one of them (the network service, saving its state on
+     * the way out) may create a file after the walk, which left the profile behind.
+     */
+    static void deleteTree(Path root) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int attempt = 0;
+        String failure = null;
+        while (Files.exists(root)) {
+            if (attempt++ > 0) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warnf("Could not delete Chromium profile %s: %s", root, failure);
+                    return;
+                }
+                if (!sleep(50)) {
+                    LOG.warnf("Could not delete Chromium profile %s: interrupted (%s)", root, failure);
+                    return;
+                }
+            }
+            try (Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                failure = "something still writes into it";
+            } catch (IOException | RuntimeException e) {
+                failure = e.getMessage(); // a file vanished during the walk: try again
+            }
         }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            LOG.warnf("Could not delete Chromium profile %s: %s", root, e.getMessage());
+    }
+
+    /** False when interrupted, with the interrupt kept. */
+    private static boolean sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }
