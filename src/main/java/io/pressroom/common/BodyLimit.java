@@ -89,7 +89,7 @@ public class BodyLimit {
      * Closes an HTTP/1 connection once the response is sent, and says so in the response, so that the unread rest of
      * the body is never read. HTTP/2 needs nothing: the response ends the stream.
      */
-    static void closeAfterResponse(RoutingContext context) {
+    public static void closeAfterResponse(RoutingContext context) {
         if (context.request().version() == HttpVersion.HTTP_2) {
             return;
         }

@@ -234,6 +234,13 @@ public interface PressroomConfig {
         MemorySize maxBodySize();
 
         /**
+         * Request bodies one API pod holds at once, counted by their declared length ({@code max-body-size} for a
+         * chunked one); a request beyond it gets 503 {@code server_busy} with {@code Retry-After} before its body is
+         * read, and one project may hold at most half. Unset: a sixteenth of the heap.
+         */
+        Optional<MemorySize> bodiesInFlight();
+
+        /**
          * Requests per second one project may make with its keys, on each API pod (a token bucket); more get 429
          * {@code rate_limited} with {@code Retry-After}. 0 turns the limit off.
          */

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +47,9 @@ class TenantLimitsTest {
                     "pressroom.jobs.max-unfinished-per-project", "3",
                     "pressroom.http.streams-per-project", "2",
                     "pressroom.http.stream-heartbeat", "1s",
-                    "pressroom.http.stream-max-duration", "4s");
+                    "pressroom.http.stream-max-duration", "4s",
+                    // one project may hold half: 1 MiB
+                    "pressroom.http.bodies-in-flight", "2M");
         }
     }
 
@@ -147,5 +152,33 @@ class TenantLimitsTest {
     /** Every line of the stream, which must end by itself. */
     private static List<String> readToEnd(HttpResponse<Stream<String>> response) throws Exception {
         return CompletableFuture.supplyAsync(() -> response.body().toList()).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Request bodies are held in memory whole: a project whose uploads hold its share of the pod's budget for them
+     * (here a slow upload that declared 1 MiB and sent none of it) is told to come back, before its body is read;
+     * another project's request goes through, and the share is back once the upload's connection is gone.
+     */
+    @Test
+    void aProjectWhoseUploadsHoldItsShareOfMemoryIsToldToComeBackAndOthersAreNot() throws Exception {
+        TestProject busy = Api.newProject();
+        TestProject other = Api.newProject();
+        Map<String, Object> small = Map.of("html", "<p>small</p>", "queue", PARKED);
+        try (Socket slow = new Socket("localhost", port)) {
+            OutputStream out = slow.getOutputStream();
+            out.write(("POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + busy.key()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + 1024 * 1024 + "\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> create(busy, small).statusCode() == 503);
+
+            Response refused = create(busy, small);
+            refused.then().statusCode(503).contentType("application/problem+json")
+                    .body("code", equalTo("server_busy"), "status", equalTo(503));
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            create(other, small).then().statusCode(202);
+        }
+        // the upload's connection closed: its reservation ended with it
+        await().atMost(Duration.ofSeconds(10)).until(() -> create(busy, small).statusCode() == 202);
     }
 }

@@ -142,7 +142,7 @@ class ManifestRulesTest {
                 + "kubernetes.io/hostname");
         assertThat(check(unspread, renderer)).containsExactly("Deployment pressroom-api: has no "
                 + "topologySpreadConstraint over topology.kubernetes.io/zone");
-        assertThat(check(replace(api, "memory: 256Mi, ephemeral-storage: 256Mi}", "memory: 256Mi}"), renderer))
+        assertThat(check(replace(api, "memory: 384Mi, ephemeral-storage: 256Mi}", "memory: 384Mi}"), renderer))
                 .containsExactly("Deployment pressroom-api container api: requests no ephemeral-storage");
     }
 
