@@ -26,7 +26,7 @@ import io.vertx.ext.web.RoutingContext;
  * {@code max-body-size} when chunked) after its key is checked and before the body is read, and gives them back when
  * its response ends; one that does not fit gets 503 {@code server_busy} with {@code Retry-After}, unread. One project
  * may hold at most half of the budget, so that no tenant's uploads stall everyone's. A body larger than the budget
- * needs the whole of it (of its project's half), so it waits for a quiet moment rather than never passing.
+ * needs the whole of it (of its project's half): it passes at a quiet moment rather than never.
  * <p>
  * Counted in KiB so that the budget fits a {@link Semaphore}'s permits.
  */
@@ -34,7 +34,6 @@ import io.vertx.ext.web.RoutingContext;
 public class BodyBudget {
 
     private static final long KIB = 1024;
-    static final String SERVER_BUSY = "server_busy";
 
     private final int capacity;
     private final int perProject;
@@ -98,7 +97,6 @@ public class BodyBudget {
 
     private static Response busy(ContainerRequestContext request, RoutingContext http, String detail) {
         BodyLimit.closeAfterResponse(http); // the body stays unread
-        return ProblemMapper.respond(ApiProblem.unavailable(SERVER_BUSY, detail + "; retry after 1 s")
-                .withHeader("Retry-After", "1"), request.getUriInfo());
+        return ProblemMapper.respond(ApiProblem.serverBusy(detail), request.getUriInfo());
     }
 }

@@ -72,6 +72,11 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(503, code, "Service unavailable", detail);
     }
 
+    /** A 503: this pod holds as many request bodies as its memory allows ({@code pressroom.http.bodies-in-flight}). */
+    public static ApiProblem serverBusy(String detail) {
+        return unavailable("server_busy", detail + "; retry after 1 s").withHeader("Retry-After", "1");
+    }
+
     /** A problem with the usual title of its status. */
     public static ApiProblem of(int status, String code, String detail) {
         return new ApiProblem(status, code, titleOf(status), detail);

@@ -222,6 +222,7 @@ public class OpenApiExamples implements OASFilter {
         }
         if (operation.getRequestBody() != null) {
             problems.add(ApiProblem.tooLarge("the request body is larger than 20971520 bytes"));
+            problems.add(ApiProblem.serverBusy("the server holds as many request bodies as its memory allows"));
         }
         problems.add(new ApiProblem(500, "internal_error", "Internal error", "the request failed unexpectedly"));
         return problems;
