@@ -86,11 +86,7 @@ public class BodyBudget {
     private long bodyBytes(ContainerRequestContext request) {
         String length = request.getHeaderString(HttpHeaderNames.CONTENT_LENGTH.toString());
         if (length != null) {
-            try {
-                return Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                return 0; // Netty answers 400 before this
-            }
+            return BodyLimit.declared(length);
         }
         return request.getHeaderString(HttpHeaderNames.TRANSFER_ENCODING.toString()) != null ? maxBody : 0;
     }

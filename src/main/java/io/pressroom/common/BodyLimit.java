@@ -63,8 +63,8 @@ public class BodyLimit {
         }
     }
 
-    /** The declared length; a malformed one does not get this far (Netty answers 400). */
-    private static long declared(String length) {
+    /** A declared {@code Content-Length}; a malformed one does not get this far (Netty answers 400). */
+    public static long declared(String length) {
         try {
             return Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
