@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,12 +28,13 @@ class ProfileDeletionTest {
         }
         CountDownLatch writing = new CountDownLatch(1);
         AtomicInteger written = new AtomicInteger();
-        Thread writer = new Thread(() -> { // like ImportantFileWriter: a temporary file, renamed, for 300 ms
+        Thread writer = new Thread(() -> { // like ImportantFileWriter: a temporary file, renamed over the last, for 300 ms
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
             while (System.nanoTime() < end) {
                 try {
                     Path temporary = Files.writeString(state.resolve(".Network Persistent State.tmp"), "{}");
-                    Files.move(temporary, state.resolve("Network Persistent State"));
+                    Files.move(temporary, state.resolve("Network Persistent State"),
+                            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                     written.incrementAndGet();
                 } catch (IOException e) {
                     // the directory is gone or the file was deleted under us: a dying process's write fails
