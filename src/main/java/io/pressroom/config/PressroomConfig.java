@@ -600,6 +600,12 @@ public interface PressroomConfig {
         @WithDefault("16")
         double maxPreviewMegapixels();
 
+        /**
+         * Page images (PNG previews, baseline diffs) being rasterized at once over all of a renderer's threads, four
+         * bytes a pixel (a diff holds three images); a page waits until its images fit. Unset: a quarter of the heap.
+         */
+        Optional<MemorySize> rasterMemory();
+
         /** How long the readiness probe waits for the browser to answer (starting it first if needed). */
         @WithDefault("10s")
         Duration healthTimeout();

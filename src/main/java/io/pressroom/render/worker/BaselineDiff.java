@@ -1,12 +1,9 @@
 package io.pressroom.render.worker;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-
-import javax.imageio.ImageIO;
 
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -30,11 +27,6 @@ final class BaselineDiff {
     /** The most pages compared, and difference images stored, per job. */
     static final int MAX_PAGES = 50;
 
-    /** Stores page {@code page}'s difference image. */
-    interface Images {
-        void store(int page, byte[] png) throws RenderFailure;
-    }
-
     private BaselineDiff() {
     }
 
@@ -48,12 +40,12 @@ final class BaselineDiff {
      * rasterized, in both documents, at the lower resolution that fits). A document PDFBox cannot open (a
      * password-protected one) gives an unavailable diff.
      */
-    static RenderEvent.Diff compare(byte[] pdf, byte[] baseline, double maxPixels, Images images)
-            throws RenderFailure {
+    static RenderEvent.Diff compare(byte[] pdf, byte[] baseline, double maxPixels, PageImages images,
+            PageImages.Store store) throws RenderFailure {
         try (PDDocument current = Loader.loadPDF(pdf)) {
             int pageCount = current.getNumberOfPages();
             try (PDDocument before = Loader.loadPDF(baseline)) {
-                return compare(current, before, maxPixels, images);
+                return compare(current, before, maxPixels, images, store);
             } catch (IOException e) {
                 return unavailable(pageCount, "the baseline PDF cannot be read (is it password-protected?)");
             }
@@ -62,8 +54,8 @@ final class BaselineDiff {
         }
     }
 
-    private static RenderEvent.Diff compare(PDDocument current, PDDocument before, double maxPixels, Images images)
-            throws IOException, RenderFailure {
+    private static RenderEvent.Diff compare(PDDocument current, PDDocument before, double maxPixels,
+            PageImages images, PageImages.Store store) throws IOException, RenderFailure {
         int pages = current.getNumberOfPages();
         int baselinePages = before.getNumberOfPages();
         int compared = Math.min(Math.max(pages, baselinePages), MAX_PAGES);
@@ -72,14 +64,17 @@ final class BaselineDiff {
         List<RenderEvent.DiffPage> results = new ArrayList<>();
         for (int index = 0; index < compared; index++) {
             float dpi = Math.min(dpi(current, index, maxPixels), dpi(before, index, maxPixels));
-            BufferedImage page = index < pages ? currentRenderer.renderImageWithDPI(index, dpi, ImageType.RGB) : null;
-            BufferedImage old = index < baselinePages ? beforeRenderer.renderImageWithDPI(index, dpi, ImageType.RGB)
-                    : null;
-            PixelDiff.Result result = PixelDiff.compare(page, old, PixelDiff.TOLERANCE, true);
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            ImageIO.write(result.image(), "png", png);
-            images.store(index + 1, png.toByteArray());
-            results.add(new RenderEvent.DiffPage(index + 1, result.changedPixels(), result.totalPixels()));
+            long pixels = Math.max(pixels(current, index, dpi), pixels(before, index, dpi));
+            try (PageImages.Reservation reserved = images.reserve(pixels, 3)) { // both pages and the difference
+                BufferedImage page = index < pages ? currentRenderer.renderImageWithDPI(index, dpi, ImageType.RGB)
+                        : null;
+                BufferedImage old = index < baselinePages
+                        ? beforeRenderer.renderImageWithDPI(index, dpi, ImageType.RGB)
+                        : null;
+                PixelDiff.Result result = PixelDiff.compare(page, old, PixelDiff.TOLERANCE, true);
+                PageImages.store(index + 1, result.image(), store);
+                results.add(new RenderEvent.DiffPage(index + 1, result.changedPixels(), result.totalPixels()));
+            }
         }
         return new RenderEvent.Diff(pages, baselinePages, compared, Math.max(pages, baselinePages) > MAX_PAGES, DPI,
                 PixelDiff.TOLERANCE, null, results);
@@ -87,14 +82,17 @@ final class BaselineDiff {
 
     /** {@link #DPI}, or less when the page would have more than {@code maxPixels} pixels; DPI for a missing page. */
     private static float dpi(PDDocument document, int index, double maxPixels) {
+        return index < document.getNumberOfPages()
+                ? PageImages.dpi(document.getPage(index).getCropBox(), DPI, maxPixels)
+                : DPI;
+    }
+
+    /** The page's pixels at {@code dpi}; none for a missing page. */
+    private static long pixels(PDDocument document, int index, float dpi) {
         if (index >= document.getNumberOfPages()) {
-            return DPI;
+            return 0;
         }
         PDRectangle box = document.getPage(index).getCropBox();
-        double squareInches = (box.getWidth() / 72.0) * (box.getHeight() / 72.0);
-        if (squareInches * DPI * DPI <= maxPixels) {
-            return DPI;
-        }
-        return (float) Math.sqrt(maxPixels / squareInches);
+        return PageImages.pixels(box.getWidth(), box.getHeight(), dpi);
     }
 }

@@ -68,10 +68,12 @@ public class RenderExecutor {
     private final int maxPages;
     private final double maxPageInches;
     private final double maxPreviewPixels;
+    private final PageImages pageImages;
     private final Tracer tracer;
 
     public RenderExecutor(TemplateCache templates, TemplateMerges merges, BrowserPool browsers, ObjectStorage storage,
-            ObjectMapper json, PressroomConfig config, Tracer tracer) {
+            ObjectMapper json, PressroomConfig config, PageImages pageImages, Tracer tracer) {
+        this.pageImages = pageImages;
         this.tracer = tracer;
         this.templates = templates;
         this.merges = merges;
@@ -191,27 +193,24 @@ public class RenderExecutor {
         long previewBytes = 0;
         int previewPages = 0;
         if (command.formats() != null && command.formats().contains("png")) {
-            List<byte[]> previews;
+            PagePreviews.Stored previews;
             try {
                 previews = PagePreviews.render(result.pdf(), maxPreviewPixels, command.previewPages() == null
                         ? PagePreviews.MAX_PAGES
-                        : Math.min(PagePreviews.MAX_PAGES, command.previewPages()));
+                        : Math.min(PagePreviews.MAX_PAGES, command.previewPages()), pageImages,
+                        (page, png) -> StorageRetry.run(budget, "store the page previews",
+                                () -> storage.put(StorageKeys.previewPage(key, page), png, "image/png")));
             } catch (IOException e) {
                 throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
             }
-            for (int page = 0; page < previews.size(); page++) {
-                byte[] png = previews.get(page);
-                String pageKey = StorageKeys.previewPage(key, page + 1);
-                StorageRetry.run(budget, "store the page previews", () -> storage.put(pageKey, png, "image/png"));
-                previewBytes += png.length;
-            }
-            previewPages = previews.size();
+            previewBytes = previews.bytes();
+            previewPages = previews.pages();
         }
         RenderEvent.Diff diff = null;
         if (baseline != null) {
             long diffStart = System.nanoTime();
             diff = baseline.pdf() == null ? BaselineDiff.unavailable(pages, baseline.unavailable())
-                    : BaselineDiff.compare(result.pdf(), baseline.pdf(), maxPreviewPixels,
+                    : BaselineDiff.compare(result.pdf(), baseline.pdf(), maxPreviewPixels, pageImages,
                             (page, png) -> StorageRetry.run(budget, "store the difference images",
                                     () -> storage.put(StorageKeys.diffPage(key, page), png, "image/png")));
             timings.put("diff", millisSince(diffStart));

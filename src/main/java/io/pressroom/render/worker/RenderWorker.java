@@ -265,10 +265,14 @@ public class RenderWorker {
             if (problem.code() != ErrorCode.CANCELLED) {
                 span.setStatus(StatusCode.ERROR, problem.code().code());
             }
-        } catch (RuntimeException unexpected) {
+        } catch (RuntimeException | OutOfMemoryError unexpected) {
+            // out of memory too: what the render allocated is garbage once it is left, and its attempt is answered
+            // (and retried) now, not dropped unanswered until the API gives it up as crashed
             LOG.errorf(unexpected, "Render of %s attempt %d failed unexpectedly", command.jobId(), command.attempt());
             outcome = RenderEvent.failed(command, System.currentTimeMillis(), ErrorCode.INTERNAL_ERROR,
-                    "the render failed unexpectedly", true);
+                    unexpected instanceof OutOfMemoryError ? "the renderer ran out of memory"
+                            : "the render failed unexpectedly",
+                    true);
             counted = "failed";
             span.setStatus(StatusCode.ERROR, ErrorCode.INTERNAL_ERROR.code());
             span.recordException(unexpected);

@@ -17,6 +17,7 @@ import org.apache.pdfbox.text.PDFTextStripper;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pressroom.config.PressroomConfig;
+import io.quarkus.runtime.configuration.MemorySize;
 
 /** Pools over the real Chromium with test-sized limits, and helpers to read the PDFs they make. */
 public final class TestChromium {
@@ -76,6 +77,11 @@ public final class TestChromium {
         @Override
         public double maxPreviewMegapixels() {
             return 16; // used by the render worker, not the pool
+        }
+
+        @Override
+        public Optional<MemorySize> rasterMemory() {
+            return Optional.empty(); // used by the render worker, not the pool
         }
 
         @Override
