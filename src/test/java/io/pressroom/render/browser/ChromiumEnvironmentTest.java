@@ -53,4 +53,32 @@ class ChromiumEnvironmentTest {
             Files.delete(file);
         }
     }
+
+    /**
+     * A page that takes the pod past its memory limit must cost its own render, not the renderer: when a container's
+     * memory runs out the kernel kills the process with the highest OOM score, and Chromium gives its renderer
+     * processes {@code oom_score_adj} 300 (this JVM and the browser process keep 0). Measured in a 2 GiB memory cgroup
+     * with a page that allocates without end: the kernel killed the page's renderer on each of the job's three
+     * attempts (render_crashed) and the JVM and other jobs went on. A flag that lost this (one process for everything,
+     * a launcher that resets the scores) would let a tenant's page kill the whole renderer pod.
+     */
+    @Test
+    void aPagesRendererIsTheKernelsFirstChoiceWhenMemoryRunsOut() throws Exception {
+        BrowserPool pool = TestChromium.pool(TestChromium.Config.defaults().concurrency(1));
+        try {
+            assertThat(pool.render(TestChromium.html("<p>hello</p>")).pdf()).isNotEmpty();
+            int jvm = oomScoreAdj(ProcessHandle.current().pid());
+            List<ProcessHandle> renderers = TestChromium.renderers(pool.chromium().pid());
+            assertThat(renderers).isNotEmpty();
+            assertThat(renderers).allSatisfy(renderer -> assertThat(oomScoreAdj(renderer.pid()))
+                    .as("oom_score_adj of renderer %d", renderer.pid()).isGreaterThanOrEqualTo(jvm + 300));
+            assertThat(oomScoreAdj(pool.chromium().pid())).isLessThanOrEqualTo(jvm + 300);
+        } finally {
+            pool.close();
+        }
+    }
+
+    private static int oomScoreAdj(long pid) throws java.io.IOException {
+        return Integer.parseInt(Files.readString(Path.of("/proc", Long.toString(pid), "oom_score_adj")).trim());
+    }
 }
