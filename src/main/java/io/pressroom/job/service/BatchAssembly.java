@@ -27,6 +27,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.jboss.logging.Logger;
 
 import io.pressroom.common.Ids;
+import io.pressroom.common.Scratch;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.repository.BatchOutput;
 import io.pressroom.job.repository.BatchRepository;
@@ -135,7 +136,7 @@ public class BatchAssembly {
                         + "was assembled");
             }
         }
-        Path dir = Files.createTempDirectory("pressroom-batch-");
+        Path dir = Files.createTempDirectory(Scratch.directory(), "batch-");
         try {
             List<Path> files = new ArrayList<>();
             for (Item item : claim.items()) {

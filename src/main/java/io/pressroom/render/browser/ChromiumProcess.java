@@ -22,6 +22,7 @@ import com.ruiyun.jvppeteer.cdp.core.BrowserRunner;
 import com.ruiyun.jvppeteer.cdp.core.Puppeteer;
 import com.ruiyun.jvppeteer.cdp.entities.LaunchOptions;
 
+import io.pressroom.common.Scratch;
 import io.pressroom.config.PressroomConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -151,7 +152,7 @@ final class ChromiumProcess {
     }
 
     private static ChromiumProcess start(PressroomConfig.Chromium config, boolean sandbox) throws IOException {
-        Path profile = Files.createTempDirectory("pressroom-chromium-");
+        Path profile = Files.createTempDirectory(Scratch.directory(), "chromium-");
         // jvppeteer 3.3.9 has an env option but starts the process with the JVM's whole environment, and puts
         // about:blank before our arguments, so Chromium is started through a script in its profile that execs
         // `env -i NAME=value… chromium "$@"` (same pid) with only what it needs

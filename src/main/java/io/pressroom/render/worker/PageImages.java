@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 
+import io.pressroom.common.Scratch;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.ErrorCode;
 import io.pressroom.render.browser.RenderFailure;
@@ -84,7 +85,7 @@ public class PageImages {
 
     /** Writes {@code image} as a PNG to a temporary file, hands it to {@code store} and deletes it; its bytes. */
     static long store(int page, BufferedImage image, Store store) throws IOException, RenderFailure {
-        Path png = Files.createTempFile("pressroom-page-", ".png");
+        Path png = Files.createTempFile(Scratch.directory(), "page-", ".png");
         try {
             if (!ImageIO.write(image, "png", png.toFile())) {
                 throw new IOException("no PNG writer");
