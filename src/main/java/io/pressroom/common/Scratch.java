@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -48,6 +49,9 @@ public final class Scratch {
                     LOG.infof("Deleted %d scratch directories of processes that are gone", swept);
                 }
                 Path made = Files.createTempDirectory(temp, PREFIX);
+                // others may pass through (not list): a Chromium started as another user through a wrapper (its
+                // profile handed over to it, as ChromiumOsSandboxTest does) must reach its profile in here
+                Files.setPosixFilePermissions(made, PosixFilePermissions.fromString("rwx--x--x"));
                 // locked under another name, then renamed (the lock is the file's, whatever its name): a sweep
                 // never sees an unlocked lock file in a live process's directory
                 Path locking = made.resolve(LOCK + ".new");

@@ -2,25 +2,35 @@ package io.pressroom.job;
 
 import static io.pressroom.job.RenderFlowTest.awaitTerminal;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.contract.StorageKeys;
+import io.pressroom.storage.ObjectStorage;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 @QuarkusTest
 class PreviewTest {
+
+    @Inject
+    ObjectStorage storage;
 
     @Test
     void pngPreviewsOfEveryPage() throws Exception {
@@ -75,5 +85,47 @@ class PreviewTest {
                 .body("detail", startsWith("the job has no previews"));
         project.call().body(Map.of("html", "x", "formats", List.of("docx"))).post("/v1/render-jobs").then()
                 .statusCode(400).body("detail", startsWith("formats"));
+    }
+
+    /**
+     * Previews are made after Chromium is done and may take minutes (50 large pages): a job cancelled meanwhile stops
+     * between two pages instead of making and storing the rest, and nothing is attached.
+     */
+    @Test
+    void aJobCancelledWhileItsPreviewsAreMadeStopsBetweenPages() {
+        TestProject project = Api.newProject();
+        // every page a background of noise that does not compress: each preview is a 2.7 MB PNG
+        String noise = """
+                <style>@page { size: A4; margin: 0 } body { margin: 0 }
+                div { height: 297mm; page-break-after: always; background-repeat: repeat }</style>
+                <body><script>
+                var canvas = document.createElement('canvas'); canvas.width = 1000; canvas.height = 64;
+                var context = canvas.getContext('2d'); var image = context.createImageData(1000, 64);
+                for (var i = 0; i < image.data.length; i++) image.data[i] = i % 4 == 3 ? 255 : Math.random() * 256;
+                context.putImageData(image, 0, 0); var url = 'url(' + canvas.toDataURL() + ')';
+                for (var page = 0; page < 50; page++) {
+                  var div = document.createElement('div'); div.style.backgroundImage = url;
+                  document.body.appendChild(div);
+                }
+                </script></body>""";
+        String jobId = project.call().body(Map.of("html", noise, "formats", List.of("pdf", "png")))
+                .post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");
+        String prefix = StorageKeys.jobPrefix(project.id(), jobId);
+        // Chromium is done and the previews are being stored
+        await().atMost(Duration.ofSeconds(60)).until(() -> previewsStored(prefix) > 0);
+        double cancelled = Metrics.sum("pressroom_render_commands_total", "outcome=\"cancelled\"");
+
+        project.call().delete("/v1/render-jobs/" + jobId).then().statusCode(204);
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Metrics.sum("pressroom_render_commands_total", "outcome=\"cancelled\"") > cancelled);
+        assertThat(previewsStored(prefix)).isBetween(1, 49);
+        project.call().get("/v1/render-jobs/" + jobId).then().body("job.status", equalTo("cancelled"))
+                .body("output", equalTo(null));
+    }
+
+    private int previewsStored(String prefix) {
+        return (int) storage.list(prefix, null, 1000).objects().stream()
+                .filter(object -> object.key().endsWith(".png")).count();
     }
 }

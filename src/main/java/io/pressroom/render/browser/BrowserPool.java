@@ -562,7 +562,7 @@ public class BrowserPool {
 
     private RenderFailure classify(Exception e, RenderRun run, PageSlot slot) {
         if (run.cancelled()) {
-            return new RenderFailure(ErrorCode.CANCELLED, false, "the job was cancelled", null);
+            return RenderFailure.cancelled();
         }
         if (run.expired()) {
             return RenderFailure.renderTimeout(run.budgetMs());

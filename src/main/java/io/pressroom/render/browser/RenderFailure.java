@@ -17,6 +17,11 @@ public class RenderFailure extends Exception {
         this.retryable = retryable;
     }
 
+    /** The job was cancelled while its render ran (not retried: there is nothing left to do). */
+    public static RenderFailure cancelled() {
+        return new RenderFailure(ErrorCode.CANCELLED, false, "the job was cancelled", null);
+    }
+
     static RenderFailure navigationTimeout(long limitMs) {
         return new RenderFailure(ErrorCode.NAVIGATION_TIMEOUT, false,
                 "the page did not finish loading within " + limitMs + " ms",

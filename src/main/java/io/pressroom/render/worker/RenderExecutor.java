@@ -198,8 +198,11 @@ public class RenderExecutor {
                 previews = PagePreviews.render(result.pdf(), maxPreviewPixels, command.previewPages() == null
                         ? PagePreviews.MAX_PAGES
                         : Math.min(PagePreviews.MAX_PAGES, command.previewPages()), pageImages,
-                        (page, png) -> StorageRetry.run(budget, "store the page previews",
-                                () -> storage.put(StorageKeys.previewPage(key, page), png, "image/png")));
+                        (page, png) -> {
+                            stopIfCancelled(command);
+                            StorageRetry.run(budget, "store the page previews",
+                                    () -> storage.put(StorageKeys.previewPage(key, page), png, "image/png"));
+                        });
             } catch (IOException e) {
                 throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
             }
@@ -211,14 +214,28 @@ public class RenderExecutor {
             long diffStart = System.nanoTime();
             diff = baseline.pdf() == null ? BaselineDiff.unavailable(pages, baseline.unavailable())
                     : BaselineDiff.compare(result.pdf(), baseline.pdf(), maxPreviewPixels, pageImages,
-                            (page, png) -> StorageRetry.run(budget, "store the difference images",
-                                    () -> storage.put(StorageKeys.diffPage(key, page), png, "image/png")));
+                            (page, png) -> {
+                                stopIfCancelled(command);
+                                StorageRetry.run(budget, "store the difference images",
+                                        () -> storage.put(StorageKeys.diffPage(key, page), png, "image/png"));
+                            });
             timings.put("diff", millisSince(diffStart));
         }
         timings.put("upload", millisSince(uploadStart));
         String sha256 = Hashes.sha256Hex(result.pdf());
         return new RenderEvent.Output(key, "pdf", StorageKeys.PDF, result.pdf().length, pages, sha256, null,
                 previewPages, previewBytes, diff, report(command, result, pages, sha256, timings));
+    }
+
+    /**
+     * Between the pages of previews or diffs, which may take minutes after Chromium is done: a job cancelled meanwhile
+     * stops here instead of making the rest (its output would be deleted on arrival anyway). What it stored already is
+     * left to the orphan sweep.
+     */
+    private void stopIfCancelled(RenderCommand command) throws RenderFailure {
+        if (browsers.cancelled(command.jobId())) {
+            throw RenderFailure.cancelled();
+        }
     }
 
     /**
