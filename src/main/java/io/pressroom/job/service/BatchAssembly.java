@@ -21,7 +21,8 @@ import java.util.zip.ZipOutputStream;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.io.MemoryUsageSetting;
+import org.apache.pdfbox.io.RandomAccessStreamCache;
 import org.apache.pdfbox.multipdf.PDFMergerUtility;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.jboss.logging.Logger;
@@ -152,7 +153,7 @@ public class BatchAssembly {
                 Path merged = dir.resolve("merged.pdf");
                 merge(files, merged);
                 int pages;
-                try (PDDocument document = Loader.loadPDF(merged.toFile(), IOUtils.createTempFileOnlyStreamCache())) {
+                try (PDDocument document = Loader.loadPDF(merged.toFile(), scratchFiles(dir))) {
                     pages = document.getNumberOfPages();
                 }
                 outputs.add(store(claim, BatchOutput.MERGED, merged, prefix + claim.batchId() + ".pdf",
@@ -177,7 +178,12 @@ public class BatchAssembly {
             merger.addSource(file.toFile());
         }
         merger.setDestinationFileName(target.toString());
-        merger.mergeDocuments(IOUtils.createTempFileOnlyStreamCache());
+        merger.mergeDocuments(scratchFiles(target.getParent()));
+    }
+
+    /** PDFBox's buffers as temporary files in {@code dir}, which is deleted with its batch (or swept: {@link Scratch}). */
+    private static RandomAccessStreamCache.StreamCacheCreateFunction scratchFiles(Path dir) {
+        return MemoryUsageSetting.setupTempFileOnly().setTempDir(dir.toFile()).streamCache;
     }
 
     /** The items' PDFs, each streamed into the archive under its place and its file name. */
