@@ -98,10 +98,23 @@ public final class Scratch {
     }
 
     private static void delete(Path tree) {
+        try {
+            deleteTree(tree);
+        } catch (IOException e) {
+            LOG.warnf("Could not delete the abandoned scratch directory %s: %s", tree, e.getMessage());
+        }
+    }
+
+    /**
+     * One pass over {@code tree}, deleting it and everything in it, deepest first. A file that cannot be deleted
+     * stays (whether anything is left is the caller's to check); fails when the walk does (an entry removed during
+     * it).
+     */
+    public static void deleteTree(Path tree) throws IOException {
         try (Stream<Path> paths = Files.walk(tree)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warnf("Could not delete the abandoned scratch directory %s: %s", tree, e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 }

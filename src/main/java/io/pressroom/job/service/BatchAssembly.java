@@ -3,7 +3,6 @@ package io.pressroom.job.service;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -11,10 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -260,15 +257,9 @@ public class BatchAssembly {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.debugf("Could not delete %s: %s", path, e.getMessage());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            Scratch.deleteTree(dir);
+        } catch (IOException e) {
             LOG.debugf("Could not clean %s: %s", dir, e.getMessage());
         }
     }

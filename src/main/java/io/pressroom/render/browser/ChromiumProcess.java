@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -375,8 +374,8 @@ final class ChromiumProcess {
                     return;
                 }
             }
-            try (Stream<Path> paths = Files.walk(root)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            try {
+                Scratch.deleteTree(root);
                 failure = "something still writes into it";
             } catch (IOException | RuntimeException e) {
                 failure = e.getMessage(); // a file vanished during the walk: try again

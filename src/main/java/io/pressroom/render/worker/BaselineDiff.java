@@ -7,7 +7,6 @@ import java.util.List;
 
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.rendering.ImageType;
 import org.apache.pdfbox.rendering.PDFRenderer;
 
@@ -89,10 +88,6 @@ final class BaselineDiff {
 
     /** The page's pixels at {@code dpi}; none for a missing page. */
     private static long pixels(PDDocument document, int index, float dpi) {
-        if (index >= document.getNumberOfPages()) {
-            return 0;
-        }
-        PDRectangle box = document.getPage(index).getCropBox();
-        return PageImages.pixels(box.getWidth(), box.getHeight(), dpi);
+        return index < document.getNumberOfPages() ? PageImages.pixels(document.getPage(index).getCropBox(), dpi) : 0;
     }
 }

@@ -107,9 +107,10 @@ public class PageImages {
         return (float) Math.sqrt(maxPixels / squareInches);
     }
 
-    /** The pixels of a page of {@code widthPoints} × {@code heightPoints} rasterized at {@code dpi}, as PDFBox does. */
-    static long pixels(float widthPoints, float heightPoints, float dpi) {
+    /** The pixels of a page of {@code box} rasterized at {@code dpi}, as PDFBox counts them. */
+    static long pixels(PDRectangle box, float dpi) {
         float scale = dpi / 72f;
-        return Math.max(1, (long) Math.floor(widthPoints * scale)) * Math.max(1, (long) Math.floor(heightPoints * scale));
+        return Math.max(1, (long) Math.floor(box.getWidth() * scale))
+                * Math.max(1, (long) Math.floor(box.getHeight() * scale));
     }
 }

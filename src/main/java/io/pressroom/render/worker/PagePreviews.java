@@ -44,8 +44,7 @@ final class PagePreviews {
             for (int page = 0; page < count; page++) {
                 PDRectangle box = document.getPage(page).getCropBox();
                 float dpi = PageImages.dpi(box, DPI, maxPixels);
-                try (PageImages.Reservation reserved = images
-                        .reserve(PageImages.pixels(box.getWidth(), box.getHeight(), dpi), 1)) {
+                try (PageImages.Reservation reserved = images.reserve(PageImages.pixels(box, dpi), 1)) {
                     BufferedImage image = renderer.renderImageWithDPI(page, dpi, ImageType.RGB);
                     bytes += PageImages.store(page + 1, image, store);
                 }

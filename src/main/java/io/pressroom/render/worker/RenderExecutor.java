@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -198,11 +199,7 @@ public class RenderExecutor {
                 previews = PagePreviews.render(result.pdf(), maxPreviewPixels, command.previewPages() == null
                         ? PagePreviews.MAX_PAGES
                         : Math.min(PagePreviews.MAX_PAGES, command.previewPages()), pageImages,
-                        (page, png) -> {
-                            stopIfCancelled(command);
-                            StorageRetry.run(budget, "store the page previews",
-                                    () -> storage.put(StorageKeys.previewPage(key, page), png, "image/png"));
-                        });
+                        pageStore(command, "store the page previews", page -> StorageKeys.previewPage(key, page)));
             } catch (IOException e) {
                 throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
             }
@@ -214,11 +211,7 @@ public class RenderExecutor {
             long diffStart = System.nanoTime();
             diff = baseline.pdf() == null ? BaselineDiff.unavailable(pages, baseline.unavailable())
                     : BaselineDiff.compare(result.pdf(), baseline.pdf(), maxPreviewPixels, pageImages,
-                            (page, png) -> {
-                                stopIfCancelled(command);
-                                StorageRetry.run(budget, "store the difference images",
-                                        () -> storage.put(StorageKeys.diffPage(key, page), png, "image/png"));
-                            });
+                            pageStore(command, "store the difference images", page -> StorageKeys.diffPage(key, page)));
             timings.put("diff", millisSince(diffStart));
         }
         timings.put("upload", millisSince(uploadStart));
@@ -228,10 +221,17 @@ public class RenderExecutor {
     }
 
     /**
-     * Between the pages of previews or diffs, which may take minutes after Chromium is done: a job cancelled meanwhile
-     * stops here instead of making the rest (its output would be deleted on arrival anyway). What it stored already is
-     * left to the orphan sweep.
+     * Stores each page image (a PNG file) under {@code keyOf(page)}. Between the pages of previews or diffs, which may
+     * take minutes after Chromium is done, a job cancelled meanwhile stops here instead of making the rest (its output
+     * would be deleted on arrival anyway); what it stored already is left to the orphan sweep.
      */
+    private PageImages.Store pageStore(RenderCommand command, String what, IntFunction<String> keyOf) {
+        return (page, png) -> {
+            stopIfCancelled(command);
+            StorageRetry.run(command.storageRetryMs(), what, () -> storage.put(keyOf.apply(page), png, "image/png"));
+        };
+    }
+
     private void stopIfCancelled(RenderCommand command) throws RenderFailure {
         if (browsers.cancelled(command.jobId())) {
             throw RenderFailure.cancelled();

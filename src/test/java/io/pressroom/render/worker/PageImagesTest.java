@@ -62,7 +62,7 @@ class PageImagesTest {
     @Test
     void aPageWaitsUntilItsImagesFitTheBudget() throws Exception {
         PageImages images = new PageImages(10L * 1024 * 1024); // 10 MiB: two A4 pages do not fit
-        long a4 = PageImages.pixels(PDRectangle.A4.getWidth(), PDRectangle.A4.getHeight(), 96);
+        long a4 = PageImages.pixels(PDRectangle.A4, 96);
 
         PageImages.Reservation first = images.reserve(a4, 2); // 7 MB
         CompletableFuture<PageImages.Reservation> second = CompletableFuture.supplyAsync(() -> reserve(images, a4, 1));
