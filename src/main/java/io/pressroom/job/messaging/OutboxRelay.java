@@ -52,9 +52,20 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * At-least-once: a crash between publish and commit publishes again, and consumers are idempotent. It polls, and a
  * committed state change on this pod wakes it at once.
  * <p>
+ * Fair dispatch ({@code pressroom.jobs.dispatch-window}): what Kafka holds is served in order, so once a project's
+ * backlog is there, another project's job waits behind all of it. The relay therefore lets out only as many jobs'
+ * render commands as the window allows (render commands out whose jobs have not ended: at most the window or twice
+ * the renders in progress, whichever is larger), and picks the next ones project by project: the project with the
+ * fewest commands out goes first, and within a project its oldest command (one of another queue than the first of
+ * {@code pressroom.jobs.queues} before it). Other messages, and commands of jobs that already ended, go out at once.
+ * One API pod at a time picks (a transaction-scoped advisory lock), so pods racing each other cannot overfill the
+ * window.
+ * <p>
  * Metrics, refreshed every {@value #BACKLOG_SECONDS} s: {@code pressroom.outbox.backlog} (messages due and not yet
- * sent) and {@code pressroom.outbox.oldest.seconds} (how long the oldest of them has been due). Both stay near 0
- * while Kafka takes messages; a growing age means commands are not reaching renderers.
+ * sent, but for the render commands held back for their turn) and {@code pressroom.outbox.oldest.seconds} (how long
+ * the oldest of them has been due). Both stay near 0 while Kafka takes messages; a growing age means commands are
+ * not reaching renderers. {@code pressroom.outbox.held}: render commands due and waiting for their turn, the backlog
+ * that fair dispatch keeps out of Kafka.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -62,6 +73,11 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 100;
     private static final int BACKLOG_SECONDS = 15;
+    /** The advisory lock of fair dispatch's pick, the same on every API pod. */
+    private static final long DISPATCH_LOCK = 0x7072657373726f6fL;
+    private static final String COLUMNS = """
+            id, topic, message_key, CAST(payload AS text) AS payload, attempts, headers,
+            payload ->> 'attempt' AS job_attempt""";
     /** The wait before the 1st, 2nd, … retry of a row that failed for a passing reason; the last repeats. */
     private static final List<Duration> RETRY_BACKOFF = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
             Duration.ofSeconds(5), Duration.ofSeconds(10));
@@ -75,6 +91,9 @@ public class OutboxRelay {
     private final Background backlog;
     private final AtomicLong unsent = new AtomicLong();
     private final AtomicLong oldestSeconds = new AtomicLong();
+    private final AtomicLong held = new AtomicLong();
+    /** Whether the last pick left render commands waiting for room: then a render's start or a job's end wakes it. */
+    private volatile boolean holding;
     private final MeterRegistry metrics;
 
     public OutboxRelay(Instance<Pool> database, @Channel("render-commands") MutinyEmitter<String> commands,
@@ -86,7 +105,7 @@ public class OutboxRelay {
         this.signal = signal;
         this.config = config;
         this.relay = new Background(vertx, "Outbox relay", config.database().backgroundRunTimeout(),
-                () -> publishBatch().map(sent -> sent == BATCH));
+                () -> publishBatch().map(sent -> sent >= BATCH));
         this.backlog = new Background(vertx, "Outbox backlog", config.database().backgroundRunTimeout(),
                 () -> measureBacklog().replaceWith(false));
         this.metrics = metrics;
@@ -97,12 +116,20 @@ public class OutboxRelay {
             return;
         }
         signal.onWake(relay::run);
+        signal.onCapacity(() -> {
+            if (holding) {
+                relay.run();
+            }
+        });
         relay.every(config.jobs().outboxPollInterval());
         // API pods only: a renderer has no outbox, and a gauge stuck at 0 there would only mislead
         Gauge.builder("pressroom.outbox.backlog", unsent, AtomicLong::get)
                 .description("Outbox messages due and not yet sent to Kafka").register(metrics);
         Gauge.builder("pressroom.outbox.oldest.seconds", oldestSeconds, AtomicLong::get)
                 .description("How long the oldest unsent outbox message has been due").register(metrics);
+        Gauge.builder("pressroom.outbox.held", held, AtomicLong::get)
+                .description("Render commands due and held back by fair dispatch until their project's turn")
+                .register(metrics);
         backlog.every(Duration.ofSeconds(BACKLOG_SECONDS));
     }
 
@@ -111,17 +138,28 @@ public class OutboxRelay {
         backlog.stop();
     }
 
-    /** Reads the unsent, due messages through the relay's own partial index. */
+    /**
+     * Reads the unsent, due messages through the relay's own partial index; a render command never tried is held
+     * (waiting for its turn), not late.
+     */
     Uni<Void> measureBacklog() {
         return database.get().preparedQuery("""
-                SELECT count(*) AS unsent, COALESCE(EXTRACT(EPOCH FROM now() - min(available_at)), 0) AS oldest
-                FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()""").execute()
+                SELECT count(*) FILTER (WHERE NOT waiting) AS unsent, count(*) FILTER (WHERE waiting) AS held,
+                    COALESCE(EXTRACT(EPOCH FROM now() - min(available_at) FILTER (WHERE NOT waiting)), 0) AS oldest
+                FROM (SELECT available_at, $1 AND project_id IS NOT NULL AND attempts = 0 AS waiting FROM outbox
+                    WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()) due""")
+                .execute(Tuple.of(fair()))
                 .invoke(rows -> {
                     Row row = rows.iterator().next();
                     unsent.set(row.getLong("unsent"));
+                    held.set(row.getLong("held"));
                     oldestSeconds.set(Math.round(row.getNumeric("oldest").doubleValue()));
                 })
                 .replaceWithVoid();
+    }
+
+    private boolean fair() {
+        return config.jobs().dispatchWindow() > 0;
     }
 
     /**
@@ -132,13 +170,15 @@ public class OutboxRelay {
      */
     Uni<Integer> publishBatch() {
         List<Tried> undeliverable = new ArrayList<>();
-        return database.get().withTransaction(connection -> connection.preparedQuery("""
-                SELECT id, topic, message_key, CAST(payload AS text) AS payload, attempts, headers,
-                    payload ->> 'attempt' AS job_attempt FROM outbox
-                WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()
-                ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""").execute(Tuple.of(BATCH))
+        return database.get().withTransaction(connection -> direct(connection)
+                .chain(direct -> (fair() ? commandsWithRoom(connection) : Uni.createFrom().item(List.<Row> of()))
+                        .map(commands -> {
+                            List<Row> rows = new ArrayList<>(direct);
+                            rows.addAll(commands);
+                            return rows;
+                        }))
                 .chain(rows -> {
-                    if (rows.size() == 0) {
+                    if (rows.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
                     List<Uni<Tried>> sends = new ArrayList<>();
@@ -153,6 +193,87 @@ public class OutboxRelay {
                             .replaceWith(rows.size());
                 }))
                 .call(() -> failJobs(undeliverable));
+    }
+
+    /** The due messages that go out at once, oldest first: all of them when fair dispatch is off. */
+    private Uni<List<Row>> direct(SqlConnection connection) {
+        return connection.preparedQuery("SELECT " + COLUMNS + """
+                 FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()
+                """ + (fair() ? "AND project_id IS NULL " : "") + """
+                ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""").execute(Tuple.of(BATCH)).map(OutboxRelay::list);
+    }
+
+    /**
+     * Fair dispatch's pick: the due render commands whose turn it is, as many as the window has room for, and the
+     * commands of jobs that already ended (they cost no render). Nothing when another pod is picking.
+     */
+    private Uni<List<Row>> commandsWithRoom(SqlConnection connection) {
+        return connection.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS mine")
+                .execute(Tuple.of(DISPATCH_LOCK))
+                .chain(lock -> lock.iterator().next().getBoolean("mine") ? pick(connection)
+                        : Uni.createFrom().item(List.<Long> of()))
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<Row> of())
+                        : connection.preparedQuery("SELECT " + COLUMNS + """
+                                 FROM outbox WHERE id = ANY($1) AND sent_at IS NULL AND dead_at IS NULL
+                                FOR UPDATE SKIP LOCKED""").execute(Tuple.of(ids.toArray(Long[]::new)))
+                                .map(OutboxRelay::list));
+    }
+
+    /** The ids of the commands to let out now, in {@link #PICK}'s order; notes whether others are left waiting. */
+    private Uni<List<Long>> pick(SqlConnection connection) {
+        Tuple parameters = Tuple.of(Topics.commands(config.jobs().queues().get(0)), Topics.PREVIEW_QUEUE,
+                config.jobs().dispatchWindow(), BATCH);
+        return connection.preparedQuery(PICK).execute(parameters).map(rows -> {
+            List<Long> ids = new ArrayList<>();
+            long live = 0;
+            boolean waiting = false;
+            for (Row row : rows) {
+                if (!row.getBoolean("live")) {
+                    ids.add(row.getLong("id"));
+                } else if (live < row.getLong("room")) {
+                    ids.add(row.getLong("id"));
+                    live++;
+                } else {
+                    waiting = true;
+                }
+            }
+            holding = waiting;
+            return ids;
+        });
+    }
+
+    /**
+     * The due render commands in the order fair dispatch lets them out, with the room in the window. A command is
+     * out when it was sent and its job has not ended: a project's live jobs less its live unsent commands. The
+     * commands of ended jobs ({@code live} false) come first; then each project's n-th command ranks by the
+     * project's commands out plus n, so the project with the fewest out goes first, and they take turns.
+     */
+    private static final String PICK = """
+            WITH unsent AS (
+                SELECT o.id, o.project_id, o.available_at <= now() AS due, o.topic <> $1 AS ahead,
+                    j.status IN ('queued', 'rendering', 'retry_scheduled') AS live
+                FROM outbox o JOIN render_jobs j ON j.id = o.message_key
+                WHERE o.sent_at IS NULL AND o.dead_at IS NULL AND o.project_id IS NOT NULL),
+            projects AS (
+                SELECT u.project_id, (SELECT count(*) FROM render_jobs j WHERE j.project_id = u.project_id
+                        AND j.status IN ('queued', 'rendering', 'retry_scheduled') AND j.queue <> $2)
+                    - count(*) FILTER (WHERE u.live) AS out
+                FROM unsent u GROUP BY u.project_id HAVING bool_or(u.due)),
+            window_room AS (
+                SELECT greatest($3, 2 * count(*) FILTER (WHERE status = 'rendering')) - count(*)
+                    + (SELECT count(*) FROM unsent WHERE live) AS room
+                FROM render_jobs WHERE status IN ('queued', 'rendering', 'retry_scheduled') AND queue <> $2)
+            SELECT u.id, u.live, (SELECT greatest(room, 0) FROM window_room) AS room
+            FROM unsent u JOIN projects p USING (project_id)
+            WHERE u.due
+            ORDER BY u.live, p.out + row_number() OVER (PARTITION BY u.project_id, u.live ORDER BY u.ahead DESC, u.id),
+                u.id
+            LIMIT $4""";
+
+    private static List<Row> list(Iterable<Row> rows) {
+        List<Row> list = new ArrayList<>();
+        rows.forEach(list::add);
+        return list;
     }
 
     /** One row and how its send went: {@code failure} is null when it was sent. */

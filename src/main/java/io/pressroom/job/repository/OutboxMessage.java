@@ -47,4 +47,8 @@ public class OutboxMessage {
 
     @Column(name = "sent_at")
     public Instant sentAt;
+
+    /** Set on a job's render command (not a template preview's): fair dispatch lets it out in its project's turn. */
+    @Column(name = "project_id")
+    public String projectId;
 }

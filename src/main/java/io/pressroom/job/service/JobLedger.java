@@ -76,6 +76,8 @@ public class JobLedger {
         OutboxMessage message = new OutboxMessage();
         message.topic = Topics.commands(job.queue);
         message.messageKey = job.id;
+        // a template preview is never held back: it has a queue, a pool and pages of its own
+        message.projectId = Topics.PREVIEW_QUEUE.equals(job.queue) ? null : job.projectId;
         message.payload = json.convertValue(command, MAP);
         // the trace of whatever dispatches the job (the client's POST, a retry after a failed attempt) goes on
         // through the relay, Kafka and the renderer

@@ -393,6 +393,10 @@ public class JobTransitions implements DeliveryTimeline {
         if (outcome.decision().leavesMessage()) {
             outboxSignal.wake();
         }
+        if (outcome.decision().changed()
+                && (outcome.job().status.terminal() || outcome.job().status == JobStatus.rendering)) {
+            outboxSignal.capacity();
+        }
         if (outcome.decision().changed() && outcome.job().status.terminal()) {
             metrics.finished(outcome.job());
             webhookSignal.wake();

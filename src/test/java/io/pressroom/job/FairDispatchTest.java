@@ -1,0 +1,93 @@
+package io.pressroom.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.pressroom.testing.Api;
+import io.pressroom.testing.Api.TestProject;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Render slots are shared between projects (fair dispatch, {@code pressroom.jobs.dispatch-window}): a project with a
+ * long backlog of slow jobs makes neither another project's jobs nor its own priority job wait behind all of it.
+ * The tests run with two render slots; each job of a backlog holds one for 1.5 s, so a backlog of 24 takes some 20 s.
+ */
+@QuarkusTest
+class FairDispatchTest {
+
+    private static final List<String> ENDED = List.of("succeeded", "failed", "cancelled");
+
+    @Test
+    void otherProjectsJobsTakeTurnsWithABacklog() {
+        TestProject busy = Api.newProject();
+        TestProject neighbour = Api.newProject();
+        TestProject another = Api.newProject();
+        List<String> backlog = backlog(busy, 24);
+        List<String> neighbours = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            neighbours.add(create(neighbour, Map.of("html", "<p>neighbour {{n}}</p>", "payload", Map.of("n", i),
+                    "options", Map.of("waitDelayMs", 1500))));
+        }
+        String quick = create(another, Map.of("html", "<p>quick</p>"));
+
+        for (String id : neighbours) {
+            assertThat(awaitEnd(neighbour, id).getString("job.status")).isEqualTo("succeeded");
+        }
+        assertThat(awaitEnd(another, quick).getString("job.status")).isEqualTo("succeeded");
+        // taking turns, the four jobs wait for a few slots each, not for the backlog of 24 in front of them
+        assertThat(unfinished(busy, backlog)).as("the busy project's jobs still unfinished").isGreaterThanOrEqualTo(12);
+        assertAllSucceed(busy, backlog);
+    }
+
+    @Test
+    void aProjectsPriorityJobGoesBeforeItsOwnBacklog() {
+        TestProject busy = Api.newProject();
+        List<String> backlog = backlog(busy, 20);
+        String urgent = create(busy, Map.of("html", "<p>urgent</p>", "queue", "priority"));
+
+        assertThat(awaitEnd(busy, urgent).getString("job.status")).isEqualTo("succeeded");
+        assertThat(unfinished(busy, backlog)).as("the project's own backlog still unfinished").isGreaterThanOrEqualTo(12);
+        assertAllSucceed(busy, backlog);
+    }
+
+    private static List<String> backlog(TestProject project, int jobs) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            ids.add(create(project, Map.of("html", "<p>slow {{n}}</p>", "payload", Map.of("n", i), "options",
+                    Map.of("waitDelayMs", 1500))));
+        }
+        return ids;
+    }
+
+    private static String create(TestProject project, Map<String, Object> body) {
+        return project.call().body(body).post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");
+    }
+
+    private static long unfinished(TestProject project, List<String> jobs) {
+        return jobs.stream().filter(id -> !ENDED.contains(status(project, id).getString("job.status"))).count();
+    }
+
+    private static void assertAllSucceed(TestProject project, List<String> jobs) {
+        for (String id : jobs) {
+            JsonPath view = awaitEnd(project, id);
+            assertThat(view.getString("job.status")).as(view.prettify()).isEqualTo("succeeded");
+        }
+    }
+
+    private static JsonPath awaitEnd(TestProject project, String jobId) {
+        return Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .until(() -> status(project, jobId), view -> ENDED.contains(view.getString("job.status")));
+    }
+
+    private static JsonPath status(TestProject project, String jobId) {
+        return project.call().get("/v1/render-jobs/" + jobId).then().statusCode(200).extract().jsonPath();
+    }
+}
