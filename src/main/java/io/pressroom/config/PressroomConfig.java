@@ -400,11 +400,11 @@ public interface PressroomConfig {
         Duration outboxPollInterval();
 
         /**
-         * Fair dispatch: render commands on Kafka whose jobs have not ended, across all projects, may number at most
-         * this or twice the renders in progress, whichever is larger; the other commands wait in the outbox and go
-         * out project by project, the project with the fewest commands out first, so one project's backlog never
-         * stands in Kafka in front of another project's job. 0 turns it off: every command goes out at once, oldest
-         * first.
+         * Fair dispatch: the render commands on a queue's topic whose jobs have not ended, across all projects, may
+         * number at most this or twice the queue's renders in progress, whichever is larger; the other commands wait
+         * in the outbox and go out project by project, the project with the fewest commands out first, so one
+         * project's backlog never stands in Kafka in front of another project's job. 0 turns it off: every command
+         * goes out at once, oldest first.
          */
         @WithDefault("4")
         int dispatchWindow();

@@ -17,7 +17,8 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * Render slots are shared between projects (fair dispatch, {@code pressroom.jobs.dispatch-window}): a project with a
- * long backlog of slow jobs makes neither another project's jobs nor its own priority job wait behind all of it.
+ * long backlog of slow jobs makes neither another project's jobs nor its own priority job (each queue has a window of
+ * its own) wait behind all of it.
  * The tests run with two render slots; each job of a backlog holds one for 1.5 s, so a backlog of 24 takes some 20 s.
  */
 @QuarkusTest

@@ -65,6 +65,33 @@ class TenantLimitsTest {
                 .path("job.id");
     }
 
+    /**
+     * Fair dispatch keeps a window per queue: more commands out on a queue nobody reads than the window holds (4)
+     * must not keep another queue's job from going out.
+     */
+    @Test
+    void aQueueNobodyReadsDoesNotHoldUpTheOthers() {
+        List<TestProject> parkers = List.of(Api.newProject(), Api.newProject());
+        List<String> parked = new ArrayList<>();
+        for (TestProject project : parkers) {
+            for (int i = 0; i < 3; i++) {
+                parked.add(parkedJob(project));
+            }
+        }
+        TestProject other = Api.newProject();
+        try {
+            String job = create(other, Map.of("html", "<p>renders</p>")).then().statusCode(202).extract()
+                    .path("job.id");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> other.call().get("/v1/render-jobs/" + job).then().extract().path("job.status"),
+                            "succeeded"::equals);
+        } finally {
+            for (int i = 0; i < parked.size(); i++) {
+                parkers.get(i / 3).call().delete("/v1/render-jobs/" + parked.get(i)).then().statusCode(204);
+            }
+        }
+    }
+
     @Test
     void aProjectWithItsQueueFullIsToldToComeBackAndOthersAreNot() {
         TestProject busy = Api.newProject();

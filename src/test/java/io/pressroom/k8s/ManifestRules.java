@@ -358,6 +358,9 @@ final class ManifestRules {
             }
             for (Object trigger : raw(scaled.get("spec", "triggers"))) {
                 Map<?, ?> metadata = (Map<?, ?>) ((Map<?, ?>) trigger).get("metadata");
+                if ("prometheus".equals(((Map<?, ?>) trigger).get("type")) && metadata != null) {
+                    queries(name, List.of(String.valueOf(metadata.get("query"))));
+                }
                 Object servers = metadata == null ? null : metadata.get("bootstrapServers");
                 if (servers != null && rendered && !kafka.contains(String.valueOf(servers))) {
                     fail(name, "reads Kafka at " + servers + ", not the ConfigMap's KAFKA_BOOTSTRAP_SERVERS " + kafka);

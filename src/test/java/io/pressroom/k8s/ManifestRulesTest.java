@@ -165,6 +165,9 @@ class ManifestRulesTest {
                 + "> 60");
         assertThat(check(api, renderer, typo)).containsExactly("PrometheusRule pressroom alert PressroomOutboxStuck: "
                 + "uses metric pressroom_outbox_age_seconds, which the code does not export");
+        String scaledTypo = replace(keda, "query: max(pressroom_outbox_held)", "query: max(pressroom_outbox_waiting)");
+        assertThat(check(api, renderer, scaledTypo)).containsExactly("ScaledObject pressroom-renderer: uses metric "
+                + "pressroom_outbox_waiting, which the code does not export");
         assertThat(ManifestRules.metricNames("sum by (channel) (pressroom_consumer_lag{channel=\"a b\"}) > 0 and "
                 + "histogram_quantile(0.95, sum by (le) (rate(x_seconds_bucket[5m]))) > bool 1"))
                 .containsExactly("pressroom_consumer_lag", "x_seconds_bucket");

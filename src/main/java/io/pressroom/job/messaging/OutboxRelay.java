@@ -53,11 +53,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * committed state change on this pod wakes it at once.
  * <p>
  * Fair dispatch ({@code pressroom.jobs.dispatch-window}): what Kafka holds is served in order, so once a project's
- * backlog is there, another project's job waits behind all of it. The relay therefore lets out only as many jobs'
- * render commands as the window allows (render commands out whose jobs have not ended: at most the window or twice
- * the renders in progress, whichever is larger), and picks the next ones project by project: the project with the
- * fewest commands out goes first, and within a project its oldest command (one of another queue than the first of
- * {@code pressroom.jobs.queues} before it). Other messages, and commands of jobs that already ended, go out at once.
+ * backlog is there, another project's job waits behind all of it. The relay therefore lets out, per queue, only as
+ * many jobs' render commands as the queue's window allows (render commands out whose jobs have not ended: at most
+ * the window or twice the queue's renders in progress, whichever is larger), and picks the next ones project by
+ * project: the project with the fewest commands out goes first, with its oldest command. Other messages, and
+ * commands of jobs that already ended, go out at once.
  * One API pod at a time picks (a transaction-scoped advisory lock), so pods racing each other cannot overfill the
  * window.
  * <p>
@@ -75,6 +75,8 @@ public class OutboxRelay {
     private static final int BACKLOG_SECONDS = 15;
     /** The advisory lock of fair dispatch's pick, the same on every API pod. */
     private static final long DISPATCH_LOCK = 0x7072657373726f6fL;
+    /** How long a transaction that picked may stay idle: twice the longest wait for one send (30 s). */
+    private static final long IDLE_IN_PICK_MS = 60_000;
     private static final String COLUMNS = """
             id, topic, message_key, CAST(payload AS text) AS payload, attempts, headers,
             payload ->> 'attempt' AS job_attempt""";
@@ -163,7 +165,8 @@ public class OutboxRelay {
     }
 
     /**
-     * Sends up to {@value #BATCH} due rows, each on its own: one row Kafka refuses never holds up the others, and
+     * Sends up to {@value #BATCH} due rows that go out at once and up to {@value #BATCH} render commands whose turn it
+     * is (fair dispatch), each on its own: one row Kafka refuses never holds up the others, and
      * the rows that went out are marked sent whatever happened to the rest. A row refused for good is set aside
      * (dead) and, after the commit, its job fails; a row that failed for a passing reason waits a while
      * ({@link #RETRY_BACKOFF}) and is tried again, while the rows behind it go on.
@@ -204,71 +207,73 @@ public class OutboxRelay {
     }
 
     /**
-     * Fair dispatch's pick: the due render commands whose turn it is, as many as the window has room for, and the
-     * commands of jobs that already ended (they cost no render). Nothing when another pod is picking.
+     * Fair dispatch's pick ({@link #PICK}): the due render commands whose turn it is, as many as each queue's window
+     * has room for, and the commands of jobs that already ended (they cost no render); notes whether others are left
+     * waiting. Nothing when another pod is picking. The advisory lock makes this pod the only one that sends held
+     * commands until its transaction ends, so their rows need no row locks; and PostgreSQL ends the transaction
+     * itself if it is left idle for {@value #IDLE_IN_PICK_MS} ms (this pod lost its connection half-way, say), so a
+     * lost pod cannot keep the others from dispatching.
      */
     private Uni<List<Row>> commandsWithRoom(SqlConnection connection) {
-        return connection.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS mine")
-                .execute(Tuple.of(DISPATCH_LOCK))
-                .chain(lock -> lock.iterator().next().getBoolean("mine") ? pick(connection)
-                        : Uni.createFrom().item(List.<Long> of()))
-                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<Row> of())
-                        : connection.preparedQuery("SELECT " + COLUMNS + """
-                                 FROM outbox WHERE id = ANY($1) AND sent_at IS NULL AND dead_at IS NULL
-                                FOR UPDATE SKIP LOCKED""").execute(Tuple.of(ids.toArray(Long[]::new)))
-                                .map(OutboxRelay::list));
-    }
-
-    /** The ids of the commands to let out now, in {@link #PICK}'s order; notes whether others are left waiting. */
-    private Uni<List<Long>> pick(SqlConnection connection) {
-        Tuple parameters = Tuple.of(Topics.commands(config.jobs().queues().get(0)), Topics.PREVIEW_QUEUE,
-                config.jobs().dispatchWindow(), BATCH);
+        Tuple parameters = Tuple.of(config.jobs().dispatchWindow(), BATCH, DISPATCH_LOCK,
+                Long.toString(IDLE_IN_PICK_MS));
         return connection.preparedQuery(PICK).execute(parameters).map(rows -> {
-            List<Long> ids = new ArrayList<>();
-            long live = 0;
+            List<Row> picked = new ArrayList<>();
             boolean waiting = false;
             for (Row row : rows) {
-                if (!row.getBoolean("live")) {
-                    ids.add(row.getLong("id"));
-                } else if (live < row.getLong("room")) {
-                    ids.add(row.getLong("id"));
-                    live++;
-                } else {
+                if (!row.getBoolean("now")) {
                     waiting = true;
+                } else if (picked.size() < BATCH) {
+                    picked.add(row);
                 }
             }
             holding = waiting;
-            return ids;
+            return picked;
         });
     }
 
     /**
-     * The due render commands in the order fair dispatch lets them out, with the room in the window. A command is
-     * out when it was sent and its job has not ended: a project's live jobs less its live unsent commands. The
-     * commands of ended jobs ({@code live} false) come first; then each project's n-th command ranks by the
-     * project's commands out plus n, so the project with the fewest out goes first, and they take turns.
+     * The due render commands, those to send now first, and at most one more (which tells that others wait). Each
+     * queue has its own window, so a queue whose renderers are away never holds up another. A command is out when
+     * it was sent and its job has not ended: a project's live jobs in the queue less its live unsent commands there.
+     * Each project's n-th due command has the turn of the project's commands out plus n, so the project with the
+     * fewest out goes first, and projects take turns; the window's room goes to the lowest turns. The commands of
+     * ended jobs ({@code live} false) go at once. A payload is read only for a command sent now.
      */
     private static final String PICK = """
-            WITH unsent AS (
-                SELECT o.id, o.project_id, o.available_at <= now() AS due, o.topic <> $1 AS ahead,
+            WITH lock AS MATERIALIZED (
+                SELECT pg_try_advisory_xact_lock($3) AS mine,
+                    set_config('idle_in_transaction_session_timeout', $4, true) AS idle),
+            unsent AS (
+                SELECT o.id, o.project_id, j.queue, o.available_at <= now() AS due,
                     j.status IN ('queued', 'rendering', 'retry_scheduled') AS live
                 FROM outbox o JOIN render_jobs j ON j.id = o.message_key
-                WHERE o.sent_at IS NULL AND o.dead_at IS NULL AND o.project_id IS NOT NULL),
+                WHERE o.sent_at IS NULL AND o.dead_at IS NULL AND o.project_id IS NOT NULL
+                    AND (SELECT mine FROM lock)),
             projects AS (
-                SELECT u.project_id, (SELECT count(*) FROM render_jobs j WHERE j.project_id = u.project_id
-                        AND j.status IN ('queued', 'rendering', 'retry_scheduled') AND j.queue <> $2)
+                SELECT u.queue, u.project_id, (SELECT count(*) FROM render_jobs j WHERE j.project_id = u.project_id
+                        AND j.queue = u.queue AND j.status IN ('queued', 'rendering', 'retry_scheduled'))
                     - count(*) FILTER (WHERE u.live) AS out
-                FROM unsent u GROUP BY u.project_id HAVING bool_or(u.due)),
-            window_room AS (
-                SELECT greatest($3, 2 * count(*) FILTER (WHERE status = 'rendering')) - count(*)
-                    + (SELECT count(*) FROM unsent WHERE live) AS room
-                FROM render_jobs WHERE status IN ('queued', 'rendering', 'retry_scheduled') AND queue <> $2)
-            SELECT u.id, u.live, (SELECT greatest(room, 0) FROM window_room) AS room
-            FROM unsent u JOIN projects p USING (project_id)
-            WHERE u.due
-            ORDER BY u.live, p.out + row_number() OVER (PARTITION BY u.project_id, u.live ORDER BY u.ahead DESC, u.id),
-                u.id
-            LIMIT $4""";
+                FROM unsent u GROUP BY u.queue, u.project_id HAVING bool_or(u.due)),
+            rooms AS (
+                SELECT j.queue, greatest($1, 2 * count(*) FILTER (WHERE j.status = 'rendering')) - count(*)
+                    + (SELECT count(*) FROM unsent u WHERE u.live AND u.queue = j.queue) AS n
+                FROM render_jobs j
+                WHERE j.status IN ('queued', 'rendering', 'retry_scheduled') AND j.queue IN (SELECT queue FROM projects)
+                GROUP BY j.queue),
+            turns AS (
+                SELECT u.id, u.queue, u.live,
+                    p.out + row_number() OVER (PARTITION BY u.queue, u.project_id, u.live ORDER BY u.id) AS turn
+                FROM unsent u JOIN projects p USING (queue, project_id) WHERE u.due),
+            picked AS (
+                SELECT t.id, NOT t.live
+                    OR row_number() OVER (PARTITION BY t.queue, t.live ORDER BY t.turn, t.id) <= COALESCE(r.n, $1) AS now
+                FROM turns t LEFT JOIN rooms r USING (queue))
+            SELECT o.id, o.topic, o.message_key, CASE WHEN k.now THEN CAST(o.payload AS text) END AS payload,
+                o.attempts, o.headers, o.payload ->> 'attempt' AS job_attempt, k.now
+            FROM picked k JOIN outbox o USING (id)
+            ORDER BY k.now DESC, o.id
+            LIMIT $2 + 1""";
 
     private static List<Row> list(Iterable<Row> rows) {
         List<Row> list = new ArrayList<>();

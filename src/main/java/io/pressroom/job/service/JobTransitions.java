@@ -393,8 +393,9 @@ public class JobTransitions implements DeliveryTimeline {
         if (outcome.decision().leavesMessage()) {
             outboxSignal.wake();
         }
-        if (outcome.decision().changed()
+        if (outcome.decision().timelineEvent() != null
                 && (outcome.job().status.terminal() || outcome.job().status == JobStatus.rendering)) {
+            // a render started or a job ended (a heartbeat records nothing): room for a held command
             outboxSignal.capacity();
         }
         if (outcome.decision().changed() && outcome.job().status.terminal()) {
