@@ -200,10 +200,10 @@ public class OutboxRelay {
 
     /** The due messages that go out at once, oldest first: all of them when fair dispatch is off. */
     private Uni<List<Row>> direct(SqlConnection connection) {
-        return connection.preparedQuery("SELECT " + COLUMNS + """
-                 FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()
-                """ + (fair() ? "AND project_id IS NULL " : "") + """
-                ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""").execute(Tuple.of(BATCH)).map(OutboxRelay::list);
+        String notHeld = fair() ? " AND project_id IS NULL" : "";
+        return connection.preparedQuery("SELECT " + COLUMNS + " FROM outbox"
+                + " WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()" + notHeld
+                + " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED").execute(Tuple.of(BATCH)).map(OutboxRelay::list);
     }
 
     /**
