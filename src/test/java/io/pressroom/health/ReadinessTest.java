@@ -100,6 +100,11 @@ class ReadinessTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                     Metrics.sum("pressroom_dependency_up", "dependency=\"kafka\"")).isZero());
             Management.given().get(READY).then().statusCode(200);
+            // the stuck-outbox alert's gauge (refreshed every 15 s) passes the alert's 60 s while the command waits,
+            // though each failed try moves the command's next try on (it used to start again with each try, and
+            // stayed under some 40 s here)
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(
+                    Metrics.sum("pressroom_outbox_oldest_seconds")).isGreaterThan(60));
         } finally {
             kafkaRunning.accept(true);
         }

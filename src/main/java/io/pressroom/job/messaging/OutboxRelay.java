@@ -142,14 +142,18 @@ public class OutboxRelay {
 
     /**
      * Reads the unsent, due messages through the relay's own partial index; a render command never tried is held
-     * (waiting for its turn), not late.
+     * (waiting for its turn), not late. A message Kafka refused has its {@code available_at} moved on for the next
+     * try, so its age counts from when it was written: while Kafka is away, the age goes on growing (it counts a
+     * job's retry command from when the retry was scheduled, up to its backoff early). Before, the age started
+     * again with each try and stayed under twice a send's wait, so the stuck-outbox alert never fired.
      */
     Uni<Void> measureBacklog() {
         return database.get().preparedQuery("""
                 SELECT count(*) FILTER (WHERE NOT waiting) AS unsent, count(*) FILTER (WHERE waiting) AS held,
-                    COALESCE(EXTRACT(EPOCH FROM now() - min(available_at) FILTER (WHERE NOT waiting)), 0) AS oldest
-                FROM (SELECT available_at, $1 AND project_id IS NOT NULL AND attempts = 0 AS waiting FROM outbox
-                    WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()) due""")
+                    COALESCE(EXTRACT(EPOCH FROM now() - min(since) FILTER (WHERE NOT waiting)), 0) AS oldest
+                FROM (SELECT CASE WHEN attempts = 0 THEN available_at ELSE created_at END AS since,
+                        $1 AND project_id IS NOT NULL AND attempts = 0 AS waiting
+                    FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()) due""")
                 .execute(Tuple.of(fair()))
                 .invoke(rows -> {
                     Row row = rows.iterator().next();
@@ -331,7 +335,8 @@ public class OutboxRelay {
         if (!later.isEmpty()) {
             done = done.chain(() -> connection.preparedQuery("""
                     UPDATE outbox SET attempts = attempts + 1, last_error = $2,
-                        available_at = now() + make_interval(secs => $3) WHERE id = $1""").executeBatch(later));
+                        available_at = clock_timestamp() + make_interval(secs => $3) WHERE id = $1""")
+                    .executeBatch(later)); // now() would be when the sends began: the wait would be over already
         }
         return done.replaceWithVoid();
     }
