@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -22,7 +24,16 @@ import io.restassured.path.json.JsonPath;
  * The tests run with two render slots; each job of a backlog holds one for 1 s, so a backlog of 20 takes some 12 s.
  */
 @QuarkusTest
+@TestProfile(FairDispatchTest.SmallWindow.class)
 class FairDispatchTest {
+
+    /** The default window (the test profile's is wide: see application.properties). */
+    public static class SmallWindow implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pressroom.jobs.dispatch-window", "4");
+        }
+    }
 
     private static final List<String> ENDED = List.of("succeeded", "failed", "cancelled");
 

@@ -41,7 +41,8 @@ class TenantLimitsTest {
     public static class Tight implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("pressroom.jobs.queues", "default,priority," + PARKED,
+            return Map.of("pressroom.jobs.dispatch-window", "4",
+                    "pressroom.jobs.queues", "default,priority," + PARKED,
                     // nobody reads the parked queue: the reaper must not take its jobs for lost meanwhile
                     "pressroom.jobs.queued-deadline", "10m",
                     "pressroom.jobs.max-unfinished-per-project", "3",
