@@ -1,13 +1,12 @@
 package io.pressroom.job;
 
+import static io.pressroom.job.RenderFlowTest.awaitTerminal;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.pressroom.testing.Api;
@@ -51,9 +50,9 @@ class FairDispatchTest {
         String quick = create(another, Map.of("html", "<p>quick</p>"));
 
         for (String id : neighbours) {
-            assertThat(awaitEnd(neighbour, id).getString("job.status")).isEqualTo("succeeded");
+            assertThat(awaitTerminal(neighbour, id).getString("job.status")).isEqualTo("succeeded");
         }
-        assertThat(awaitEnd(another, quick).getString("job.status")).isEqualTo("succeeded");
+        assertThat(awaitTerminal(another, quick).getString("job.status")).isEqualTo("succeeded");
         // taking turns, the four jobs wait for a few slots each (some 12 of the backlog are left when they are done),
         // not for the backlog of 20 in front of them (none left: how it was before fair dispatch)
         assertThat(unfinished(busy, backlog)).as("the busy project's jobs still unfinished").isGreaterThanOrEqualTo(6);
@@ -66,7 +65,7 @@ class FairDispatchTest {
         List<String> backlog = backlog(busy, 12);
         String urgent = create(busy, Map.of("html", "<p>urgent</p>", "queue", "priority"));
 
-        assertThat(awaitEnd(busy, urgent).getString("job.status")).isEqualTo("succeeded");
+        assertThat(awaitTerminal(busy, urgent).getString("job.status")).isEqualTo("succeeded");
         // some 11 of the 12 are left when it is done
         assertThat(unfinished(busy, backlog)).as("the project's own backlog still unfinished").isGreaterThanOrEqualTo(6);
         assertAllSucceed(busy, backlog);
@@ -91,14 +90,9 @@ class FairDispatchTest {
 
     private static void assertAllSucceed(TestProject project, List<String> jobs) {
         for (String id : jobs) {
-            JsonPath view = awaitEnd(project, id);
+            JsonPath view = awaitTerminal(project, id);
             assertThat(view.getString("job.status")).as(view.prettify()).isEqualTo("succeeded");
         }
-    }
-
-    private static JsonPath awaitEnd(TestProject project, String jobId) {
-        return Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-                .until(() -> status(project, jobId), view -> ENDED.contains(view.getString("job.status")));
     }
 
     private static JsonPath status(TestProject project, String jobId) {

@@ -29,6 +29,7 @@ import io.pressroom.common.Backoff;
 import io.pressroom.common.TraceHeaders;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.Topics;
+import io.pressroom.job.service.DispatchRoomSignal;
 import io.pressroom.job.service.JobTransitions;
 import io.pressroom.job.service.OutboxSignal;
 import io.quarkus.runtime.ShutdownEvent;
@@ -87,6 +88,7 @@ public class OutboxRelay {
     private final Instance<Pool> database;
     private final MutinyEmitter<String> commands;
     private final OutboxSignal signal;
+    private final DispatchRoomSignal dispatchRoom;
     private final JobTransitions transitions;
     private final PressroomConfig config;
     private final Background relay;
@@ -99,12 +101,14 @@ public class OutboxRelay {
     private final MeterRegistry metrics;
 
     public OutboxRelay(Instance<Pool> database, @Channel("render-commands") MutinyEmitter<String> commands,
-            OutboxSignal signal, JobTransitions transitions, PressroomConfig config, Vertx vertx,
+            OutboxSignal signal, DispatchRoomSignal dispatchRoom, JobTransitions transitions, PressroomConfig config,
+            Vertx vertx,
             MeterRegistry metrics) {
         this.transitions = transitions;
         this.database = database;
         this.commands = commands;
         this.signal = signal;
+        this.dispatchRoom = dispatchRoom;
         this.config = config;
         this.relay = new Background(vertx, "Outbox relay", config.database().backgroundRunTimeout(),
                 () -> publishBatch().map(sent -> sent >= BATCH));
@@ -118,7 +122,7 @@ public class OutboxRelay {
             return;
         }
         signal.onWake(relay::run);
-        signal.onCapacity(() -> {
+        dispatchRoom.onWake(() -> {
             if (holding) {
                 relay.run();
             }

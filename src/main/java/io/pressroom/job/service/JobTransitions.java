@@ -76,13 +76,15 @@ public class JobTransitions implements DeliveryTimeline {
     private final RequestDeadline deadline;
     private final BatchLedger batches;
     private final BatchSignal batchSignal;
+    private final DispatchRoomSignal dispatchRoom;
     private final ObjectMapper json;
 
     public JobTransitions(JobRepository jobs, OutputRepository outputs, JobLedger ledger, ObjectStorage storage,
             OutboxSignal outboxSignal, PressroomConfig config, JobMetrics metrics, WebhookOutbox webhooks,
             WebhookSignal webhookSignal, RequestDeadline deadline, BatchLedger batches, BatchSignal batchSignal,
-            ObjectMapper json) {
+            DispatchRoomSignal dispatchRoom, ObjectMapper json) {
         this.jobs = jobs;
+        this.dispatchRoom = dispatchRoom;
         this.json = json;
         this.batches = batches;
         this.batchSignal = batchSignal;
@@ -396,7 +398,7 @@ public class JobTransitions implements DeliveryTimeline {
         if (outcome.decision().timelineEvent() != null
                 && (outcome.job().status.terminal() || outcome.job().status == JobStatus.rendering)) {
             // a render started or a job ended (a heartbeat records nothing): room for a held command
-            outboxSignal.capacity();
+            dispatchRoom.wake();
         }
         if (outcome.decision().changed() && outcome.job().status.terminal()) {
             metrics.finished(outcome.job());
