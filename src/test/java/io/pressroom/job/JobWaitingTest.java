@@ -1,10 +1,12 @@
 package io.pressroom.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.job.service.JobWaits;
+import io.pressroom.job.service.JobWatcher;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +34,12 @@ class JobWaitingTest {
 
     @Inject
     Pool database;
+
+    @Inject
+    JobWaits waits;
+
+    @Inject
+    JobWatcher watcher;
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
@@ -126,12 +136,8 @@ class JobWaitingTest {
 
     @Test
     void aChangeCommittedByAnotherPodReachesTheStream() throws Exception {
-        // a job no renderer will touch (no command), changed "elsewhere" with plain SQL: the timeline insert notifies
-        String jobId = "rj_elsewhere" + System.nanoTime();
-        database.preparedQuery("""
-                INSERT INTO render_jobs (id, project_id, status, inline_html, file_name, deadline_at)
-                VALUES ($1, $2, 'queued', '<p>x</p>', 'x', now() + interval '1 hour')""")
-                .execute(Tuple.of(jobId, project.id())).await().indefinitely();
+        // changed "elsewhere" with plain SQL: the timeline insert notifies
+        String jobId = jobOfNoRenderer();
         HttpResponse<Stream<String>> response = openStream(jobId, null);
         CompletableFuture<List<String[]>> events = CompletableFuture.supplyAsync(() -> {
             try {
@@ -142,12 +148,53 @@ class JobWaitingTest {
         });
         Thread.sleep(500);
         assertThat(events).isNotDone();
-        database.withTransaction(connection -> connection.preparedQuery(
-                "UPDATE render_jobs SET status = 'cancelled' WHERE id = $1").execute(Tuple.of(jobId))
-                .chain(() -> connection.preparedQuery("INSERT INTO job_events (job_id, type) VALUES ($1, 'cancelled')")
-                        .execute(Tuple.of(jobId))))
-                .await().indefinitely();
+        commit(jobId, "cancelled", "SELECT 1");
         assertThat(events.get(10, TimeUnit.SECONDS)).extracting(e -> e[1]).containsExactly("cancelled");
+    }
+
+    /** A job no renderer will touch (no command), for changes made "elsewhere" with plain SQL. */
+    private String jobOfNoRenderer() {
+        String jobId = "rj_elsewhere" + System.nanoTime();
+        database.preparedQuery("""
+                INSERT INTO render_jobs (id, project_id, status, inline_html, file_name, deadline_at)
+                VALUES ($1, $2, 'queued', '<p>x</p>', 'x', now() + interval '1 hour')""")
+                .execute(Tuple.of(jobId, project.id())).await().indefinitely();
+        return jobId;
+    }
+
+    /** Moves the job to {@code status} with its timeline event, in one transaction after {@code first}. */
+    private void commit(String jobId, String status, String first) {
+        database.withTransaction(connection -> connection.query(first).execute()
+                .chain(() -> connection.preparedQuery("UPDATE render_jobs SET status = $2 WHERE id = $1")
+                        .execute(Tuple.of(jobId, status)))
+                .chain(() -> connection.preparedQuery("INSERT INTO job_events (job_id, type) VALUES ($1, $2)")
+                        .execute(Tuple.of(jobId, status))))
+                .await().indefinitely();
+    }
+
+    @Test
+    void aSyncWaitIsToldOfTheEndCommittedByAnotherPod() throws Exception {
+        String jobId = jobOfNoRenderer();
+        CompletableFuture<Boolean> ended = waits.untilTerminal(jobId, Duration.ofSeconds(60)).subscribeAsCompletionStage();
+        commit(jobId, "rendering", "SELECT 1");
+        Thread.sleep(500);
+        assertThat(ended).as("a wait goes on through the job's other events").isNotDone();
+        commit(jobId, "succeeded", "SELECT 1");
+        assertThat(ended.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aSyncWaitLooksAgainWhenTheNotificationConnectionDrops() throws Exception {
+        String jobId = jobOfNoRenderer();
+        CompletableFuture<Boolean> ended = waits.untilTerminal(jobId, Duration.ofSeconds(60)).subscribeAsCompletionStage();
+        await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
+        // the connection goes in the very transaction that ends the job: its notification is sent before this pod
+        // can listen again, so only the look after the reconnect can answer the wait
+        commit(jobId, "cancelled", """
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND query LIKE 'LISTEN pressroom_jobs%'""");
+        assertThat(ended.get(15, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
     }
 
     @Test

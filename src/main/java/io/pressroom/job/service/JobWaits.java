@@ -26,8 +26,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Waiting for jobs without holding a thread: sync-wait requests and live timelines park on {@link JobWatcher}
- * and look at the job again (one indexed read) only when PostgreSQL says it changed. Reads go through the plain
+ * Waiting for jobs without holding a thread: sync-wait requests and live timelines park on {@link JobWatcher}.
+ * A sync wait looks at the job (one indexed read) as it starts and when a notification may have been missed, and is
+ * told of the job's end; a live timeline reads the new events whenever PostgreSQL says the job changed. Reads go through the
+ * plain
  * reactive pool, which works from the notification connection's context.
  */
 @ApplicationScoped
@@ -63,7 +65,8 @@ public class JobWaits {
                     }, failure -> {
                         // the next notification or the deadline decides
                     });
-            AutoCloseable watch = watcher.watch(jobId, check);
+            // the job's end is told on a channel of its own: no look at the job for its other events
+            AutoCloseable watch = watcher.watchEnd(jobId, () -> emitter.complete(true), check);
             Runnable end = () -> emitter.complete(false);
             emitter.onTermination(() -> {
                 open.remove(end);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,21 +20,27 @@ import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.pgclient.PgConnectOptions;
 
 /**
- * Tells waiters on this pod that a job changed, whichever pod changed it: every timeline event's insert runs
- * {@code pg_notify('pressroom_jobs', jobId)} in its transaction (a trigger, migration V7), and PostgreSQL delivers it
- * at commit to every pod's {@code LISTEN}. One dedicated connection per API pod; when it drops, every waiter is woken (a
- * notification may
- * have been missed) and the connection is re-established with backoff.
+ * Tells waiters on this pod that a job changed or ended, whichever pod changed it: every timeline event's insert runs
+ * {@code pg_notify('pressroom_jobs', jobId)} in its transaction, and a terminal event also
+ * {@code pg_notify('pressroom_job_ended', jobId)} (a trigger, migrations V7 and V21); PostgreSQL delivers them at commit
+ * to every pod's {@code LISTEN}. One dedicated connection per API pod; when it drops, every waiter is told to look
+ * again (a notification may have been missed) and the connection is re-established with backoff.
  */
 @ApplicationScoped
 public class JobWatcher {
 
     public static final String CHANNEL = "pressroom_jobs";
+    public static final String ENDED_CHANNEL = "pressroom_job_ended";
 
     private static final Logger LOG = Logger.getLogger(JobWatcher.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
-    private final Map<String, Set<Runnable>> watchers = new ConcurrentHashMap<>();
+    /** A watcher: what to run when its notification comes, and when one may have been missed. */
+    private record Watch(Runnable heard, Runnable lookAgain) {
+    }
+
+    private final Map<String, Set<Watch>> changes = new ConcurrentHashMap<>();
+    private final Map<String, Set<Watch>> ends = new ConcurrentHashMap<>();
     private final Vertx vertx;
     private final PressroomConfig config;
     private final PgConnectOptions options;
@@ -66,9 +73,21 @@ public class JobWatcher {
 
     /** Calls {@code onChange} (on any thread) whenever the job may have changed, until the handle is closed. */
     public AutoCloseable watch(String jobId, Runnable onChange) {
-        watchers.computeIfAbsent(jobId, id -> ConcurrentHashMap.newKeySet()).add(onChange);
+        return add(changes, jobId, new Watch(onChange, onChange));
+    }
+
+    /**
+     * Calls {@code onEnd} (on any thread) when the job ended, and {@code lookAgain} when it may have ended unheard (the
+     * notification connection dropped), until the handle is closed: the job's other events are not told.
+     */
+    public AutoCloseable watchEnd(String jobId, Runnable onEnd, Runnable lookAgain) {
+        return add(ends, jobId, new Watch(onEnd, lookAgain));
+    }
+
+    private static AutoCloseable add(Map<String, Set<Watch>> watchers, String jobId, Watch watch) {
+        watchers.computeIfAbsent(jobId, id -> ConcurrentHashMap.newKeySet()).add(watch);
         return () -> watchers.computeIfPresent(jobId, (id, set) -> {
-            set.remove(onChange);
+            set.remove(watch);
             return set.isEmpty() ? null : set;
         });
     }
@@ -82,10 +101,13 @@ public class JobWatcher {
             return;
         }
         PgConnection.connect(vertx, options)
-                .call(conn -> conn.query("LISTEN " + CHANNEL).execute())
+                .call(conn -> conn.query("LISTEN " + CHANNEL + "; LISTEN " + ENDED_CHANNEL).execute())
                 .subscribe().with(conn -> {
                     connection = conn;
-                    conn.notificationHandler(notification -> changed(notification.getPayload()));
+                    conn.notificationHandler(notification -> tell(
+                            (ENDED_CHANNEL.equals(notification.getChannel()) ? ends : changes)
+                                    .get(notification.getPayload()),
+                            Watch::heard));
                     conn.closeHandler(() -> {
                         connection = null;
                         if (stopped) {
@@ -105,22 +127,21 @@ public class JobWatcher {
                 });
     }
 
-    private void changed(String jobId) {
-        Set<Runnable> interested = watchers.get(jobId);
-        if (interested != null) {
-            interested.forEach(JobWatcher::safely);
-        }
-    }
-
     private void wakeAll() {
-        watchers.values().forEach(set -> set.forEach(JobWatcher::safely));
+        changes.values().forEach(set -> tell(set, Watch::lookAgain));
+        ends.values().forEach(set -> tell(set, Watch::lookAgain));
     }
 
-    private static void safely(Runnable watcher) {
-        try {
-            watcher.run();
-        } catch (RuntimeException e) {
-            LOG.warn("A job watcher failed", e);
+    private static void tell(Set<Watch> watchers, Function<Watch, Runnable> what) {
+        if (watchers == null) {
+            return;
+        }
+        for (Watch watch : watchers) {
+            try {
+                what.apply(watch).run();
+            } catch (RuntimeException e) {
+                LOG.warn("A job watcher failed", e);
+            }
         }
     }
 }
