@@ -579,7 +579,10 @@ public interface PressroomConfig {
         @WithDefault("30s")
         Duration protocolTimeout();
 
-        /** Upper bound on a job's {@code renderTimeoutMs} (whole render: load, waits and printing). */
+        /**
+         * Upper bound on a job's {@code renderTimeoutMs} (whole render: merge, load, waits, printing, previews and
+         * difference images).
+         */
         @WithDefault("120s")
         Duration maxRenderTimeout();
 

@@ -124,6 +124,29 @@ class PreviewTest {
                 .body("output", equalTo(null));
     }
 
+    /**
+     * The render budget covers the previews too: a job whose previews would take longer (fifty pages of 40 × 40
+     * inches, 14.7 megapixels each) fails with {@code render_timeout_exceeded} when it runs out, once, instead of
+     * holding its render slot until the API counts the attempt as crashed and runs it again.
+     */
+    @Test
+    void previewsEndWithTheRenderBudget() {
+        TestProject project = Api.newProject();
+        String posters = "<style>@page { size: 40in 40in }</style>"
+                + "<p style=\"page-break-after: always\">poster</p>".repeat(50);
+        long start = System.currentTimeMillis();
+        String jobId = project.call().body(Map.of("html", posters, "formats", List.of("pdf", "png"), "options",
+                Map.of("preferCssPageSize", true, "renderTimeoutMs", 10_000))).post("/v1/render-jobs").then()
+                .statusCode(202).extract().path("job.id");
+        JsonPath done = awaitTerminal(project, jobId);
+        assertThat(done.getString("job.status")).isEqualTo("failed");
+        assertThat(done.getString("job.errorCode")).isEqualTo("render_timeout_exceeded");
+        assertThat(done.getString("job.errorMessage"))
+                .startsWith("the page previews did not finish within the render budget of 10000 ms");
+        assertThat(done.getInt("job.attempt")).isEqualTo(1);
+        assertThat(System.currentTimeMillis() - start).isLessThan(30_000);
+    }
+
     private int previewsStored(String prefix) {
         return (int) storage.list(prefix, null, 1000).objects().stream()
                 .filter(object -> object.key().endsWith(".png")).count();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 
@@ -104,9 +105,11 @@ public class RenderExecutor {
         timings.put("print", printed.result().printMs());
         Baseline baseline = command.baseline() == null ? null
                 : baseline(command, payload, Math.max(1, budgetMs - millisSince(start)));
+        // page previews and difference images are made within the same budget
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(budgetMs);
         Span upload = tracer.spanBuilder("render.upload").startSpan();
         try (Scope scope = upload.makeCurrent()) {
-            return upload(command, printed.result(), printed.pages(), timings, baseline);
+            return upload(command, printed.result(), printed.pages(), timings, baseline, deadline);
         } finally {
             upload.end();
         }
@@ -183,9 +186,12 @@ public class RenderExecutor {
         }
     }
 
-    /** Stores the PDF and its page previews when asked for; the render report goes with the output. */
+    /**
+     * Stores the PDF and its page previews when asked for; the render report goes with the output. Previews and
+     * difference images past {@code deadline} (the render budget's end, {@link System#nanoTime()}) fail the attempt.
+     */
     private RenderEvent.Output upload(RenderCommand command, RenderResult result, int pages, Map<String, Long> timings,
-            Baseline baseline) throws RenderFailure {
+            Baseline baseline, long deadline) throws RenderFailure {
         long uploadStart = System.nanoTime();
         String renderId = UUID.randomUUID().toString();
         String key = StorageKeys.pdf(command, renderId);
@@ -199,7 +205,7 @@ public class RenderExecutor {
                 previews = PagePreviews.render(result.pdf(), maxPreviewPixels, command.previewPages() == null
                         ? PagePreviews.MAX_PAGES
                         : Math.min(PagePreviews.MAX_PAGES, command.previewPages()), pageImages,
-                        pageStore(command, "store the page previews", page -> StorageKeys.previewPage(key, page)));
+                        pageStore(command, "the page previews", deadline, page -> StorageKeys.previewPage(key, page)));
             } catch (IOException e) {
                 throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
             }
@@ -211,7 +217,8 @@ public class RenderExecutor {
             long diffStart = System.nanoTime();
             diff = baseline.pdf() == null ? BaselineDiff.unavailable(pages, baseline.unavailable())
                     : BaselineDiff.compare(result.pdf(), baseline.pdf(), maxPreviewPixels, pageImages,
-                            pageStore(command, "store the difference images", page -> StorageKeys.diffPage(key, page)));
+                            pageStore(command, "the difference images", deadline,
+                                    page -> StorageKeys.diffPage(key, page)));
             timings.put("diff", millisSince(diffStart));
         }
         timings.put("upload", millisSince(uploadStart));
@@ -221,14 +228,23 @@ public class RenderExecutor {
     }
 
     /**
-     * Stores each page image (a PNG file) under {@code keyOf(page)}. Between the pages of previews or diffs, which may
-     * take minutes after Chromium is done, a job cancelled meanwhile stops here instead of making the rest (its output
-     * would be deleted on arrival anyway); what it stored already is left to the orphan sweep.
+     * Stores each page image (a PNG file) of {@code what} under {@code keyOf(page)}. Between the pages of previews or
+     * diffs, which could take minutes after Chromium is done (fifty pages of up to 16 megapixels each), a job cancelled
+     * meanwhile stops here instead of making the rest (its output would be deleted on arrival anyway), and so does one
+     * past its render budget: it fails with {@code render_timeout_exceeded} (not retried), as a merge or a print past
+     * the budget does, instead of holding a render slot until the API counts the attempt as crashed and runs it again.
+     * What it stored already is left to the orphan sweep.
      */
-    private PageImages.Store pageStore(RenderCommand command, String what, IntFunction<String> keyOf) {
+    private PageImages.Store pageStore(RenderCommand command, String what, long deadline, IntFunction<String> keyOf) {
         return (page, png) -> {
             stopIfCancelled(command);
-            StorageRetry.run(command.storageRetryMs(), what, () -> storage.put(keyOf.apply(page), png, "image/png"));
+            if (System.nanoTime() - deadline > 0) {
+                throw new RenderFailure(ErrorCode.RENDER_TIMEOUT_EXCEEDED, false, what + " did not finish within the "
+                        + "render budget of " + command.options().renderTimeoutMs() + " ms (" + (page - 1)
+                        + " stored)", null);
+            }
+            StorageRetry.run(command.storageRetryMs(), "store " + what,
+                    () -> storage.put(keyOf.apply(page), png, "image/png"));
         };
     }
 
