@@ -198,6 +198,25 @@ class JobWaitingTest {
     }
 
     @Test
+    void aStreamLooksAgainWhenTheNotificationConnectionDrops() throws Exception {
+        String jobId = jobOfNoRenderer();
+        HttpResponse<Stream<String>> response = openStream(jobId, null);
+        CompletableFuture<List<String[]>> events = CompletableFuture.supplyAsync(() -> {
+            try {
+                return readToEnd(response);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
+        commit(jobId, "cancelled", """
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND query LIKE 'LISTEN pressroom_jobs%'""");
+        assertThat(events.get(15, TimeUnit.SECONDS)).extracting(e -> e[1]).containsExactly("cancelled");
+        await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
+    }
+
+    @Test
     void anotherProjectsStreamIs404() throws Exception {
         String jobId = project.call().body(Map.of("html", "<p>mine</p>")).post("/v1/render-jobs").then()
                 .statusCode(202).extract().path("job.id");
