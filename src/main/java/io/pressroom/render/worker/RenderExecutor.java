@@ -197,29 +197,36 @@ public class RenderExecutor {
         String key = StorageKeys.pdf(command, renderId);
         long budget = command.storageRetryMs();
         StorageRetry.run(budget, "store the PDF", () -> storage.put(key, result.pdf(), StorageKeys.PDF));
+        List<String> stored = new ArrayList<>(List.of(key));
         long previewBytes = 0;
         int previewPages = 0;
-        if (command.formats() != null && command.formats().contains("png")) {
-            PagePreviews.Stored previews;
-            try {
-                previews = PagePreviews.render(result.pdf(), maxPreviewPixels, command.previewPages() == null
-                        ? PagePreviews.MAX_PAGES
-                        : Math.min(PagePreviews.MAX_PAGES, command.previewPages()), pageImages,
-                        pageStore(command, "the page previews", deadline, page -> StorageKeys.previewPage(key, page)));
-            } catch (IOException e) {
-                throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
-            }
-            previewBytes = previews.bytes();
-            previewPages = previews.pages();
-        }
         RenderEvent.Diff diff = null;
-        if (baseline != null) {
-            long diffStart = System.nanoTime();
-            diff = baseline.pdf() == null ? BaselineDiff.unavailable(pages, baseline.unavailable())
-                    : BaselineDiff.compare(result.pdf(), baseline.pdf(), maxPreviewPixels, pageImages,
-                            pageStore(command, "the difference images", deadline,
-                                    page -> StorageKeys.diffPage(key, page)));
-            timings.put("diff", millisSince(diffStart));
+        try {
+            if (command.formats() != null && command.formats().contains("png")) {
+                PagePreviews.Stored previews;
+                try {
+                    previews = PagePreviews.render(result.pdf(), maxPreviewPixels, command.previewPages() == null
+                            ? PagePreviews.MAX_PAGES
+                            : Math.min(PagePreviews.MAX_PAGES, command.previewPages()), pageImages,
+                            pageStore(command, "the page previews", deadline, stored,
+                                    page -> StorageKeys.previewPage(key, page)));
+                } catch (IOException e) {
+                    throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
+                }
+                previewBytes = previews.bytes();
+                previewPages = previews.pages();
+            }
+            if (baseline != null) {
+                long diffStart = System.nanoTime();
+                diff = baseline.pdf() == null ? BaselineDiff.unavailable(pages, baseline.unavailable())
+                        : BaselineDiff.compare(result.pdf(), baseline.pdf(), maxPreviewPixels, pageImages,
+                                pageStore(command, "the difference images", deadline, stored,
+                                        page -> StorageKeys.diffPage(key, page)));
+                timings.put("diff", millisSince(diffStart));
+            }
+        } catch (RenderFailure e) {
+            discard(command, stored, e);
+            throw e;
         }
         timings.put("upload", millisSince(uploadStart));
         String sha256 = Hashes.sha256Hex(result.pdf());
@@ -233,9 +240,10 @@ public class RenderExecutor {
      * meanwhile stops here instead of making the rest (its output would be deleted on arrival anyway), and so does one
      * past its render budget: it fails with {@code render_timeout_exceeded} (not retried), as a merge or a print past
      * the budget does, instead of holding a render slot until the API counts the attempt as crashed and runs it again.
-     * What it stored already is left to the orphan sweep.
+     * What it stored already is deleted ({@link #discard}).
      */
-    private PageImages.Store pageStore(RenderCommand command, String what, long deadline, IntFunction<String> keyOf) {
+    private PageImages.Store pageStore(RenderCommand command, String what, long deadline, List<String> stored,
+            IntFunction<String> keyOf) {
         return (page, png) -> {
             stopIfCancelled(command);
             if (System.nanoTime() - deadline > 0) {
@@ -243,9 +251,27 @@ public class RenderExecutor {
                         + "render budget of " + command.options().renderTimeoutMs() + " ms (" + (page - 1)
                         + " stored)", null);
             }
-            StorageRetry.run(command.storageRetryMs(), "store " + what,
-                    () -> storage.put(keyOf.apply(page), png, "image/png"));
+            String key = keyOf.apply(page);
+            StorageRetry.run(command.storageRetryMs(), "store " + what, () -> storage.put(key, png, "image/png"));
+            stored.add(key);
         };
+    }
+
+    /**
+     * Deletes what an attempt that stopped half-way had stored, its PDF and the page images made so far, so that a
+     * cancelled or failed job's document does not stay in the bucket until the orphan sweep (a day or more). Not when
+     * storage itself failed: that would only wait for it again; the orphan sweep takes those.
+     */
+    private void discard(RenderCommand command, List<String> keys, RenderFailure failure) {
+        if (failure.code() == ErrorCode.STORAGE_ERROR) {
+            return;
+        }
+        try {
+            storage.deleteAll(keys);
+        } catch (RuntimeException e) {
+            LOG.infof("Could not delete the %d objects %s attempt %d stored before it stopped (the orphan sweep will): %s",
+                    keys.size(), command.jobId(), command.attempt(), e.getMessage());
+        }
     }
 
     private void stopIfCancelled(RenderCommand command) throws RenderFailure {
