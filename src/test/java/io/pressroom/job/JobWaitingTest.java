@@ -32,6 +32,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @QuarkusTest
 class JobWaitingTest {
 
+    /** Ends this pod's LISTEN connection (the watcher reconnects); as the first statement of {@link #commit}. */
+    private static final String DROP_NOTIFICATION_CONNECTION = """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND query LIKE 'LISTEN pressroom_jobs%'""";
+
     @Inject
     Pool database;
 
@@ -138,18 +143,23 @@ class JobWaitingTest {
     void aChangeCommittedByAnotherPodReachesTheStream() throws Exception {
         // changed "elsewhere" with plain SQL: the timeline insert notifies
         String jobId = jobOfNoRenderer();
+        CompletableFuture<List<String[]>> events = streamInBackground(jobId);
+        Thread.sleep(500);
+        assertThat(events).isNotDone();
+        commit(jobId, "cancelled", "SELECT 1");
+        assertThat(events.get(10, TimeUnit.SECONDS)).extracting(e -> e[1]).containsExactly("cancelled");
+    }
+
+    /** Opens the job's live timeline and reads it to its end on another thread. */
+    private CompletableFuture<List<String[]>> streamInBackground(String jobId) throws Exception {
         HttpResponse<Stream<String>> response = openStream(jobId, null);
-        CompletableFuture<List<String[]>> events = CompletableFuture.supplyAsync(() -> {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return readToEnd(response);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(500);
-        assertThat(events).isNotDone();
-        commit(jobId, "cancelled", "SELECT 1");
-        assertThat(events.get(10, TimeUnit.SECONDS)).extracting(e -> e[1]).containsExactly("cancelled");
     }
 
     /** A job no renderer will touch (no command), for changes made "elsewhere" with plain SQL. */
@@ -190,9 +200,7 @@ class JobWaitingTest {
         await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
         // the connection goes in the very transaction that ends the job: its notification is sent before this pod
         // can listen again, so only the look after the reconnect can answer the wait
-        commit(jobId, "cancelled", """
-                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE datname = current_database() AND query LIKE 'LISTEN pressroom_jobs%'""");
+        commit(jobId, "cancelled", DROP_NOTIFICATION_CONNECTION);
         assertThat(ended.get(15, TimeUnit.SECONDS)).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
     }
@@ -200,18 +208,9 @@ class JobWaitingTest {
     @Test
     void aStreamLooksAgainWhenTheNotificationConnectionDrops() throws Exception {
         String jobId = jobOfNoRenderer();
-        HttpResponse<Stream<String>> response = openStream(jobId, null);
-        CompletableFuture<List<String[]>> events = CompletableFuture.supplyAsync(() -> {
-            try {
-                return readToEnd(response);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<List<String[]>> events = streamInBackground(jobId);
         await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
-        commit(jobId, "cancelled", """
-                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE datname = current_database() AND query LIKE 'LISTEN pressroom_jobs%'""");
+        commit(jobId, "cancelled", DROP_NOTIFICATION_CONNECTION);
         assertThat(events.get(15, TimeUnit.SECONDS)).extracting(e -> e[1]).containsExactly("cancelled");
         await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
     }

@@ -28,9 +28,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Waiting for jobs without holding a thread: sync-wait requests and live timelines park on {@link JobWatcher}.
  * A sync wait looks at the job (one indexed read) as it starts and when a notification may have been missed, and is
- * told of the job's end; a live timeline reads the new events whenever PostgreSQL says the job changed. Reads go through the
- * plain
- * reactive pool, which works from the notification connection's context.
+ * told of the job's end; a live timeline reads the new events whenever PostgreSQL says the job changed. Reads go
+ * through the plain reactive pool, which works from the notification connection's context.
  */
 @ApplicationScoped
 public class JobWaits {

@@ -203,16 +203,8 @@ public class RenderExecutor {
         RenderEvent.Diff diff = null;
         try {
             if (command.formats() != null && command.formats().contains("png")) {
-                PagePreviews.Stored previews;
-                try {
-                    previews = PagePreviews.render(result.pdf(), maxPreviewPixels, command.previewPages() == null
-                            ? PagePreviews.MAX_PAGES
-                            : Math.min(PagePreviews.MAX_PAGES, command.previewPages()), pageImages,
-                            pageStore(command, "the page previews", deadline, stored,
-                                    page -> StorageKeys.previewPage(key, page)));
-                } catch (IOException e) {
-                    throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
-                }
+                PagePreviews.Stored previews = previews(command, result.pdf(), pageStore(command, "the page previews",
+                        deadline, stored, page -> StorageKeys.previewPage(key, page)));
                 previewBytes = previews.bytes();
                 previewPages = previews.pages();
             }
@@ -232,6 +224,18 @@ public class RenderExecutor {
         String sha256 = Hashes.sha256Hex(result.pdf());
         return new RenderEvent.Output(key, "pdf", StorageKeys.PDF, result.pdf().length, pages, sha256, null,
                 previewPages, previewBytes, diff, report(command, result, pages, sha256, timings));
+    }
+
+    /** The PNG previews of the PDF's first pages, as many as the command asks for (at most 50). */
+    private PagePreviews.Stored previews(RenderCommand command, byte[] pdf, PageImages.Store store)
+            throws RenderFailure {
+        int limit = command.previewPages() == null ? PagePreviews.MAX_PAGES
+                : Math.min(PagePreviews.MAX_PAGES, command.previewPages());
+        try {
+            return PagePreviews.render(pdf, maxPreviewPixels, limit, pageImages, store);
+        } catch (IOException e) {
+            throw new RenderFailure(ErrorCode.INTERNAL_ERROR, true, "could not make the page previews", e);
+        }
     }
 
     /**
