@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pressroom.common.Hashes;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.pressroom.testing.Pdfs;
@@ -116,6 +117,7 @@ class BatchTest {
             // the merged PDF: every item's pages, in item order
             byte[] merged = project.call().get("/v1/render-batches/" + batchId + "/output?kind=merged").then()
                     .statusCode(200).contentType("application/pdf").extract().asByteArray();
+            assertThat(done.getString("outputs[0].sha256")).isEqualTo(Hashes.sha256Hex(merged));
             Pdfs.Pdf pdf = Pdfs.read(merged);
             assertThat(pdf.pages()).isEqualTo(8);
             List<String> expected = new ArrayList<>();
@@ -131,6 +133,7 @@ class BatchTest {
                     .statusCode(200).extract().path("access.url");
             byte[] zip = RestAssured.given().get(url).then().statusCode(200).contentType("application/zip")
                     .header("Content-Disposition", containsString(batchId + ".zip")).extract().asByteArray();
+            assertThat(Hashes.sha256Hex(zip)).isEqualTo(done.getString("outputs[1].sha256"));
             List<String> names = new ArrayList<>();
             List<Integer> entryPages = new ArrayList<>();
             try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {

@@ -1,16 +1,10 @@
 package io.pressroom.job.service;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -198,7 +192,7 @@ public class BatchAssembly {
 
     private BatchOutput store(Claim claim, String kind, Path file, String key, String fileName, String contentType,
             Integer pages) throws IOException {
-        storage.put(key, file, contentType);
+        String sha256 = storage.putHashed(key, file, contentType);
         BatchOutput output = new BatchOutput();
         output.id = Ids.next(Ids.BATCH_OUTPUT);
         output.batchId = claim.batchId();
@@ -209,7 +203,7 @@ public class BatchAssembly {
         output.contentType = contentType;
         output.bytes = Files.size(file);
         output.pageCount = pages;
-        output.sha256 = sha256(file);
+        output.sha256 = sha256;
         output.state = RenderOutput.AVAILABLE;
         output.createdAt = Instant.now();
         return output;
@@ -244,16 +238,6 @@ public class BatchAssembly {
         LOG.warnf(failure, "Batch %s: assembly try %d failed; tried again after %s", claim.batchId(), claim.attempt(),
                 config.assemblyLease());
         return Uni.createFrom().voidItem();
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"));
-                OutputStream sink = OutputStream.nullOutputStream()) {
-            in.transferTo(sink);
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     private static void deleteQuietly(Path dir) {

@@ -27,7 +27,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import io.pressroom.common.Hashes;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.ErrorCode;
 import io.pressroom.contract.JobOptions;
@@ -196,7 +195,8 @@ public class RenderExecutor {
         String renderId = UUID.randomUUID().toString();
         String key = StorageKeys.pdf(command, renderId);
         long budget = command.storageRetryMs();
-        StorageRetry.run(budget, "store the PDF", () -> storage.put(key, result.pdf(), StorageKeys.PDF));
+        String sha256 = StorageRetry.call(budget, "store the PDF",
+                () -> storage.putHashed(key, result.pdf(), StorageKeys.PDF));
         List<String> stored = new ArrayList<>(List.of(key));
         long previewBytes = 0;
         int previewPages = 0;
@@ -221,7 +221,6 @@ public class RenderExecutor {
             throw e;
         }
         timings.put("upload", millisSince(uploadStart));
-        String sha256 = Hashes.sha256Hex(result.pdf());
         return new RenderEvent.Output(key, "pdf", StorageKeys.PDF, result.pdf().length, pages, sha256, null,
                 previewPages, previewBytes, diff, report(command, result, pages, sha256, timings));
     }
