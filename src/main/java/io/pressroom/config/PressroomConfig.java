@@ -22,6 +22,14 @@ public interface PressroomConfig {
     /** Admin key that manages projects and API keys ({@code /v1/projects}); admin endpoints answer 401 when unset. */
     Optional<String> adminKey();
 
+    /**
+     * Put the Amazon Corretto Crypto Provider (native AWS-LC) ahead of the JDK's own for SHA-256, HMAC, AES-GCM and
+     * the rest of what it offers, TLS included, where its native library loads (Linux x86-64); elsewhere, or when
+     * false, the JDK's providers are used.
+     */
+    @WithDefault("true")
+    boolean nativeCrypto();
+
     /** A project and key created on first start when absent (used by the local run). */
     Bootstrap bootstrap();
 
