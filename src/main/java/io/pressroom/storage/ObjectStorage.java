@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -57,9 +58,14 @@ public class ObjectStorage {
     private final S3Client s3;
     private final String bucket;
 
+    @Inject
     public ObjectStorage(S3Client s3, PressroomConfig config) {
+        this(s3, config.storage().bucket());
+    }
+
+    ObjectStorage(S3Client s3, String bucket) {
         this.s3 = s3;
-        this.bucket = config.storage().bucket();
+        this.bucket = bucket;
     }
 
     public String bucket() {

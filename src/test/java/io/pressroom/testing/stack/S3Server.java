@@ -1,6 +1,7 @@
 package io.pressroom.testing.stack;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,10 +10,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * An S3-compatible server: s3proxy in its own JVM ({@code java -jar s3proxy.jar}). It never shares a class path with
@@ -39,6 +46,51 @@ public final class S3Server implements StackServer {
     private final boolean ownsWorkDir;
     private volatile Process process;
     private Thread killer;
+    private Tls tls;
+
+    /** The key s3proxy serves HTTPS with, and what a client needs to trust it. */
+    public record Tls(Path keyStore, String password) {
+
+        /** A new self-signed key for 127.0.0.1 in a PKCS12 store under {@code dir}, made by the JDK's keytool. */
+        public static Tls selfSigned(Path dir) throws IOException, InterruptedException {
+            Path keyStore = dir.resolve("s3proxy-tls.p12");
+            String password = "s3proxy-test";
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-genkeypair", "-alias", "s3proxy", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12", "-keystore",
+                    keyStore.toString(), "-storepass", password, "-keypass", password)
+                    .redirectErrorStream(true).start();
+            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (keytool.waitFor() != 0) {
+                throw new IllegalStateException("keytool failed: " + output);
+            }
+            return new Tls(keyStore, password);
+        }
+
+        /** Trust managers that trust this key only. */
+        public TrustManager[] trustManagers() {
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(in, password.toCharArray());
+                TrustManagerFactory factory = TrustManagerFactory
+                        .getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(store);
+                return factory.getTrustManagers();
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot read " + keyStore, e);
+            }
+        }
+
+        SSLContext context() {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, trustManagers(), null);
+                return context;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("no TLS context", e);
+            }
+        }
+    }
 
     /**
      * @param dataDir where buckets are kept, or null for an in-memory store. s3proxy's configuration, log and pid file
@@ -131,8 +183,14 @@ public final class S3Server implements StackServer {
         }
     }
 
+    /** Serves HTTPS (only) with {@code tls}'s key from the next start on, as S3 itself is reached. */
+    public synchronized S3Server tls(Tls tls) {
+        this.tls = tls;
+        return this;
+    }
+
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
     }
 
     public int port() {
@@ -163,7 +221,13 @@ public final class S3Server implements StackServer {
 
     private Path writeProperties() throws IOException {
         Properties properties = new Properties();
-        properties.put("s3proxy.endpoint", endpoint());
+        if (tls == null) {
+            properties.put("s3proxy.endpoint", endpoint());
+        } else {
+            properties.put("s3proxy.secure-endpoint", endpoint());
+            properties.put("s3proxy.keystore-path", tls.keyStore().toAbsolutePath().toString());
+            properties.put("s3proxy.keystore-password", tls.password());
+        }
         properties.put("s3proxy.authorization", "aws-v2-or-v4");
         properties.put("s3proxy.identity", ACCESS_KEY);
         properties.put("s3proxy.credential", SECRET_KEY);
@@ -185,7 +249,8 @@ public final class S3Server implements StackServer {
 
     /** Polls {@code GET /} until s3proxy answers anything (unsigned, so 403 is the usual "I'm up"). */
     private void awaitReady(Path log) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        HttpClient client = (tls == null ? builder : builder.sslContext(tls.context())).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (true) {
