@@ -2,7 +2,6 @@ package io.pressroom.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -87,7 +86,8 @@ public class ObjectStorage {
      * (C1 has no intrinsic for SHA-256: about 0.6 ms for a 60 KB invoice).
      */
     public String putHashed(String key, byte[] bytes, String contentType) {
-        return putHashed(key, contentType, RequestBody.fromBytes(bytes), () -> Hashes.sha256Hex(bytes));
+        String signed = putSigned(key, contentType, RequestBody.fromBytes(bytes));
+        return signed != null ? signed : Hashes.sha256Hex(bytes);
     }
 
     /**
@@ -95,25 +95,16 @@ public class ObjectStorage {
      * SHA-256 in hex as {@link #putHashed(String, byte[], String)} does.
      */
     public String putHashed(String key, Path file, String contentType) throws IOException {
-        try {
-            return putHashed(key, contentType, RequestBody.fromFile(file), () -> {
-                try {
-                    return Hashes.sha256Hex(file);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        String signed = putSigned(key, contentType, RequestBody.fromFile(file));
+        return signed != null ? signed : Hashes.sha256Hex(file);
     }
 
-    private String putHashed(String key, String contentType, RequestBody body, Supplier<String> computed) {
+    /** Stores {@code body}; returns the SHA-256 SigV4 signed for it, or null when it was sent unsigned. */
+    private String putSigned(String key, String contentType, RequestBody body) {
         AtomicReference<String> signed = new AtomicReference<>();
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType)
                 .overrideConfiguration(o -> o.putExecutionAttribute(SignedPayloadHash.SINK, signed)), body);
-        String sha256 = signed.get();
-        return sha256 != null ? sha256 : computed.get();
+        return signed.get();
     }
 
     /**

@@ -2,8 +2,10 @@ package io.pressroom.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,31 +33,28 @@ class ObjectStorageTest {
     S3Client s3;
 
     @Test
-    void storedBytesComeBackWithTheirSha256() throws Exception {
+    void storedBytesAndFilesComeBackWithTheirSha256() throws Exception {
+        Path dir = Files.createTempDirectory("pressroom-storage");
+        storesWithTheirSha256(storage, "test/storage/" + UUID.randomUUID() + "/", dir);
+        Files.delete(dir);
+    }
+
+    /**
+     * Stores seeded random bytes, and the same bytes as a file in {@code dir}, under {@code prefix}; each reported
+     * SHA-256 is the bytes' and the stored object's. Deletes what it stored.
+     */
+    static void storesWithTheirSha256(ObjectStorage storage, String prefix, Path dir) throws IOException {
         long seed = new Random().nextLong();
         byte[] bytes = new byte[70_000 + new Random(seed).nextInt(200_000)];
         new Random(seed).nextBytes(bytes);
-        String key = "test/storage/" + UUID.randomUUID();
+        Path file = Files.write(dir.resolve("merged.pdf"), bytes);
 
-        String reported = storage.putHashed(key, bytes, "application/pdf");
+        assertThat(storage.putHashed(prefix + "bytes", bytes, "application/pdf")).as("seed %d", seed)
+                .isEqualTo(Hashes.sha256Hex(bytes)).isEqualTo(Hashes.sha256Hex(storage.get(prefix + "bytes")));
+        assertThat(storage.putHashed(prefix + "file", file, "application/pdf")).as("seed %d", seed)
+                .isEqualTo(Hashes.sha256Hex(bytes)).isEqualTo(Hashes.sha256Hex(storage.get(prefix + "file")));
 
-        assertThat(reported).as("seed %d", seed).isEqualTo(Hashes.sha256Hex(bytes))
-                .isEqualTo(Hashes.sha256Hex(storage.get(key)));
-        storage.delete(key);
-    }
-
-    @Test
-    void aStoredFileComesBackWithItsSha256() throws Exception {
-        Path file = Files.createTempFile("pressroom-storage", ".pdf");
-        byte[] bytes = new byte[300_000];
-        new Random(7).nextBytes(bytes);
-        Files.write(file, bytes);
-        String key = "test/storage/" + UUID.randomUUID();
-
-        String reported = storage.putHashed(key, file, "application/pdf");
-
-        assertThat(reported).isEqualTo(Hashes.sha256Hex(bytes)).isEqualTo(Hashes.sha256Hex(storage.get(key)));
-        storage.delete(key);
+        storage.deleteAll(List.of(prefix + "bytes", prefix + "file"));
         Files.delete(file);
     }
 

@@ -3,9 +3,7 @@ package io.pressroom.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.pressroom.common.Hashes;
 import io.pressroom.testing.stack.S3Server;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -79,14 +76,6 @@ class ObjectStorageTlsTest {
 
     @Test
     void storedBytesAndFilesComeBackWithTheirSha256() throws Exception {
-        long seed = new Random().nextLong();
-        byte[] bytes = new byte[70_000 + new Random(seed).nextInt(200_000)];
-        new Random(seed).nextBytes(bytes);
-        Path file = Files.write(dir.resolve("merged.pdf"), bytes);
-
-        assertThat(storage.putHashed("bytes", bytes, "application/pdf")).as("seed %d", seed)
-                .isEqualTo(Hashes.sha256Hex(bytes)).isEqualTo(Hashes.sha256Hex(storage.get("bytes")));
-        assertThat(storage.putHashed("file", file, "application/pdf")).as("seed %d", seed)
-                .isEqualTo(Hashes.sha256Hex(bytes)).isEqualTo(Hashes.sha256Hex(storage.get("file")));
+        ObjectStorageTest.storesWithTheirSha256(storage, "", dir);
     }
 }
