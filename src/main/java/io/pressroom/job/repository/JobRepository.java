@@ -16,15 +16,22 @@ public class JobRepository implements PanacheRepositoryBase<RenderJob, String> {
         return find("id = ?1 and projectId = ?2", jobId, projectId).firstResult();
     }
 
+    /** A job of the project and its PDF, null while it has none. */
+    public record WithPdf(RenderJob job, RenderOutput pdf) {
+    }
+
     /**
-     * The job, to be read and not changed: loaded read-only, so that Hibernate keeps no snapshot of it (a deep copy of
-     * its options, payload and meta) and checks none at the end of the session.
+     * The job and its PDF in one query (a job has at most one), null when the project has no such job; to be read and
+     * not changed: loaded read-only, so that Hibernate keeps no snapshot of them (a deep copy of the job's options,
+     * payload and meta) and checks none at the end of the session.
      */
-    public Uni<RenderJob> readInProject(String projectId, String jobId) {
+    public Uni<WithPdf> readWithPdf(String projectId, String jobId) {
         // Panache's queries take no hints ("Hints not supported yet"): the session's own query does
-        return getSession().chain(session -> session
-                .createSelectionQuery("from RenderJob where id = ?1 and projectId = ?2", RenderJob.class)
-                .setParameter(1, jobId).setParameter(2, projectId).setReadOnly(true).getSingleResultOrNull());
+        return getSession().chain(session -> session.createSelectionQuery("""
+                select j, o from RenderJob j left join RenderOutput o on o.jobId = j.id and o.format = 'pdf'
+                where j.id = ?1 and j.projectId = ?2""", Object[].class)
+                .setParameter(1, jobId).setParameter(2, projectId).setReadOnly(true).getSingleResultOrNull()
+                .map(row -> row == null ? null : new WithPdf((RenderJob) row[0], (RenderOutput) row[1])));
     }
 
     /** Whether the project has this job: a count of its key, nothing loaded. */

@@ -11,11 +11,4 @@ public class OutputRepository implements PanacheRepositoryBase<RenderOutput, Str
     public Uni<RenderOutput> findPdf(String jobId) {
         return find("jobId = ?1 and format = 'pdf'", jobId).firstResult();
     }
-
-    /** The job's PDF, to be read and not changed (loaded read-only: no snapshot, no dirty check). */
-    public Uni<RenderOutput> readPdf(String jobId) {
-        return getSession().chain(session -> session
-                .createSelectionQuery("from RenderOutput where jobId = ?1 and format = 'pdf'", RenderOutput.class)
-                .setParameter(1, jobId).setMaxResults(1).setReadOnly(true).getSingleResultOrNull());
-    }
 }

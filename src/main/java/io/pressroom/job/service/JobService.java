@@ -504,9 +504,9 @@ public class JobService {
     }
 
     public Uni<JobDetail> find(String projectId, String jobId) {
-        return deadline.database(Panache.withSession(() -> jobs.readInProject(projectId, jobId)
+        return deadline.database(Panache.withSession(() -> jobs.readWithPdf(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
-                .chain(job -> outputs.readPdf(job.id).map(output -> JobDetail.of(job, output)))));
+                .map(found -> JobDetail.of(found.job(), found.pdf()))));
     }
 
     /** Whether the project has this job. */

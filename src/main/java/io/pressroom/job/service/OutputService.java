@@ -188,9 +188,11 @@ public class OutputService {
     /** The render report (JSON) of the attempt that produced the job's output, while that output is kept. */
     @WithSession
     public Uni<byte[]> report(String projectId, String jobId) {
-        return deadline.database(jobs.readInProject(projectId, jobId)
+        return deadline.database(jobs.readWithPdf(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
-                .chain(job -> outputs.readPdf(job.id).map(output -> {
+                .map(found -> {
+                    RenderJob job = found.job();
+                    RenderOutput output = found.pdf();
                     if (output == null && !job.status.terminal()) {
                         throw new Refusal.Conflict("output_not_ready", "the job is " + job.status
                                 + "; its report is not available yet");
@@ -203,7 +205,7 @@ public class OutputService {
                                 + ", and its render report with it");
                     }
                     return output;
-                })))
+                }))
                 .chain(output -> output.report != null
                         ? Uni.createFrom().item(output.report.getBytes(StandardCharsets.UTF_8))
                         // an earlier renderer's report, stored beside the PDF
@@ -271,9 +273,9 @@ public class OutputService {
 
     /** The job's PDF while it is kept, to be read (downloaded, linked to): loaded read-only. */
     private Uni<RenderOutput> readableOutput(String projectId, String jobId) {
-        return deadline.database(jobs.readInProject(projectId, jobId)
+        return deadline.database(jobs.readWithPdf(projectId, jobId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("render job " + jobId))
-                .chain(job -> outputs.readPdf(job.id).map(output -> check(job, output))));
+                .map(found -> check(found.job(), found.pdf())));
     }
 
     private static RenderOutput check(RenderJob job, RenderOutput output) {
