@@ -157,9 +157,18 @@ class JobQueriesTest {
         project.call().delete("/v1/render-jobs/" + done).then().statusCode(409)
                 .contentType("application/problem+json");
 
-        List<String> types = project.call().get("/v1/render-jobs/" + done + "/events").then().statusCode(200)
-                .extract().jsonPath().getList("data.type");
-        assertThat(types).containsSubsequence("created", "queued", "rendering", "succeeded");
+        JsonPath timeline = project.call().get("/v1/render-jobs/" + done + "/events").then().statusCode(200)
+                .extract().jsonPath();
+        // the events written together (created and queued, the end and the purge) keep their order and details
+        assertThat(timeline.<String> getList("data.type")).containsExactly("created", "queued", "rendering",
+                "succeeded", "payload_purged");
+        assertThat(timeline.<Long> getList("data.id", Long.class)).isSorted().doesNotHaveDuplicates();
+        assertThat(timeline.getMap("data[0].details")).isEmpty();
+        assertThat(timeline.getMap("data[1].details")).isEqualTo(Map.of("queue", "default"));
+        assertThat(timeline.getLong("data[1].at")).isEqualTo(timeline.getLong("data[0].at"));
+        assertThat(timeline.getInt("data[3].details.outputBytes")).isPositive();
+        assertThat(timeline.getInt("data[4].attempt")).isEqualTo(timeline.getInt("data[3].attempt")).isEqualTo(1);
+        assertThat(timeline.getLong("data[4].at")).isGreaterThanOrEqualTo(timeline.getLong("data[3].at"));
 
         String slow = project.call().body(Map.of("html", "<p>slow</p>", "options", Map.of("waitDelayMs", 20000)))
                 .post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");

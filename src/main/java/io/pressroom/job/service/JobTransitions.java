@@ -26,6 +26,7 @@ import io.pressroom.job.repository.JobStatus;
 import io.pressroom.job.repository.OutputRepository;
 import io.pressroom.job.repository.RenderJob;
 import io.pressroom.job.repository.RenderOutput;
+import io.pressroom.job.service.JobLedger.Entry;
 import io.pressroom.job.service.JobStateMachine.Decision;
 import io.pressroom.job.service.JobStateMachine.Effect;
 import io.pressroom.job.service.JobStateMachine.Failed;
@@ -118,8 +119,8 @@ public class JobTransitions implements DeliveryTimeline {
         job.updatedAt = job.requestedAt;
         job.deadlineAt = job.requestedAt.plus(config.queuedDeadline());
         return jobs.persist(job)
-                .call(saved -> ledger.record(saved, "created", Map.of(), saved.requestedAt))
-                .call(saved -> ledger.record(saved, "queued", Map.of("queue", saved.queue), saved.requestedAt))
+                .call(saved -> ledger.record(saved, List.of(new Entry("created", Map.of(), saved.requestedAt),
+                        new Entry("queued", Map.of("queue", saved.queue), saved.requestedAt))))
                 .call(saved -> ledger.dispatch(saved, Duration.ZERO));
     }
 
@@ -294,10 +295,15 @@ public class JobTransitions implements DeliveryTimeline {
             }
         }
         List<String> toDelete = new ArrayList<>();
-        Uni<?> recorded = extra.call(() -> ledger.record(job, decision.timelineEvent(), details, at));
-        if (next.status().terminal()) {
-            // after the terminal event on the timeline, as it happens after it
-            recorded = recorded.call(() -> purgePayload(job, now, toDelete))
+        Entry entry = new Entry(decision.timelineEvent(), details, at);
+        Uni<?> recorded;
+        if (!next.status().terminal()) {
+            recorded = extra.call(() -> ledger.record(job, List.of(entry)));
+        } else {
+            // the payload's purge goes on the timeline after the terminal event, as it happens after it
+            recorded = extra.chain(() -> purgePayload(job, toDelete))
+                    .call(purged -> ledger.record(job, purged ? List.of(entry,
+                            new Entry("payload_purged", Map.of(), now)) : List.of(entry)))
                     // the webhooks announcing it, in the same transaction: none can be lost
                     // (an estimate's copy is announced to no one)
                     .call(() -> job.estimate ? Uni.createFrom().voidItem()
@@ -360,14 +366,15 @@ public class JobTransitions implements DeliveryTimeline {
         }
     }
 
-    private Uni<?> purgePayload(RenderJob job, Instant now, List<String> toDelete) {
+    /** Forgets what the job was rendered from; whether it had anything to forget. */
+    private Uni<Boolean> purgePayload(RenderJob job, List<String> toDelete) {
         if (JobLedger.holdsPasswords(job)) {
-            return ledger.forgetPasswords(job).chain(() -> purgeInputs(job, now, toDelete, true));
+            return ledger.forgetPasswords(job).map(forgotten -> purgeInputs(job, toDelete, true));
         }
-        return purgeInputs(job, now, toDelete, false);
+        return Uni.createFrom().item(purgeInputs(job, toDelete, false));
     }
 
-    private Uni<?> purgeInputs(RenderJob job, Instant now, List<String> toDelete, boolean hadPasswords) {
+    private static boolean purgeInputs(RenderJob job, List<String> toDelete, boolean hadPasswords) {
         boolean had = hadPasswords || job.payload != null || job.payloadRef != null || job.htmlRef != null;
         job.payload = null;
         if (job.payloadRef != null) {
@@ -376,7 +383,7 @@ public class JobTransitions implements DeliveryTimeline {
         if (job.htmlRef != null) {
             toDelete.add(job.htmlRef); // the key stays on the row, as payloadRef does: the object is gone
         }
-        return had ? ledger.record(job, "payload_purged", Map.of(), now) : Uni.createFrom().voidItem();
+        return had;
     }
 
     /** Deletes what the committed transition made obsolete: a purged payload, an output that will never attach. */
