@@ -181,7 +181,13 @@ public class OutboxRelay {
      */
     Uni<Integer> publishBatch() {
         List<Tried> undeliverable = new ArrayList<>();
-        return database.get().withTransaction(connection -> due(connection)
+        return database.get().withTransaction(connection -> direct(connection)
+                .chain(direct -> (fair() ? commandsWithRoom(connection) : Uni.createFrom().item(List.<Row> of()))
+                        .map(commands -> {
+                            List<Row> rows = new ArrayList<>(direct);
+                            rows.addAll(commands);
+                            return rows;
+                        }))
                 .chain(rows -> {
                     if (rows.isEmpty()) {
                         return Uni.createFrom().item(0);
@@ -200,57 +206,50 @@ public class OutboxRelay {
                 .call(() -> failJobs(undeliverable));
     }
 
+    /** The due messages that go out at once, oldest first: all of them when fair dispatch is off. */
+    private Uni<List<Row>> direct(SqlConnection connection) {
+        String notHeld = fair() ? " AND project_id IS NULL" : "";
+        return connection.preparedQuery("SELECT " + COLUMNS + " FROM outbox"
+                + " WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()" + notHeld
+                + " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED").execute(Tuple.of(BATCH)).map(OutboxRelay::list);
+    }
+
     /**
-     * The rows to send now, read in one statement: the due messages that go out at once, oldest first (all of them
-     * when fair dispatch is off), then the render commands whose turn it is ({@link #PICK}); notes whether commands
-     * are left waiting for room.
+     * Fair dispatch's pick ({@link #PICK}): the due render commands whose turn it is, as many as each queue's window
+     * has room for, and the commands of jobs that already ended (they cost no render); notes whether others are left
+     * waiting. Nothing when another pod is picking. The advisory lock makes this pod the only one that sends held
+     * commands until its transaction ends, so their rows need no row locks; and PostgreSQL ends the transaction
+     * itself if it is left idle for {@value #IDLE_IN_PICK_MS} ms (this pod lost its connection half-way, say), so a
+     * lost pod cannot keep the others from dispatching.
      */
-    private Uni<List<Row>> due(SqlConnection connection) {
-        if (!fair()) {
-            return connection.preparedQuery("SELECT " + COLUMNS + " FROM outbox"
-                    + " WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now()"
-                    + " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED").execute(Tuple.of(BATCH)).map(OutboxRelay::list);
-        }
+    private Uni<List<Row>> commandsWithRoom(SqlConnection connection) {
         Tuple parameters = Tuple.of(config.jobs().dispatchWindow(), BATCH, DISPATCH_LOCK,
                 Long.toString(IDLE_IN_PICK_MS));
         return connection.preparedQuery(PICK).execute(parameters).map(rows -> {
-            List<Row> due = new ArrayList<>();
-            int commands = 0;
+            List<Row> picked = new ArrayList<>();
             boolean waiting = false;
             for (Row row : rows) {
-                if (row.getBoolean("direct")) {
-                    due.add(row);
-                } else if (!row.getBoolean("now")) {
+                if (!row.getBoolean("now")) {
                     waiting = true;
-                } else if (commands++ < BATCH) {
-                    due.add(row);
+                } else if (picked.size() < BATCH) {
+                    picked.add(row);
                 }
             }
             holding = waiting;
-            return due;
+            return picked;
         });
     }
 
     /**
-     * Fair dispatch's read: first the due messages that go out at once ({@code direct}: all but projects' render
-     * commands, oldest first, each row locked {@code FOR UPDATE SKIP LOCKED}, so pods share them), then the due render
-     * commands, those to send now first, and at most one more (which tells that others wait). None of the commands
-     * when another pod is picking: the advisory lock makes this pod the only one that sends held commands until its
-     * transaction ends, so their rows need no row locks; and PostgreSQL ends the transaction itself if it is left idle
-     * for {@value #IDLE_IN_PICK_MS} ms (this pod lost its connection half-way, say), so a lost pod cannot keep the
-     * others from dispatching. Each queue has its own window, so a queue whose renderers are away never holds up
-     * another. A command is out when it was sent and its job has not ended: a project's live jobs in the queue less
-     * its live unsent commands there. Each project's n-th due command has the turn of the project's commands out plus
-     * n, so the project with the fewest out goes first, and projects take turns; the window's room goes to the lowest
-     * turns. The commands of ended jobs ({@code live} false) go at once. A payload is read only for a row sent now.
+     * The due render commands, those to send now first, and at most one more (which tells that others wait). Each
+     * queue has its own window, so a queue whose renderers are away never holds up another. A command is out when
+     * it was sent and its job has not ended: a project's live jobs in the queue less its live unsent commands there.
+     * Each project's n-th due command has the turn of the project's commands out plus n, so the project with the
+     * fewest out goes first, and projects take turns; the window's room goes to the lowest turns. The commands of
+     * ended jobs ({@code live} false) go at once. A payload is read only for a command sent now.
      */
     private static final String PICK = """
-            WITH direct AS (
-                SELECT id, topic, message_key, CAST(payload AS text) AS payload, attempts, headers,
-                    payload ->> 'attempt' AS job_attempt, true AS now, true AS direct
-                FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL AND available_at <= now() AND project_id IS NULL
-                ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED),
-            lock AS MATERIALIZED (
+            WITH lock AS MATERIALIZED (
                 SELECT pg_try_advisory_xact_lock($3) AS mine,
                     set_config('idle_in_transaction_session_timeout', $4, true) AS idle),
             unsent AS (
@@ -278,15 +277,11 @@ public class OutboxRelay {
                 SELECT t.id, NOT t.live
                     OR row_number() OVER (PARTITION BY t.queue, t.live ORDER BY t.turn, t.id) <= COALESCE(r.n, $1) AS now
                 FROM turns t LEFT JOIN rooms r USING (queue))
-            SELECT * FROM (
-                (SELECT * FROM direct)
-                UNION ALL
-                (SELECT o.id, o.topic, o.message_key, CASE WHEN k.now THEN CAST(o.payload AS text) END AS payload,
-                    o.attempts, o.headers, o.payload ->> 'attempt' AS job_attempt, k.now, false AS direct
-                FROM picked k JOIN outbox o USING (id)
-                ORDER BY k.now DESC, o.id
-                LIMIT $2 + 1)) due
-            ORDER BY direct DESC, now DESC, id""";
+            SELECT o.id, o.topic, o.message_key, CASE WHEN k.now THEN CAST(o.payload AS text) END AS payload,
+                o.attempts, o.headers, o.payload ->> 'attempt' AS job_attempt, k.now
+            FROM picked k JOIN outbox o USING (id)
+            ORDER BY k.now DESC, o.id
+            LIMIT $2 + 1""";
 
     private static List<Row> list(Iterable<Row> rows) {
         List<Row> list = new ArrayList<>();
