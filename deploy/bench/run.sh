@@ -4,7 +4,8 @@
 # target/bench/result-<time>.json. It starts its own PostgreSQL, Kafka, S3 and Pressroom and stops them again.
 #
 # Options (see io.pressroom.bench.Options): --tiny (CI: a few jobs, 1 and 2 clients, the invoice), --scenarios
-# bare,renderer,system, --docs invoice,report, --clients 1,2,4, --jobs N or --seconds S, --warmup N, --docs-dir DIR.
+# bare,renderer,system, --docs invoice,report, --clients 1,2,4, --jobs N or --seconds S, --warmup N, --docs-dir DIR,
+# --s3-tls (S3 over HTTPS, as S3 itself is reached).
 # Environment: PRESSROOM_BENCH_DOCS (the documents' directory), PRESSROOM_CHROMIUM_EXECUTABLE_PATH.
 # Exits non-zero when a job of any scenario failed (never because it was slow).
 set -euo pipefail

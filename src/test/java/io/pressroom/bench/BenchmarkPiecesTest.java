@@ -267,7 +267,7 @@ class BenchmarkPiecesTest {
         Path repo = Path.of("/repo");
         Options full = Options.parse(List.of(), Map.of(), repo);
         Options tiny = Options.parse(List.of("--tiny", "--scenarios", "bare,system"), Map.of(), repo);
-        Options timed = Options.parse(List.of("--seconds", "20", "--clients", "2"),
+        Options timed = Options.parse(List.of("--seconds", "20", "--clients", "2", "--s3-tls"),
                 Map.of("PRESSROOM_BENCH_DOCS", "/docs"), repo);
 
         assertThat(full.scenarios()).containsExactly("bare", "renderer", "system");
@@ -280,6 +280,9 @@ class BenchmarkPiecesTest {
         assertThat(tiny.scenarios()).containsExactly("bare", "system");
         assertThat(timed.seconds()).isEqualTo(20);
         assertThat(timed.docsDir()).isEqualTo(Path.of("/docs"));
+        assertThat(timed.s3Tls()).isTrue();
+        assertThat(timed.clients()).containsExactly(2);
+        assertThat(full.s3Tls()).isFalse();
         assertThatThrownBy(() -> Options.parse(List.of("--scenarios", "bare,fast"), Map.of(), repo))
                 .hasMessageContaining("fast");
         assertThatThrownBy(() -> Options.parse(List.of("--jobs", "0"), Map.of(), repo)).hasMessageContaining("0");

@@ -11,17 +11,19 @@ import java.util.Map;
  * both documents, 1, 2 and 4 clients, {@value #FULL_JOBS} measured jobs per cell.
  */
 record Options(List<String> scenarios, List<String> docs, List<Integer> clients, int jobs, int seconds,
-        int warmupPerClient, Path docsDir, Path outDir) {
+        int warmupPerClient, Path docsDir, Path outDir, boolean s3Tls) {
 
     static final List<String> SCENARIOS = List.of("bare", "renderer", "system");
     static final int FULL_JOBS = 40;
     static final String USAGE = """
             usage: deploy/bench/run.sh [--tiny] [--scenarios bare,renderer,system] [--docs invoice,report]
                                        [--clients 1,2,4] [--jobs N | --seconds S] [--warmup N] [--docs-dir DIR]
+                                       [--s3-tls]
               --tiny        a few jobs per cell, 1 and 2 clients, the invoice only (CI: it must not rot)
               --jobs N      measured jobs per cell (default %d); --seconds S measures for S seconds instead
               --warmup N    warm-up jobs per client before each cell (default 3, --tiny 1)
               --docs-dir    where invoice.html and report.html are (default ../shared/bench, or $PRESSROOM_BENCH_DOCS)
+              --s3-tls      S3 over HTTPS (a self-signed key on 127.0.0.1), as S3 itself is reached, not plain HTTP
             """.formatted(FULL_JOBS);
 
     /** Parses the arguments; {@code env} supplies {@code PRESSROOM_BENCH_DOCS}. */
@@ -34,6 +36,7 @@ record Options(List<String> scenarios, List<String> docs, List<Integer> clients,
         Integer warmup = null;
         String docsDir = env.getOrDefault("PRESSROOM_BENCH_DOCS", repo.resolve("../shared/bench").toString());
         boolean tiny = args.contains("--tiny");
+        boolean s3Tls = args.contains("--s3-tls");
         if (tiny) {
             docs = List.of("invoice");
             clients = List.of(1, 2);
@@ -42,7 +45,7 @@ record Options(List<String> scenarios, List<String> docs, List<Integer> clients,
         }
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if (arg.equals("--tiny")) {
+            if (arg.equals("--tiny") || arg.equals("--s3-tls")) {
                 continue;
             }
             if (!List.of("--scenarios", "--docs", "--clients", "--jobs", "--seconds", "--warmup", "--docs-dir")
@@ -67,7 +70,7 @@ record Options(List<String> scenarios, List<String> docs, List<Integer> clients,
             }
         }
         return new Options(scenarios, docs, clients, jobs, seconds, warmup == null ? 3 : warmup,
-                Path.of(docsDir).toAbsolutePath().normalize(), repo.resolve("target/bench"));
+                Path.of(docsDir).toAbsolutePath().normalize(), repo.resolve("target/bench"), s3Tls);
     }
 
     private static List<String> names(String value, List<String> known, String option) {
