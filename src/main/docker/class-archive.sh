@@ -17,7 +17,9 @@ if [ "$#" -ne 3 ]; then
   echo "usage: $0 APP_DIR ROLE ARCHIVE" >&2
   exit 2
 fi
-app=$1
+# by its absolute path: the JVM uses an archive only where the jar is found by the path it was made with (a relative
+# one would hold only from the same directory, and a JVM started elsewhere ignores the archive without a word)
+app=$(cd "$1" && pwd)
 role=$2
 archive=$3
 nowhere=127.0.0.1:9 # the discard port: nothing listens on it in an image build
