@@ -154,9 +154,8 @@ public final class Benchmark {
         // with each job (the "s3proxy" RSS growth of the long runs) and ran out after about 4,000 jobs
         Path s3Dir = Files.createTempDirectory("pressroom-bench-s3");
         S3Server s3 = new S3Server(0, s3Dir.resolve("data"));
-        S3Server.Tls tls = options.s3Tls() ? S3Server.Tls.selfSigned(s3Dir) : null;
-        if (tls != null) {
-            s3.tls(tls);
+        if (options.s3Tls()) {
+            s3.tls(S3Server.Tls.selfSigned(s3Dir)); // the application's configuration then trusts its key
         }
         Stack.startAll(postgres, kafka, s3);
         System.out.println(elapsed() + " PostgreSQL, Kafka and S3 are up");
@@ -167,14 +166,6 @@ public final class Benchmark {
             Map<String, String> config = new LinkedHashMap<>(
                     PressroomTestStack.packagedAppConfig(postgres, kafka.bootstrapServers(), s3, ADMIN_KEY));
             config.putAll(APP_SETTINGS);
-            if (tls != null) {
-                // the S3 client trusts the self-signed key (and only it), as it would a private CA's
-                String trust = "quarkus.s3.sync-client.tls-trust-managers-provider.";
-                config.put(trust + "type", "file-store");
-                config.put(trust + "file-store.path", tls.keyStore().toString());
-                config.put(trust + "file-store.type", "PKCS12");
-                config.put(trust + "file-store.password", tls.password());
-            }
             // the whole system first: the renderer's events afterwards reach no API that would look for their jobs
             if (options.scenarios().contains("system")) {
                 runSystem(config);

@@ -58,6 +58,15 @@ public class PressroomTestStack implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", S3Server.ACCESS_KEY);
         config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", S3Server.SECRET_KEY);
         config.put("quarkus.s3.path-style-access", "true");
+        S3Server.Tls tls = s3.tls();
+        if (tls != null) {
+            // the S3 client trusts the server's self-signed key (and only it), as it would a private CA's
+            String trust = "quarkus.s3.sync-client.tls-trust-managers-provider.";
+            config.put(trust + "type", "file-store");
+            config.put(trust + "file-store.path", tls.keyStore().toString());
+            config.put(trust + "file-store.type", "PKCS12");
+            config.put(trust + "file-store.password", tls.password());
+        }
         return config;
     }
 

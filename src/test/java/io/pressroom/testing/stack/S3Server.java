@@ -189,6 +189,11 @@ public final class S3Server implements StackServer {
         return this;
     }
 
+    /** The key it serves HTTPS with, or null when it serves plain HTTP. */
+    public synchronized Tls tls() {
+        return tls;
+    }
+
     public String endpoint() {
         return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
     }
