@@ -70,11 +70,11 @@ public class JobLedger {
      * session is flushed first, as an insert of an event would: the job's row must be written before its events.
      */
     public Uni<Void> record(RenderJob job, List<Entry> entries) {
-        // the details go as text: a parameter the database takes for jsonb, the client would send as a JSON string
         if (entries.size() == 1) {
             Entry only = entries.get(0);
             return record(job, only.type(), only.details(), only.at()).replaceWithVoid();
         }
+        // the details go as text: a parameter the database takes for jsonb, the client would send as a JSON string
         StringBuilder sql = new StringBuilder("INSERT INTO job_events (job_id, type, attempt, details, at) VALUES ");
         for (int i = 0; i < entries.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("(:job, :type").append(i).append(", :attempt, CAST(CAST(:details")
