@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.pressroom.config.PressroomConfig;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -88,13 +87,15 @@ public class BodyLimit {
     /**
      * Closes an HTTP/1 connection once the response is sent, and says so in the response, so that the unread rest of
      * the body is never read. HTTP/2 needs nothing: the response ends the stream.
+     * <p>
+     * Through the routing context's end handlers: setting the response's own end handler would replace the one they
+     * hang on, and a request's end handlers (the body budget's release among them) would never run.
      */
     public static void closeAfterResponse(RoutingContext context) {
         if (context.request().version() == HttpVersion.HTTP_2) {
             return;
         }
-        HttpServerResponse response = context.response();
-        response.putHeader(HttpHeaderNames.CONNECTION, "close");
-        response.endHandler(ignored -> context.request().connection().close());
+        context.response().putHeader(HttpHeaderNames.CONNECTION, "close");
+        context.addEndHandler(ignored -> context.request().connection().close());
     }
 }
