@@ -5,94 +5,153 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.pressroom.common.ApiProblem;
 import io.pressroom.common.BodyLimit;
+import io.pressroom.common.CountedBodies;
 import io.pressroom.common.ProblemMapper;
 import io.pressroom.config.PressroomConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * The request bodies an API pod holds in memory at once, {@code pressroom.http.bodies-in-flight} (by default a
  * sixteenth of the heap): a body is read whole and parsed before its request runs, at several times its size in the
  * heap, so eight clients each sending a 4 MB payload took a 512 MiB pod past its memory limit, and the kernel killed
- * it with every request it held. A request reserves its body's bytes (its {@code Content-Length}, or
- * {@code max-body-size} when chunked) after its key is checked and before the body is read, and gives them back when
- * its response ends; one that does not fit gets 503 {@code server_busy} with {@code Retry-After}, unread. One project
- * may hold at most half of the budget, so that no tenant's uploads stall everyone's. A body larger than the budget
- * needs the whole of it (of its project's half): it passes at a quiet moment rather than never.
+ * it with every request it held. A request reserves its body's bytes after its key is checked and gives them back
+ * when its response ends. A declared {@code Content-Length} is reserved whole before the body is read, and one that
+ * does not fit gets 503 {@code server_busy} with {@code Retry-After}, unread. A body of unknown length (chunked, or
+ * HTTP/2 without {@code Content-Length}) is reserved as it is read, in doubling steps, so that a small one holds
+ * little; when the next step does not fit, the same 503 ends it and its connection. One project may hold at most
+ * half of the budget, so that no tenant's uploads stall everyone's. A body larger than the budget needs the whole of
+ * it (of its project's half): it passes at a quiet moment rather than never.
  * <p>
- * Counted in KiB so that the budget fits a {@link Semaphore}'s permits.
+ * Counted in KiB so that the budget fits a {@link Semaphore}'s permits; {@code pressroom_http_bodies_held_bytes} says
+ * how much of it an API pod holds.
  */
 @ApplicationScoped
 public class BodyBudget {
 
     private static final long KIB = 1024;
+    /** The first step for a body of unknown length, in KiB; each further step doubles what it holds. */
+    private static final int FIRST_STEP = 64;
 
     private final int capacity;
     private final int perProject;
-    private final long maxBody;
     private final Semaphore pod;
     private final Map<String, Semaphore> projects = new ConcurrentHashMap<>();
     private final Caller caller;
+    private final PressroomConfig config;
 
     public BodyBudget(Caller caller, PressroomConfig config) {
         this.caller = caller;
+        this.config = config;
         long bytes = config.http().bodiesInFlight().map(size -> size.asLongValue())
                 .orElseGet(() -> Runtime.getRuntime().maxMemory() / 16);
         this.capacity = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / KIB));
         this.perProject = Math.max(1, capacity / 2);
-        this.maxBody = config.http().maxBodySize().asLongValue();
         this.pod = new Semaphore(capacity);
+    }
+
+    void start(@Observes StartupEvent event, MeterRegistry metrics) {
+        if (config.role().runsApi()) { // a renderer takes no request bodies
+            Gauge.builder("pressroom.http.bodies.held.bytes", pod, free -> (capacity - free.availablePermits()) * KIB)
+                    .description("Memory this API pod holds for request bodies (pressroom.http.bodies-in-flight)")
+                    .register(metrics);
+        }
     }
 
     /** After the key's check and the rate limit, before the body is read. */
     @ServerRequestFilter(priority = Priorities.AUTHORIZATION + 10)
     public Response reserve(ContainerRequestContext request, RoutingContext http) {
-        long bytes = bodyBytes(request);
-        if (bytes <= 0) {
+        String length = request.getHeaderString(HttpHeaderNames.CONTENT_LENGTH.toString());
+        boolean unknownLength = length == null
+                && (request.getHeaderString(HttpHeaderNames.TRANSFER_ENCODING.toString()) != null
+                        || http.request().version() == HttpVersion.HTTP_2);
+        long declared = length == null ? 0 : BodyLimit.declared(length);
+        if (declared <= 0 && !unknownLength) {
             return null;
         }
-        Semaphore project = caller.isProject()
+        Hold hold = new Hold(caller.isProject()
                 ? projects.computeIfAbsent(caller.projectId(), ignored -> new Semaphore(perProject))
-                : null;
-        int permits = (int) Math.min((bytes + KIB - 1) / KIB, project != null ? perProject : capacity);
-        if (project != null && !project.tryAcquire(permits)) {
-            return busy(request, http, "this project's requests already hold their share of the memory for request "
-                    + "bodies on this server");
-        }
-        if (!pod.tryAcquire(permits)) {
-            if (project != null) {
-                project.release(permits);
+                : null);
+        if (declared > 0) {
+            String refused = hold.growTo(permits(declared));
+            if (refused != null) {
+                BodyLimit.closeAfterResponse(http); // the body stays unread
+                return ProblemMapper.respond(ApiProblem.serverBusy(refused), request.getUriInfo());
             }
-            return busy(request, http, "the server holds as many request bodies as its memory allows");
+        } else {
+            CountedBodies.meter(http, hold::cover);
         }
-        http.addEndHandler(ended -> {
-            pod.release(permits);
-            if (project != null) {
-                project.release(permits);
-            }
-        });
+        http.addEndHandler(ended -> hold.release());
         return null;
     }
 
-    /** The declared length, the largest body for a chunked one, 0 for none. */
-    private long bodyBytes(ContainerRequestContext request) {
-        String length = request.getHeaderString(HttpHeaderNames.CONTENT_LENGTH.toString());
-        if (length != null) {
-            return BodyLimit.declared(length);
-        }
-        return request.getHeaderString(HttpHeaderNames.TRANSFER_ENCODING.toString()) != null ? maxBody : 0;
+    private static int permits(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE, (bytes + KIB - 1) / KIB);
     }
 
-    private static Response busy(ContainerRequestContext request, RoutingContext http, String detail) {
-        BodyLimit.closeAfterResponse(http); // the body stays unread
-        return ProblemMapper.respond(ApiProblem.serverBusy(detail), request.getUriInfo());
+    /** What one request holds of its project's share and of the pod's budget. */
+    private final class Hold {
+
+        private final Semaphore project;
+        private final int cap;
+        private int held;
+        private boolean released;
+
+        Hold(Semaphore project) {
+            this.project = project;
+            this.cap = project != null ? perProject : capacity;
+        }
+
+        /** Covers a body of unknown length once {@code bytes} of it are read: null, or why it cannot. */
+        synchronized ApiProblem cover(long bytes) {
+            int needed = permits(bytes);
+            if (needed <= held || held >= cap || released) {
+                return null;
+            }
+            String refused = growTo(Math.max(needed, Math.max(held * 2, FIRST_STEP)));
+            return refused == null ? null : ApiProblem.serverBusy(refused);
+        }
+
+        /** Holds {@code permits} (at most the cap) in all: null, or why it cannot. */
+        synchronized String growTo(int permits) {
+            int more = Math.min(permits, cap) - held;
+            if (more <= 0) {
+                return null;
+            }
+            if (project != null && !project.tryAcquire(more)) {
+                return "this project's requests already hold their share of the memory for request bodies on this "
+                        + "server";
+            }
+            if (!pod.tryAcquire(more)) {
+                if (project != null) {
+                    project.release(more);
+                }
+                return "the server holds as many request bodies as its memory allows";
+            }
+            held += more;
+            return null;
+        }
+
+        synchronized void release() {
+            released = true;
+            pod.release(held);
+            if (project != null) {
+                project.release(held);
+            }
+            held = 0;
+        }
     }
 }

@@ -12,11 +12,26 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Counts every request body the REST layer reads and stops at {@code pressroom.http.max-body-size} with 413
- * problem+json: the check for chunked bodies, which have no {@code Content-Length} for {@link BodyLimit} to refuse up
- * front. Whatever the body's reader makes of the cut stream (Jackson may call it malformed JSON), the answer is 413.
+ * problem+json: the check for bodies of unknown length (chunked, or HTTP/2 without {@code Content-Length}), which
+ * {@link BodyLimit} cannot refuse up front. Such a body may also be {@linkplain #meter metered} while it is read, for
+ * the memory it takes; when the meter refuses, the answer is its problem. Whatever the body's reader makes of the cut
+ * stream (Jackson may call it malformed JSON), the answer is the 413 or the meter's problem.
  */
 @Provider
 public class CountedBodies implements ReaderInterceptor {
+
+    private static final String METER = CountedBodies.class.getName() + ".meter";
+
+    /** Asked with the bytes read so far, whenever more are read: null to go on, or the problem that ends the body. */
+    @FunctionalInterface
+    public interface Meter {
+        ApiProblem cover(long bytesRead);
+    }
+
+    /** Meters this request's body while the REST layer reads it. */
+    public static void meter(RoutingContext request, Meter meter) {
+        request.put(METER, meter);
+    }
 
     private final BodyLimit limit;
     private final RoutingContext request;
@@ -28,29 +43,31 @@ public class CountedBodies implements ReaderInterceptor {
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-        Counted body = new Counted(context.getInputStream(), limit.bytes());
+        Counted body = new Counted(context.getInputStream(), limit.bytes(), request.get(METER));
         context.setInputStream(body);
         try {
             return context.proceed();
         } catch (IOException | RuntimeException e) {
-            if (!body.exceeded) {
+            if (body.refusal == null) {
                 throw e;
             }
             BodyLimit.closeAfterResponse(request);
-            throw limit.problem();
+            throw body.refusal;
         }
     }
 
-    /** Fails a read that goes past the limit; remembers that it did, however the reader reports the failure. */
-    private static final class Counted extends FilterInputStream {
+    /** Fails a read that goes past the limit or its meter; remembers why, however the reader reports the failure. */
+    private final class Counted extends FilterInputStream {
 
-        private final long limit;
+        private final long maxBytes;
+        private final Meter meter;
         private long read;
-        private boolean exceeded;
+        private ApiProblem refusal;
 
-        Counted(InputStream in, long limit) {
+        Counted(InputStream in, long maxBytes, Meter meter) {
             super(in);
-            this.limit = limit;
+            this.maxBytes = maxBytes;
+            this.meter = meter;
         }
 
         @Override
@@ -80,9 +97,9 @@ public class CountedBodies implements ReaderInterceptor {
 
         private void count(long n) throws IOException {
             read += n;
-            if (read > limit) {
-                exceeded = true;
-                throw new IOException("request body larger than " + limit + " bytes");
+            refusal = read > maxBytes ? limit.problem() : meter != null ? meter.cover(read) : null;
+            if (refusal != null) {
+                throw new IOException(refusal.detail());
             }
         }
     }

@@ -235,16 +235,17 @@ public interface PressroomConfig {
     interface Http {
         /**
          * Largest request body, on every route: a larger {@code Content-Length} is refused with 413 problem+json before
-         * the body is sent, a chunked body is cut with the same answer once it has read this much. Keep
+         * the body is sent, one of unknown length (chunked, or HTTP/2 without {@code Content-Length}) is cut with the
+         * same answer once it has read this much. Keep
          * {@code quarkus.http.limits.max-body-size} (Quarkus's own cut, an empty 413) above it.
          */
         @WithDefault("20M")
         MemorySize maxBodySize();
 
         /**
-         * Request bodies one API pod holds at once, counted by their declared length ({@code max-body-size} for a
-         * chunked one); a request beyond it gets 503 {@code server_busy} with {@code Retry-After} before its body is
-         * read, and one project may hold at most half. Unset: a sixteenth of the heap.
+         * Request bodies one API pod holds at once, counted by their declared length, or as they are read when it is
+         * unknown; a request beyond it gets 503 {@code server_busy} with {@code Retry-After} (before its body is read
+         * when its length is declared), and one project may hold at most half. Unset: a sixteenth of the heap.
          */
         Optional<MemorySize> bodiesInFlight();
 

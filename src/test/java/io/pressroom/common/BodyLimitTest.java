@@ -1,6 +1,7 @@
 package io.pressroom.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.Metrics;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -101,6 +104,7 @@ class BodyLimitTest {
         assertThat(anonymous.status()).isEqualTo(401);
 
         // the memory the refused bodies held is given back: the project's next upload is not refused for it
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("pressroom_http_bodies_held_bytes") == 0);
         project.call().body(Map.of("name", "After")).post("/v1/deploys").then().statusCode(201);
     }
 

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +29,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 
 /**
  * One project cannot hold more than its share: jobs not yet finished are capped (429 queue_full), live event streams
@@ -212,5 +223,135 @@ class TenantLimitsTest {
         }
         // the upload's connection closed: its reservation ended with it
         await().atMost(Duration.ofSeconds(10)).until(() -> create(busy, small).statusCode() == 202);
+    }
+
+    /**
+     * A body of unknown length holds what has been read of it, not the largest body: a project's slow chunked upload
+     * that has sent 200 KiB leaves the rest of its share to its other requests.
+     */
+    @Test
+    void aChunkedUploadHoldsWhatItHasSentNotTheLargestBody() throws Exception {
+        TestProject busy = Api.newProject();
+        byte[] sent = new byte[200 * 1024];
+        Arrays.fill(sent, (byte) ' ');
+        try (Socket slow = new Socket("localhost", port)) {
+            OutputStream out = slow.getOutputStream();
+            out.write(chunkedHead(busy).getBytes(StandardCharsets.US_ASCII));
+            out.write(chunk("{".getBytes(StandardCharsets.US_ASCII)));
+            out.write(chunk(sent));
+            out.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("pressroom_http_bodies_held_bytes") > 0);
+            // doubling steps: what has been read, rounded up to at most twice as much
+            assertThat(Metrics.sum("pressroom_http_bodies_held_bytes")).isBetween(64.0 * 1024, 512.0 * 1024);
+            create(busy, Map.of("html", "<p>small</p>", "queue", PARKED)).then().statusCode(202);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("pressroom_http_bodies_held_bytes") == 0);
+    }
+
+    /**
+     * A chunked body is counted as it is read: when the next step of it does not fit its project's share, it is ended
+     * with 503 {@code server_busy} and its connection closed, the rest unread.
+     */
+    @Test
+    void aChunkedUploadThatOutgrowsItsProjectsShareIsEndedWhileReading() throws Exception {
+        TestProject busy = Api.newProject();
+        try (Socket slow = new Socket("localhost", port); Socket chunked = new Socket("localhost", port)) {
+            // holds 900 of the project's 1,024 KiB
+            slow.getOutputStream().write(("POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + busy.key() + "\r\nContent-Type: application/json\r\nContent-Length: " + 900 * 1024
+                    + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                    () -> assertThat(Metrics.sum("pressroom_http_bodies_held_bytes")).isGreaterThanOrEqualTo(900 * 1024));
+
+            chunked.setSoTimeout(30_000);
+            OutputStream out = chunked.getOutputStream();
+            out.write(chunkedHead(busy).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] spaces = new byte[16 * 1024];
+            Arrays.fill(spaces, (byte) ' ');
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                try {
+                    out.write(chunk("{".getBytes(StandardCharsets.US_ASCII)));
+                    for (int i = 0; i < 32; i++) { // 512 KiB: more than the 124 KiB left
+                        out.write(chunk(spaces));
+                    }
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    // the server closes while the rest of the refused body is still being sent
+                }
+            });
+            String answer = readUntilClosed(chunked.getInputStream());
+            sending.get(30, TimeUnit.SECONDS);
+            assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("connection: close")
+                    .containsIgnoringCase("retry-after: 1").contains("\"code\":\"server_busy\"");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("pressroom_http_bodies_held_bytes") == 0);
+    }
+
+    /**
+     * Over HTTP/2 a body may come without {@code Content-Length} and without chunked encoding: it is counted as it is
+     * read too, not let past the budget.
+     */
+    @Test
+    void aBodyWithoutLengthOverHttp2IsCountedToo() throws Exception {
+        TestProject busy = Api.newProject();
+        TestProject other = Api.newProject();
+        Vertx vertx = Vertx.vertx();
+        HttpClient h2c = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false).setDefaultHost("localhost").setDefaultPort(port));
+        try (Socket slow = new Socket("localhost", port)) {
+            OutputStream out = slow.getOutputStream();
+            out.write(("POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + busy.key()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + 1024 * 1024 + "\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Metrics.sum("pressroom_http_bodies_held_bytes") >= 1024 * 1024);
+
+            H2Answer refused = postWithoutLength(h2c, busy);
+            assertThat(refused.version()).isEqualTo(HttpVersion.HTTP_2);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.retryAfter()).isEqualTo("1");
+            assertThat(refused.body()).contains("\"code\":\"server_busy\"");
+            assertThat(postWithoutLength(h2c, other).status()).isEqualTo(202);
+        } finally {
+            h2c.close();
+            vertx.close();
+        }
+    }
+
+    record H2Answer(HttpVersion version, int status, String retryAfter, String body) {
+    }
+
+    private static H2Answer postWithoutLength(HttpClient h2c, TestProject project) throws Exception {
+        return h2c.request(HttpMethod.POST, "/v1/render-jobs").compose((HttpClientRequest request) -> {
+            request.putHeader("Authorization", "Bearer " + project.key())
+                    .putHeader("Content-Type", "application/json").setChunked(true); // no Content-Length
+            request.write(Buffer.buffer("{\"html\": \"<p>small</p>\", \"queue\": \"" + PARKED + "\"}"));
+            request.end();
+            return request.response();
+        }).compose((HttpClientResponse response) -> response.body().map(body -> new H2Answer(response.version(),
+                response.statusCode(), response.getHeader("Retry-After"), body.toString())))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static String chunkedHead(TestProject project) {
+        return "POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + project.key()
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    }
+
+    private static byte[] chunk(byte[] data) {
+        byte[] size = (Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] framed = Arrays.copyOf(size, size.length + data.length + 2);
+        System.arraycopy(data, 0, framed, size.length, data.length);
+        framed[framed.length - 2] = '\r';
+        framed[framed.length - 1] = '\n';
+        return framed;
+    }
+
+    private static String readUntilClosed(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 }
