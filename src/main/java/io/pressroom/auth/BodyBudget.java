@@ -31,8 +31,8 @@ import io.vertx.ext.web.RoutingContext;
  * it with every request it held. A request reserves its body's bytes after its key is checked and gives them back
  * when its response ends. A declared {@code Content-Length} is reserved whole before the body is read, and one that
  * does not fit gets 503 {@code server_busy} with {@code Retry-After}, unread. A body of unknown length (chunked, or
- * HTTP/2 without {@code Content-Length}) is reserved as it is read, in doubling steps, so that a small one holds
- * little; when the next step does not fit, the same 503 ends it and its connection. One project may hold at most
+ * HTTP/2 without {@code Content-Length}) is reserved as it is read, in steps of 64 KiB, so that it holds about what
+ * it has sent; when the next step does not fit, the same 503 ends it and its connection. One project may hold at most
  * half of the budget, so that no tenant's uploads stall everyone's. A body larger than the budget needs the whole of
  * it (of its project's half): it passes at a quiet moment rather than never.
  * <p>
@@ -43,8 +43,8 @@ import io.vertx.ext.web.RoutingContext;
 public class BodyBudget {
 
     private static final long KIB = 1024;
-    /** The first step for a body of unknown length, in KiB; each further step doubles what it holds. */
-    private static final int FIRST_STEP = 64;
+    /** The steps in which a body of unknown length is reserved, in KiB. */
+    private static final int STEP = 64;
 
     private final int capacity;
     private final int perProject;
@@ -121,7 +121,7 @@ public class BodyBudget {
             if (needed <= held || held >= cap || released) {
                 return null;
             }
-            String refused = growTo(Math.max(needed, Math.max(held * 2, FIRST_STEP)));
+            String refused = growTo((needed + STEP - 1) / STEP * STEP);
             return refused == null ? null : ApiProblem.serverBusy(refused);
         }
 
