@@ -181,13 +181,15 @@ public class OutboxRelay {
      */
     Uni<Integer> publishBatch() {
         List<Tried> undeliverable = new ArrayList<>();
-        return database.get().withTransaction(connection -> direct(connection)
-                .chain(direct -> (fair() ? commandsWithRoom(connection) : Uni.createFrom().item(List.<Row> of()))
-                        .map(commands -> {
-                            List<Row> rows = new ArrayList<>(direct);
-                            rows.addAll(commands);
-                            return rows;
-                        }))
+        // the two reads go out together on the connection (pipelined): one round trip to the database, not two
+        return database.get().withTransaction(connection -> Uni.combine().all()
+                .unis(direct(connection),
+                        fair() ? commandsWithRoom(connection) : Uni.createFrom().item(List.<Row> of()))
+                .with((direct, commands) -> {
+                    List<Row> rows = new ArrayList<>(direct);
+                    rows.addAll(commands);
+                    return rows;
+                })
                 .chain(rows -> {
                     if (rows.isEmpty()) {
                         return Uni.createFrom().item(0);
