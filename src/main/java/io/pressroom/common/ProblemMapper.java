@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -79,18 +80,50 @@ public class ProblemMapper {
     @ServerExceptionMapper({ MismatchedInputException.class, JsonMappingException.class, JsonProcessingException.class })
     public Response unreadableJson(JsonProcessingException exception, UriInfo uri) {
         String detail = "request body is not valid JSON";
+        StreamConstraintsException beyond = beyondReaderLimits(exception);
+        if (beyond != null) {
+            return respond(readerLimit(beyond, exception), uri);
+        }
         if (exception instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            detail = field + ": has the wrong type or format";
+            detail = field(mapping) + ": has the wrong type or format";
             // bodies are strict (quarkus.jackson.fail-on-unknown-properties): a misspelt option is an error, not
             // silently a default
             if (exception instanceof UnrecognizedPropertyException unknown) {
-                detail = field + ": is not a known field" + known(unknown);
+                detail = field(mapping) + ": is not a known field" + known(unknown);
             }
         }
         return respond(ApiProblem.badRequest(detail), uri);
+    }
+
+    private static String field(JsonMappingException mapping) {
+        return mapping.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    /** What went past one of Jackson's reading limits (nesting depth, a string's or a number's length), if any. */
+    private static StreamConstraintsException beyondReaderLimits(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StreamConstraintsException beyond) {
+                return beyond;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Past the JSON reader's limits (Jackson's {@code StreamReadConstraints}): a string too long for it is a body too
+     * large (413; only a body over the payload's or a bundle's own limit can hold one), anything else (nesting too
+     * deep, a number too long) bad input. Jackson's sentence says which limit and by how much, without its own
+     * class names.
+     */
+    private static ApiProblem readerLimit(StreamConstraintsException beyond, JsonProcessingException failure) {
+        String what = beyond.getOriginalMessage().replaceAll(",? from `[^`]*`", "");
+        String where = failure instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+                ? field(mapping) + ": "
+                : "request body: ";
+        return what.startsWith("String value length") ? ApiProblem.tooLarge(where + what)
+                : ApiProblem.badRequest(where + what);
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.pressroom.common;
 
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -11,7 +15,10 @@ import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Bodies that are not JSON in any encoding are bad input (400), whatever Jackson makes of their first bytes. */
+/**
+ * Bodies that are not JSON in any encoding are bad input (400), whatever Jackson makes of their first bytes; bodies
+ * past the JSON reader's limits get an answer that names the limit.
+ */
 @QuarkusTest
 class MalformedBodyTest {
 
@@ -31,5 +38,26 @@ class MalformedBodyTest {
         project.call().body(body).post("/v1/render-jobs").then().statusCode(400)
                 .contentType("application/problem+json").body("code", equalTo("invalid_request"))
                 .body("detail", equalTo("request body is not valid JSON"));
+    }
+
+    /** Hostile shapes: each answer says what went past which limit, not that a field has the wrong type. */
+    @Test
+    void jsonPastTheReadersLimitsIsRefusedWithTheLimitNamed() {
+        TestProject project = Api.newProject();
+        String deep = "{\"html\": \"<p>x</p>\", \"payload\": {\"x\": " + "[".repeat(1500) + "]".repeat(1500) + "}}";
+        project.call().body(deep).post("/v1/render-jobs").then().statusCode(400)
+                .contentType("application/problem+json").body("code", equalTo("invalid_request"))
+                .body("detail", allOf(containsString("payload"), containsString("nesting depth (1001) exceeds the "
+                        + "maximum allowed (1000)"), not(containsString("StreamReadConstraints"))));
+
+        String longNumber = "{\"html\": \"<p>x</p>\", \"payload\": {\"x\": " + "1".repeat(2000) + "}}";
+        project.call().body(longNumber).post("/v1/render-jobs").then().statusCode(400)
+                .body("code", equalTo("invalid_request")).body("detail", containsString("Number value length"));
+
+        // under the body limit (20 MiB), over what a string may hold: only a payload or bundle over its own limit can
+        String longString = "{\"html\": \"<p>x</p>\", \"payload\": {\"x\": \"" + "a".repeat(20_000_001) + "\"}}";
+        project.call().body(longString).post("/v1/render-jobs").then().statusCode(413)
+                .contentType("application/problem+json").body("code", equalTo("payload_too_large"))
+                .body("detail", containsString("String value length"));
     }
 }
