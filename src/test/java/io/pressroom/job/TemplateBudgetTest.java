@@ -1,6 +1,7 @@
 package io.pressroom.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,29 @@ class TemplateBudgetTest {
         assertThat(done.getInt("job.attempt")).as("not retried").isEqualTo(1);
         // 5 s of budget, then the event's way back
         assertThat(took).as("created to failed").isLessThan(Duration.ofSeconds(8));
+    }
+
+    /**
+     * Blocks nested 20,000 deep overflowed the stack of Handlebars' parser on the API's event loop: a 500. They are
+     * the template's error: 400 template_error, nothing created; and a partial that includes itself fails its job
+     * with template_error saying so, not with a Java error's name.
+     */
+    @Test
+    void templatesNestedTooDeeplyAreTheTemplatesError() {
+        TestProject tenant = Api.newProject();
+        String deep = "{{#if a}}".repeat(20_000) + "x" + "{{/if}}".repeat(20_000);
+        tenant.call().body(Map.of("html", deep, "payload", Map.of("a", true))).post("/v1/render-jobs").then()
+                .statusCode(400).contentType("application/problem+json").body("code", equalTo("template_error"))
+                .body("detail", equalTo("html: blocks or partials are nested too deeply"));
+        tenant.call().get("/v1/render-jobs").then().statusCode(200).body("data.size()", equalTo(0));
+
+        String jobId = tenant.call()
+                .body(Map.of("html", "{{#*inline \"again\"}}{{> again}}{{/inline}}{{> again}}"))
+                .post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");
+        JsonPath done = awaitEnd(tenant, jobId, Duration.ofSeconds(30));
+        assertThat(done.getString("job.errorCode")).as(done.prettify()).isEqualTo("template_error");
+        assertThat(done.getString("job.errorMessage"))
+                .isEqualTo("template merge failed: blocks or partials are nested too deeply");
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.github.jknack.handlebars.Template;
+
 import io.pressroom.template.TemplateEngine.TemplateException;
 
 class TemplateEngineTest {
@@ -136,5 +138,15 @@ class TemplateEngineTest {
         assertThat(render("{{stringFormat \"%05d\" 42}}", Map.of())).isEqualTo("00042");
         assertThat(render("{{replace \"a-b\" \"-\" \"+\"}}", Map.of())).isEqualTo("a+b");
         assertThat(render("{{join items \", \"}}", Map.of("items", List.of(1, 2)))).isEqualTo("1, 2");
+    }
+
+    @Test
+    void nestingDeeperThanTheStackIsTheTemplatesError() {
+        String deep = "{{#if a}}".repeat(20_000) + "x" + "{{/if}}".repeat(20_000);
+        assertThatThrownBy(() -> engine.compile(deep)).isInstanceOf(TemplateException.class)
+                .hasMessage(TemplateEngine.NESTED_TOO_DEEPLY);
+        Template recursive = engine.compile("{{#*inline \"again\"}}{{> again}}{{/inline}}{{> again}}");
+        assertThatThrownBy(() -> engine.merge(recursive, Map.of()))
+                .isInstanceOf(TemplateException.class).hasMessage(TemplateEngine.NESTED_TOO_DEEPLY);
     }
 }
