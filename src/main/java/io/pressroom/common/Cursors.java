@@ -20,7 +20,9 @@ public final class Cursors {
         }
         try {
             String position = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (position.isBlank() || position.length() > 200) {
+            // what this API hands out is printable text; a NUL would even reach the database, which refuses it
+            if (position.isBlank() || position.length() > 200
+                    || position.chars().anyMatch(c -> Character.isISOControl(c) || c == '\uFFFD')) {
                 throw new IllegalArgumentException();
             }
             return position;

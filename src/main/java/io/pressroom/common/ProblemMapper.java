@@ -1,6 +1,7 @@
 package io.pressroom.common;
 
 import java.io.CharConversionException;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolation;
@@ -8,6 +9,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.validation.ValidationException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -135,6 +137,14 @@ public class ProblemMapper {
         return respond(ApiProblem.badRequest("request body is not valid JSON"), uri);
     }
 
+    /** The query parameter whose value the number's parser refused ({@code For input string: "abc"}), or null. */
+    private static String queryParameterOf(NumberFormatException bad, UriInfo uri) {
+        String message = String.valueOf(bad.getMessage());
+        return uri.getQueryParameters().entrySet().stream()
+                .filter(parameter -> parameter.getValue().stream().anyMatch(v -> message.contains('"' + v + '"')))
+                .map(Map.Entry::getKey).sorted().findFirst().orElse(null);
+    }
+
     private static String known(UnrecognizedPropertyException unknown) {
         if (unknown.getKnownPropertyIds() == null || unknown.getKnownPropertyIds().isEmpty()) {
             return "";
@@ -146,6 +156,13 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException exception, UriInfo uri) {
         int status = exception.getResponse().getStatus();
+        // the REST layer answers 404 when a query parameter does not convert (JAX-RS's rule); ?limit=abc is bad input
+        if (exception instanceof NotFoundException && exception.getCause() instanceof NumberFormatException bad) {
+            String parameter = queryParameterOf(bad, uri);
+            if (parameter != null) {
+                return respond(ApiProblem.badRequest(parameter + ": must be an integer"), uri);
+            }
+        }
         // the JSON reader wraps what Jackson found wrong with the body in a plain 400
         if (status == 400 && exception.getCause() instanceof JsonProcessingException unreadable) {
             return unreadableJson(unreadable, uri);

@@ -140,6 +140,14 @@ class JobQueriesTest {
         project.call().queryParam("limit", 101).get("/v1/render-jobs").then().statusCode(400)
                 .body("detail", startsWith("limit"));
         project.call().queryParam("limit", 0).get("/v1/render-jobs").then().statusCode(400);
+        // values that do not convert are bad input, not "no such resource" (JAX-RS's 404)
+        project.call().queryParam("limit", "ten").get("/v1/render-jobs").then().statusCode(400)
+                .body("code", equalTo("invalid_request"), "detail", equalTo("limit: must be an integer"));
+        project.call().queryParam("createdAfter", "yesterday").get("/v1/render-jobs").then().statusCode(400)
+                .body("detail", equalTo("createdAfter: must be an integer"));
+        // a cursor this API never handed out, decoding to NULs, which the database would refuse with a 500
+        project.call().queryParam("cursor", "AAAAAAAA").get("/v1/render-jobs").then().statusCode(400)
+                .body("detail", equalTo("cursor: is not a cursor returned by this API"));
         Api.newProject().call().get("/v1/render-jobs").then().statusCode(200).body("data.id", not(hasItem(old)));
     }
 
