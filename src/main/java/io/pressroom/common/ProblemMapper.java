@@ -86,7 +86,10 @@ public class ProblemMapper {
         if (beyond != null) {
             return respond(readerLimit(beyond, exception), uri);
         }
-        if (exception instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        if (exception instanceof MismatchedInputException mismatch && mismatch.getPath().isEmpty()
+                && expectsObject(mismatch.getTargetType())) {
+            detail = "request body: must be a JSON object"; // valid JSON ([], "x", 1) of another shape
+        } else if (exception instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             detail = field(mapping) + ": has the wrong type or format";
             // bodies are strict (quarkus.jackson.fail-on-unknown-properties): a misspelt option is an error, not
             // silently a default
@@ -95,6 +98,13 @@ public class ProblemMapper {
             }
         }
         return respond(ApiProblem.badRequest(detail), uri);
+    }
+
+    /** Whether a body read as {@code type} is a JSON object: a record, a bean or a map, not a list or a scalar. */
+    private static boolean expectsObject(Class<?> type) {
+        return type != null && !type.isArray() && !type.isPrimitive() && !Iterable.class.isAssignableFrom(type)
+                && !CharSequence.class.isAssignableFrom(type) && !Number.class.isAssignableFrom(type)
+                && type != Boolean.class && !type.getName().startsWith("com.fasterxml.jackson.databind.");
     }
 
     private static String field(JsonMappingException mapping) {

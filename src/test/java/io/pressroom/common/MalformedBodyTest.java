@@ -60,4 +60,16 @@ class MalformedBodyTest {
                 .contentType("application/problem+json").body("code", equalTo("payload_too_large"))
                 .body("detail", containsString("String value length"));
     }
+
+    /** JSON of another shape than the object an endpoint reads is not "not valid JSON". */
+    @Test
+    void validJsonOfAnotherShapeIsToldSo() {
+        TestProject project = Api.newProject();
+        for (String body : List.of("[]", "\"x\"", "1", "true")) {
+            project.call().body(body).post("/v1/render-jobs").then().statusCode(400)
+                    .body("code", equalTo("invalid_request"), "detail", equalTo("request body: must be a JSON object"));
+        }
+        project.call().body("{\"html\": ").post("/v1/render-jobs").then().statusCode(400)
+                .body("detail", equalTo("request body is not valid JSON"));
+    }
 }
