@@ -90,11 +90,12 @@ public class ProblemMapper {
                 && expectsObject(mismatch.getTargetType())) {
             detail = "request body: must be a JSON object"; // valid JSON ([], "x", 1) of another shape
         } else if (exception instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            detail = field(mapping) + ": has the wrong type or format";
+            String field = field(mapping);
+            detail = field + ": has the wrong type or format";
             // bodies are strict (quarkus.jackson.fail-on-unknown-properties): a misspelt option is an error, not
             // silently a default
             if (exception instanceof UnrecognizedPropertyException unknown) {
-                detail = field(mapping) + ": is not a known field" + known(unknown);
+                detail = field + ": is not a known field" + known(unknown);
             }
         }
         return respond(ApiProblem.badRequest(detail), uri);

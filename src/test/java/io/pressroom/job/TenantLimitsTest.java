@@ -207,12 +207,7 @@ class TenantLimitsTest {
         TestProject busy = Api.newProject();
         TestProject other = Api.newProject();
         Map<String, Object> small = Map.of("html", "<p>small</p>", "queue", PARKED);
-        try (Socket slow = new Socket("localhost", port)) {
-            OutputStream out = slow.getOutputStream();
-            out.write(("POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + busy.key()
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + 1024 * 1024 + "\r\n\r\n{")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket slow = slowUpload(busy, 1024 * 1024)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> create(busy, small).statusCode() == 503);
 
             Response refused = create(busy, small);
@@ -256,12 +251,8 @@ class TenantLimitsTest {
     @Test
     void aChunkedUploadThatOutgrowsItsProjectsShareIsEndedWhileReading() throws Exception {
         TestProject busy = Api.newProject();
-        try (Socket slow = new Socket("localhost", port); Socket chunked = new Socket("localhost", port)) {
-            // holds 900 of the project's 1,024 KiB
-            slow.getOutputStream().write(("POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                    + busy.key() + "\r\nContent-Type: application/json\r\nContent-Length: " + 900 * 1024
-                    + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
-            slow.getOutputStream().flush();
+        // holds 900 of the project's 1,024 KiB
+        try (Socket slow = slowUpload(busy, 900 * 1024); Socket chunked = new Socket("localhost", port)) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(
                     () -> assertThat(Metrics.sum("pressroom_http_bodies_held_bytes")).isGreaterThanOrEqualTo(900 * 1024));
 
@@ -302,12 +293,7 @@ class TenantLimitsTest {
         Vertx vertx = Vertx.vertx();
         HttpClient h2c = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
                 .setHttp2ClearTextUpgrade(false).setDefaultHost("localhost").setDefaultPort(port));
-        try (Socket slow = new Socket("localhost", port)) {
-            OutputStream out = slow.getOutputStream();
-            out.write(("POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + busy.key()
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + 1024 * 1024 + "\r\n\r\n{")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket slow = slowUpload(busy, 1024 * 1024)) {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> Metrics.sum("pressroom_http_bodies_held_bytes") >= 1024 * 1024);
 
@@ -336,6 +322,17 @@ class TenantLimitsTest {
         }).compose((HttpClientResponse response) -> response.body().map(body -> new H2Answer(response.version(),
                 response.statusCode(), response.getHeader("Retry-After"), body.toString())))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A JSON upload that declares {@code length} bytes and sends only its first: it holds them until closed. */
+    private Socket slowUpload(TestProject project, int length) throws IOException {
+        Socket slow = new Socket("localhost", port);
+        OutputStream out = slow.getOutputStream();
+        out.write(("POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + project.key()
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n{")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return slow;
     }
 
     private static String chunkedHead(TestProject project) {
