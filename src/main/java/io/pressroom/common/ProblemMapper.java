@@ -148,8 +148,11 @@ public class ProblemMapper {
         return respond(ApiProblem.badRequest("request body is not valid JSON"), uri);
     }
 
-    /** The query parameter whose value the number's parser refused ({@code For input string: "abc"}), or null. */
-    private static String queryParameterOf(NumberFormatException bad, UriInfo uri) {
+    /**
+     * The query parameter whose value a converter refused, or null: the refusal quotes the value ({@code For input
+     * string: "abc"}, {@code not a boolean: "yes"}).
+     */
+    private static String queryParameterOf(IllegalArgumentException bad, UriInfo uri) {
         String message = String.valueOf(bad.getMessage());
         return uri.getQueryParameters().entrySet().stream()
                 .filter(parameter -> parameter.getValue().stream().anyMatch(v -> message.contains('"' + v + '"')))
@@ -168,10 +171,12 @@ public class ProblemMapper {
     public Response webApplication(WebApplicationException exception, UriInfo uri) {
         int status = exception.getResponse().getStatus();
         // the REST layer answers 404 when a query parameter does not convert (JAX-RS's rule); ?limit=abc is bad input
-        if (exception instanceof NotFoundException && exception.getCause() instanceof NumberFormatException bad) {
+        if (exception instanceof NotFoundException && exception.getCause() instanceof IllegalArgumentException bad) {
             String parameter = queryParameterOf(bad, uri);
-            if (parameter != null) {
-                return respond(ApiProblem.badRequest(parameter + ": must be an integer"), uri);
+            String wanted = bad instanceof NumberFormatException ? "an integer"
+                    : bad instanceof StrictBooleans.NotABoolean ? "true or false" : null;
+            if (parameter != null && wanted != null) {
+                return respond(ApiProblem.badRequest(parameter + ": must be " + wanted), uri);
             }
         }
         // the JSON reader wraps what Jackson found wrong with the body in a plain 400

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import jakarta.ws.rs.QueryParam;
+
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +128,20 @@ class ArchitectureTest {
                     .toList();
         }
         assertThat(offenders).as("classes writing render_jobs or job_events with SQL").isEmpty();
+    }
+
+    /**
+     * A primitive boolean query parameter would bypass {@link io.pressroom.common.StrictBooleans} (the REST layer
+     * reads it with Boolean.valueOf, so ?sync=yes would quietly mean false): resources declare {@code Boolean}.
+     */
+    @Test
+    void booleanQueryParametersAreReadStrictly() {
+        List<String> offenders = MAIN.stream().flatMap(type -> type.getMethods().stream())
+                .flatMap(method -> method.getParameters().stream())
+                .filter(parameter -> parameter.isAnnotatedWith(QueryParam.class))
+                .filter(parameter -> parameter.getRawType().isEquivalentTo(boolean.class))
+                .map(parameter -> parameter.getOwner().getFullName()).toList();
+        assertThat(offenders).as("methods with a primitive boolean @QueryParam").isEmpty();
     }
 
     private static String read(Path file) {

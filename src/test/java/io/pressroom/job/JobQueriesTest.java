@@ -145,6 +145,12 @@ class JobQueriesTest {
                 .body("code", equalTo("invalid_request"), "detail", equalTo("limit: must be an integer"));
         project.call().queryParam("createdAfter", "yesterday").get("/v1/render-jobs").then().statusCode(400)
                 .body("detail", equalTo("createdAfter: must be an integer"));
+        // Boolean.valueOf would read these as false: the filter would silently select the other half
+        for (String unclear : List.of("yes", "1", "TRUE ")) {
+            project.call().queryParam("acknowledged", unclear).get("/v1/render-jobs").then().statusCode(400)
+                    .body("detail", equalTo("acknowledged: must be true or false"));
+        }
+        project.call().queryParam("acknowledged", "FALSE").get("/v1/render-jobs").then().statusCode(200);
         // a cursor this API never handed out, decoding to NULs, which the database would refuse with a 500
         project.call().queryParam("cursor", "AAAAAAAA").get("/v1/render-jobs").then().statusCode(400)
                 .body("detail", equalTo("cursor: is not a cursor returned by this API"));

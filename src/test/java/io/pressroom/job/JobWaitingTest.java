@@ -73,6 +73,17 @@ class JobWaitingTest {
     }
 
     @Test
+    void aSyncValueOtherThanTrueOrFalseIsRefusedAndQueuesNothing() {
+        // read as false, ?sync=yes would answer 202 and leave the client that asked to wait with a queued job
+        for (String unclear : List.of("yes", "1")) {
+            project.call().queryParam("sync", unclear).body(Map.of("html", "<p>x</p>")).post("/v1/render-jobs").then()
+                    .statusCode(400).body("code", equalTo("invalid_request"),
+                            "detail", equalTo("sync: must be true or false"));
+        }
+        project.call().get("/v1/render-jobs").then().statusCode(200).body("data", equalTo(List.of()));
+    }
+
+    @Test
     void waitAnswers202WhenTheDeadlinePassesFirst() {
         long start = System.currentTimeMillis();
         project.call().queryParam("wait", 1).body(Map.of("html", "<p>slow</p>", "options", Map.of("waitDelayMs", 4000)))

@@ -236,11 +236,13 @@ public class DeployResource {
             }""")
     public Uni<Response> publish(
             @Parameter(description = DEPLOY_ID, example = EXAMPLE_DEPLOY) @PathParam("deployId") String deployId,
-            @Parameter(description = VERIFY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("verify") boolean verify,
+            @Parameter(description = VERIFY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("verify") Boolean verify,
             @Valid @NotNull PublishVersion request) {
         TemplateBundle bundle = toBundle(request);
+        boolean verifying = Boolean.TRUE.equals(verify);
         return published(caller.projectId(),
-                deploys.publish(caller.projectId(), deployId, bundle, PayloadContracts.Fields.JSON, verify), verify);
+                deploys.publish(caller.projectId(), deployId, bundle, PayloadContracts.Fields.JSON, verifying),
+                verifying);
     }
 
     /** The 201 of a publish; with verify, once the gate's job is created. */
@@ -262,16 +264,18 @@ public class DeployResource {
     @RequestBody(content = @Content(mediaType = ZIP, schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "201", description = "Published", headers = @Header(name = "Location", description = "The version's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = VersionView.class)))
     public Uni<Response> publishZip(@PathParam("deployId") String deployId,
-            @Parameter(description = VERIFY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("verify") boolean verify,
+            @Parameter(description = VERIFY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("verify") Boolean verify,
             byte[] zip) {
         String projectId = caller.projectId();
+        boolean verifying = Boolean.TRUE.equals(verify);
         ZipBundleReader.Limits limits = new ZipBundleReader.Limits(config.templates().maxBundleBytes(),
                 config.templates().maxAssets(), zipLimits.maxEntries(), zipLimits.maxCompressionRatio(),
                 zipLimits.ratioThresholdBytes());
         // inflating and hashing up to max-bundle-bytes is CPU work: keep it off the event loop
         return VertxContextSupport.executeBlocking(() -> ZipBundleReader.read(zip, limits))
                 .chain(bundle -> published(projectId,
-                        deploys.publish(projectId, deployId, bundle, PayloadContracts.Fields.ZIP, verify), verify));
+                        deploys.publish(projectId, deployId, bundle, PayloadContracts.Fields.ZIP, verifying),
+                        verifying));
     }
 
     @PUT
