@@ -17,7 +17,7 @@ public final class Db {
      * it as an {@link SQLException} cause, the bare client as a {@link PgException}.
      */
     public static boolean isUniqueViolation(Throwable failure, String constraint) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        return Causes.of(failure).map(t -> {
             if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
                 return constraint.equals(pg.getConstraint()) || mentions(pg.getErrorMessage(), constraint);
             }
@@ -25,8 +25,8 @@ public final class Db {
                     || mentions(sql.getMessage(), "(" + UNIQUE_VIOLATION + ")"))) {
                 return mentions(sql.getMessage(), "\"" + constraint + "\"");
             }
-        }
-        return false;
+            return null;
+        }).filter(java.util.Objects::nonNull).findFirst().orElse(false);
     }
 
     /**

@@ -82,9 +82,10 @@ public class ProblemMapper {
     @ServerExceptionMapper({ MismatchedInputException.class, JsonMappingException.class, JsonProcessingException.class })
     public Response unreadableJson(JsonProcessingException exception, UriInfo uri) {
         String detail = "request body is not valid JSON";
-        StreamConstraintsException beyond = beyondReaderLimits(exception);
-        if (beyond != null) {
-            return respond(readerLimit(beyond, exception), uri);
+        // past one of Jackson's reading limits (nesting depth, a string's or a number's length)
+        var beyond = Causes.find(exception, StreamConstraintsException.class);
+        if (beyond.isPresent()) {
+            return respond(readerLimit(beyond.get(), exception), uri);
         }
         if (exception instanceof MismatchedInputException mismatch && mismatch.getPath().isEmpty()
                 && expectsObject(mismatch.getTargetType())) {
@@ -112,16 +113,6 @@ public class ProblemMapper {
         return mapping.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    /** What went past one of Jackson's reading limits (nesting depth, a string's or a number's length), if any. */
-    private static StreamConstraintsException beyondReaderLimits(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof StreamConstraintsException beyond) {
-                return beyond;
-            }
-        }
-        return null;
     }
 
     /**

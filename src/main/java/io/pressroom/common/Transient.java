@@ -41,28 +41,24 @@ public final class Transient {
     }
 
     public static boolean is(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            // SocketException: refused (ConnectException) and reset, e.g. PostgreSQL killed mid-transaction
-            if (cause instanceof SocketException || cause instanceof TimeoutException
-                    || cause instanceof io.smallrye.mutiny.TimeoutException
-                    || cause instanceof ClosedConnectionException
-                    || cause instanceof io.netty.channel.ConnectTimeoutException) {
-                return true;
-            }
-            String state = Db.sqlState(cause);
-            if (state != null && state.length() >= 2
-                    && (CODES.contains(state) || CLASSES.contains(state.substring(0, 2)))) {
-                return true;
-            }
-            // the pool's own "Timeout" when no connection frees up in time carries no type of its own
-            if (cause.getClass().getName().startsWith("io.vertx.core.impl.NoStackTrace")
-                    && String.valueOf(cause.getMessage()).contains("Timeout")) {
-                return true;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
+        return Causes.of(failure).anyMatch(Transient::passing);
+    }
+
+    private static boolean passing(Throwable cause) {
+        // SocketException: refused (ConnectException) and reset, e.g. PostgreSQL killed mid-transaction
+        if (cause instanceof SocketException || cause instanceof TimeoutException
+                || cause instanceof io.smallrye.mutiny.TimeoutException
+                || cause instanceof ClosedConnectionException
+                || cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return true;
         }
-        return false;
+        String state = Db.sqlState(cause);
+        if (state != null && state.length() >= 2
+                && (CODES.contains(state) || CLASSES.contains(state.substring(0, 2)))) {
+            return true;
+        }
+        // the pool's own "Timeout" when no connection frees up in time carries no type of its own
+        return cause.getClass().getName().startsWith("io.vertx.core.impl.NoStackTrace")
+                && String.valueOf(cause.getMessage()).contains("Timeout");
     }
 }

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pressroom.common.Causes;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.render.browser.ChromiumProbe;
 import io.pressroom.storage.ObjectStorage;
@@ -202,10 +203,7 @@ public class DependencyChecks {
     }
 
     private static String describe(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(failure);
         String message = root.getMessage();
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

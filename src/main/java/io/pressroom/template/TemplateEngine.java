@@ -22,6 +22,8 @@ import com.github.jknack.handlebars.helper.StringHelpers;
 import com.github.jknack.handlebars.io.AbstractTemplateLoader;
 import com.github.jknack.handlebars.io.TemplateSource;
 
+import io.pressroom.common.Causes;
+
 /**
  * Handlebars for user templates, locked down: the payload (JSON maps, lists and scalars) is the only thing a
  * template can reach. Values resolve through map keys only (no getters, fields or methods), nothing is loaded
@@ -156,12 +158,8 @@ public class TemplateEngine {
     }
 
     private static java.util.Optional<TemplateException> exceeded(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MergeBudget.Exceeded limit) {
-                return java.util.Optional.of(new TemplateException(0, 0, limit.getMessage()));
-            }
-        }
-        return java.util.Optional.empty();
+        return Causes.find(failure, MergeBudget.Exceeded.class)
+                .map(limit -> new TemplateException(0, 0, limit.getMessage()));
     }
 
     /** Output of a merge, counted and checked against its budget on every write. */

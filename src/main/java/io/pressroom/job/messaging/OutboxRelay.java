@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Context;
 import io.pressroom.common.Background;
 import io.pressroom.common.Backoff;
+import io.pressroom.common.Causes;
 import io.pressroom.common.TraceHeaders;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.contract.Topics;
@@ -353,16 +354,12 @@ public class OutboxRelay {
      * failures (an operator fixes those, and every row would fail alike) are retried.
      */
     static boolean permanent(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RetriableException || cause instanceof AuthenticationException
-                    || cause instanceof AuthorizationException) {
-                return false;
-            }
-            if (cause instanceof ApiException || cause instanceof SerializationException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.of(failure)
+                .filter(cause -> cause instanceof ApiException || cause instanceof SerializationException)
+                .findFirst()
+                .map(cause -> !(cause instanceof RetriableException || cause instanceof AuthenticationException
+                        || cause instanceof AuthorizationException))
+                .orElse(false);
     }
 
     /** After the commit: the jobs whose render command was set aside fail, one at a time. */
@@ -378,12 +375,10 @@ public class OutboxRelay {
 
     /** What the job's error message says: a category, never the broker's text. */
     private static String reason(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException) {
-                return "it is larger than Kafka accepts";
-            }
-        }
-        return "Kafka refused it";
+        return Causes.of(failure).anyMatch(
+                cause -> cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException)
+                        ? "it is larger than Kafka accepts"
+                        : "Kafka refused it";
     }
 
     /** The row's trace context headers ({@code traceparent}, {@code tracestate}), written with it. */

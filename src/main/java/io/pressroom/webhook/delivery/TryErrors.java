@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 
 import javax.net.ssl.SSLException;
 
+import io.pressroom.common.Causes;
 import io.pressroom.webhook.service.WebhookEgress;
 import io.vertx.core.VertxException;
 
@@ -32,37 +33,30 @@ final class TryErrors {
 
     /** The category of a try that got no answer: the most telling cause anywhere in the chain. */
     static String of(Throwable failure) {
-        Throwable refused = find(failure, WebhookEgress.Refused.class);
-        if (refused != null) {
-            return ((WebhookEgress.Refused) refused).category();
+        var refused = Causes.find(failure, WebhookEgress.Refused.class);
+        if (refused.isPresent()) {
+            return refused.get().category();
         }
         // netty's ConnectTimeoutException is a ConnectException; Vert.x's and Mutiny's timeouts share no type
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause.getClass().getSimpleName().contains("Timeout")) {
-                return TIMEOUT;
-            }
+        if (Causes.of(failure).anyMatch(cause -> cause.getClass().getSimpleName().contains("Timeout"))) {
+            return TIMEOUT;
         }
-        if (find(failure, SSLException.class) != null) {
+        if (has(failure, SSLException.class)) {
             return TLS_ERROR;
         }
-        if (find(failure, UnknownHostException.class) != null) {
+        if (has(failure, UnknownHostException.class)) {
             return WebhookEgress.Refused.DNS_ERROR;
         }
-        if (find(failure, ConnectException.class) != null) {
+        if (has(failure, ConnectException.class)) {
             return CONNECTION_REFUSED;
         }
-        if (find(failure, IOException.class) != null || find(failure, VertxException.class) != null) {
+        if (has(failure, IOException.class) || has(failure, VertxException.class)) {
             return CONNECTION_ERROR; // closed, reset, no route
         }
         return INTERNAL_ERROR;
     }
 
-    private static Throwable find(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return cause;
-            }
-        }
-        return null;
+    private static boolean has(Throwable failure, Class<? extends Throwable> type) {
+        return Causes.find(failure, type).isPresent();
     }
 }
