@@ -24,6 +24,7 @@ import io.pressroom.job.service.JobWaits;
 import io.pressroom.job.service.JobWatcher;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.NotificationConnection;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -31,11 +32,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** Sync wait and the live timeline, woken through PostgreSQL LISTEN/NOTIFY. */
 @QuarkusTest
 class JobWaitingTest {
-
-    /** Ends this pod's LISTEN connection (the watcher reconnects); as the first statement of {@link #commit}. */
-    private static final String DROP_NOTIFICATION_CONNECTION = """
-            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE datname = current_database() AND query LIKE 'LISTEN pressroom_jobs%'""";
 
     @Inject
     Pool database;
@@ -211,7 +207,7 @@ class JobWaitingTest {
         await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
         // the connection goes in the very transaction that ends the job: its notification is sent before this pod
         // can listen again, so only the look after the reconnect can answer the wait
-        commit(jobId, "cancelled", DROP_NOTIFICATION_CONNECTION);
+        commit(jobId, "cancelled", NotificationConnection.DROP);
         assertThat(ended.get(15, TimeUnit.SECONDS)).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
     }
@@ -221,7 +217,7 @@ class JobWaitingTest {
         String jobId = jobOfNoRenderer();
         CompletableFuture<List<String[]>> events = streamInBackground(jobId);
         await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
-        commit(jobId, "cancelled", DROP_NOTIFICATION_CONNECTION);
+        commit(jobId, "cancelled", NotificationConnection.DROP);
         assertThat(events.get(15, TimeUnit.SECONDS)).extracting(e -> e[1]).containsExactly("cancelled");
         await().atMost(Duration.ofSeconds(10)).until(watcher::listening);
     }
