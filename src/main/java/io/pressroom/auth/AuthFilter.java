@@ -14,16 +14,16 @@ import io.pressroom.common.ProblemMapper;
 import io.pressroom.common.Refusal;
 import io.pressroom.common.RequestDeadline;
 import io.pressroom.config.PressroomConfig;
-import io.pressroom.project.repository.ApiKeyRepository;
+import io.pressroom.project.service.ActiveKeys;
 import io.pressroom.project.service.ApiKeys;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 
 /**
  * Authenticates every {@code /v1} request: {@code /v1/projects…} with the admin key, everything else with a
- * project key ({@code Authorization: Bearer prk_…}), looked up by its hash. The web console's data fragments
+ * project key ({@code Authorization: Bearer prk_…}), looked up by its hash ({@link ActiveKeys}). The web console's data
+ * fragments
  * ({@code /console/fragments/…}) are authenticated like the API: its pages are a static shell, and every piece of
  * a project's data comes through those fragments, with the key the browser holds. A client address with too many failed
  * authentications ({@link AuthFailures}) is refused with 429 first, before any key is checked or looked up. The
@@ -36,13 +36,13 @@ public class AuthFilter {
     private static final String DOWNLOADS = "/v1/downloads/";
     private static final String CONSOLE_FRAGMENTS = "/console/fragments/";
 
-    private final ApiKeyRepository keys;
+    private final ActiveKeys keys;
     private final PressroomConfig config;
     private final Caller caller;
     private final RequestDeadline deadline;
     private final AuthFailures failures;
 
-    public AuthFilter(ApiKeyRepository keys, PressroomConfig config, Caller caller, RequestDeadline deadline,
+    public AuthFilter(ActiveKeys keys, PressroomConfig config, Caller caller, RequestDeadline deadline,
             AuthFailures failures) {
         this.keys = keys;
         this.deadline = deadline;
@@ -77,13 +77,13 @@ public class AuthFilter {
         if (!ApiKeys.looksValid(token)) {
             return deny(request, address, "invalid API key");
         }
-        return deadline.database(Panache.withSession(() -> keys.findActiveByHash(ApiKeys.hash(token))))
-                .onItem().transform(key -> {
-                    if (key == null) {
+        return deadline.database(keys.projectOf(ApiKeys.hash(token)))
+                .onItem().transform(projectId -> {
+                    if (projectId == null) {
                         failures.failed(address);
                         return problem(request, "invalid or revoked API key");
                     }
-                    caller.authenticate(key.projectId);
+                    caller.authenticate(projectId);
                     return (Response) null;
                 })
                 // the database is away: 503 at once, rather than a request that hangs or a 500

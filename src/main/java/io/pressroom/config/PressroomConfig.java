@@ -308,6 +308,14 @@ public interface PressroomConfig {
          */
         @WithDefault("4s")
         Duration dependencyTimeout();
+
+        /**
+         * How long an API pod keeps a project key it found active before looking it up again. A revocation reaches every
+         * pod at once through PostgreSQL's {@code NOTIFY} (also one made by hand in SQL); this bounds how long a key
+         * could outlive it should that notice go astray. 0 looks up every request's key.
+         */
+        @WithDefault("30s")
+        Duration keyCacheTtl();
     }
 
     interface Jobs {

@@ -3,23 +3,38 @@ package io.pressroom.auth;
 import static io.pressroom.testing.Api.admin;
 import static io.pressroom.testing.Api.as;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.time.Duration;
 import java.util.Map;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.common.Notifications;
 import io.pressroom.project.service.ApiKeys;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.NotificationConnection;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 @QuarkusTest
 class AuthTest {
+
+    @Inject
+    Pool database;
+
+    @Inject
+    Notifications notifications;
 
     private static void isUnauthorized(ValidatableResponse response) {
         response.statusCode(401)
@@ -49,6 +64,58 @@ class AuthTest {
 
         isUnauthorized(project.call().get("/v1/deploys").then());
         as(second).get("/v1/deploys").then().statusCode(200);
+    }
+
+    /** The key's hash revoked in SQL, as an operator might by hand; {@code first} runs in the same transaction. */
+    private void revokeInSql(TestProject project, String first) {
+        database.withTransaction(connection -> connection.query(first).execute()
+                .chain(() -> connection.preparedQuery("UPDATE api_keys SET revoked_at = now() WHERE id = $1")
+                        .execute(Tuple.of(project.keyId()))))
+                .await().indefinitely();
+    }
+
+    @Test
+    void aKeyRevokedInSqlStopsWorkingAtOnceThoughPodsKeepActiveKeys() {
+        TestProject project = Api.newProject();
+        await().atMost(Duration.ofSeconds(10)).until(notifications::listening);
+        project.call().get("/v1/deploys").then().statusCode(200); // now kept by this pod for key-cache-ttl (30 s)
+        revokeInSql(project, "SELECT 1");
+        // told through the trigger's NOTIFY, long before the 30 s would end
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> isUnauthorized(project.call().get("/v1/deploys").then()));
+    }
+
+    @Test
+    void keysKeptAreForgottenWhenTheirRevocationMayHaveGoneUnheard() {
+        TestProject project = Api.newProject();
+        await().atMost(Duration.ofSeconds(10)).until(notifications::listening);
+        project.call().get("/v1/deploys").then().statusCode(200);
+        // the notification connection ends in the revoking transaction: its NOTIFY finds no listener on this pod
+        revokeInSql(project, NotificationConnection.DROP);
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> isUnauthorized(project.call().get("/v1/deploys").then()));
+        await().atMost(Duration.ofSeconds(10)).until(notifications::listening);
+    }
+
+    @Test
+    void aKeyFoundActiveIsNotLookedUpOnEveryRequest() {
+        TestProject known = Api.newProject();
+        TestProject unknown = Api.newProject(); // its key is never used before the lock
+        await().atMost(Duration.ofSeconds(10)).until(notifications::listening);
+        known.call().get("/v1/deploys").then().statusCode(200);
+        SqlConnection locker = database.getConnection().await().indefinitely();
+        try {
+            // while the key table is locked, a lookup waits until the request's database time (4 s) runs out
+            locker.query("BEGIN; LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE").execute().await().indefinitely();
+            for (int i = 0; i < 20; i++) {
+                known.call().get("/v1/deploys").then().statusCode(200);
+            }
+            unknown.call().get("/v1/deploys").then().statusCode(503).body("code", equalTo("dependency_unavailable"));
+        } finally {
+            locker.query("ROLLBACK").execute().await().indefinitely();
+            locker.closeAndAwait();
+        }
+        unknown.call().get("/v1/deploys").then().statusCode(200);
     }
 
     @Test

@@ -25,10 +25,12 @@ public class ProjectService {
 
     private final ProjectRepository projects;
     private final ApiKeyRepository keys;
+    private final ActiveKeys activeKeys;
 
-    public ProjectService(ProjectRepository projects, ApiKeyRepository keys) {
+    public ProjectService(ProjectRepository projects, ApiKeyRepository keys, ActiveKeys activeKeys) {
         this.projects = projects;
         this.keys = keys;
+        this.activeKeys = activeKeys;
     }
 
     @WithTransaction
@@ -62,15 +64,16 @@ public class ProjectService {
                 });
     }
 
-    @WithTransaction
+    /** Revokes the key; once committed this pod lets no request in with it (other pods hear it through V22's NOTIFY). */
     public Uni<Void> revokeKey(String projectId, String keyId) {
-        return keys.findInProject(projectId, keyId)
+        return Panache.withTransaction(() -> keys.findInProject(projectId, keyId)
                 .onItem().ifNull().failWith(() -> new Refusal.NotFound("key " + keyId))
                 .invoke(key -> {
                     if (key.revokedAt == null) {
                         key.revokedAt = Instant.now();
                     }
-                })
+                }))
+                .invoke(key -> activeKeys.forget(key.keyHash))
                 .replaceWithVoid();
     }
 
