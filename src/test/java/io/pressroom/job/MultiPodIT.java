@@ -176,6 +176,25 @@ class MultiPodIT {
     }
 
     @Test
+    void aKeyRevokedOnPodAIsRefusedOnPodBThoughPodBKeptIt() throws Exception {
+        String projectId = send(podA, "POST", "/v1/projects", ADMIN_KEY, Map.of("name", "revoked"), 201).path("id")
+                .asText();
+        JsonNode issued = send(podA, "POST", "/v1/projects/" + projectId + "/keys", ADMIN_KEY, Map.of(), 201);
+        String key = issued.path("key").asText();
+        send(podB, "GET", "/v1/render-jobs", key, null, 200); // pod B now keeps it for key-cache-ttl (30 s)
+        send(podA, "DELETE", "/v1/projects/" + projectId + "/keys/" + issued.path("id").asText(), ADMIN_KEY, null,
+                204);
+        long revoked = System.nanoTime();
+        await("the revoked key refused on pod B", () -> statusOf(podB, key) == 401);
+        assertThat(Duration.ofNanos(System.nanoTime() - revoked)).as("heard through NOTIFY, not by the cache's expiry")
+                .isLessThan(Duration.ofSeconds(3));
+    }
+
+    private static int statusOf(AppProcess pod, String key) {
+        return unchecked(() -> call(pod, "GET", "/v1/render-jobs", key, null).statusCode());
+    }
+
+    @Test
     void aCancelOnPodBStopsTheRenderAndEndsTheStreamOnPodA() throws Exception {
         String jobId = send(podA, "POST", "/v1/render-jobs", projectKey,
                 Map.of("html", "<p>slow</p>", "options", Map.of("waitDelayMs", 20000)), 202).at("/job/id").asText();
@@ -224,12 +243,18 @@ class MultiPodIT {
     }
 
     private static String statusOn(AppProcess pod, String jobId) {
+        return unchecked(() -> send(pod, "GET", "/v1/render-jobs/" + jobId, projectKey, null, 200).at("/job/status")
+                .asText());
+    }
+
+    /** A call for a polled condition: its failure is the test's. */
+    private static <T> T unchecked(java.util.concurrent.Callable<T> call) {
         try {
-            return send(pod, "GET", "/v1/render-jobs/" + jobId, projectKey, null, 200).at("/job/status").asText();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            return call.call();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
