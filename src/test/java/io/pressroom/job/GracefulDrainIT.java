@@ -77,10 +77,12 @@ class GracefulDrainIT {
         try (AppProcess first = AppProcess.start("drain-1", config, LOG_DIR)) {
             first.awaitReady(Duration.ofSeconds(120));
             key = newProjectKey(first, "drain");
-            // two render at once (pressroom.chromium.concurrency); the third is delivered while the first two drain
+            // two render at once (pressroom.chromium.concurrency); the third is delivered while the first two drain.
+            // 8 s each, so that they are still in flight at the stop although 'rendering' reaches the API through
+            // Kafka late on a loaded machine (4 s was not always enough: the renders had ended, nothing drained)
             for (int i = 0; i < 3; i++) {
                 jobIds.add(first.call("POST", "/v1/render-jobs", key, Map.of("html", "<p>drained " + i + "</p>",
-                        "options", Map.of("waitDelayMs", 4000)), 202).at("/job/id").asText());
+                        "options", Map.of("waitDelayMs", 8000)), 202).at("/job/id").asText());
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> statuses(first, key, jobIds).stream()
                     .filter("rendering"::equals).count() == 2);
@@ -90,7 +92,7 @@ class GracefulDrainIT {
             assertThat(first.awaitExit(Duration.ofSeconds(120))).as(first.tail(40)).isIn(0, 143);
             double seconds = (System.nanoTime() - stop) / 1e9;
             assertThat(first.tail(200)).contains("Draining");
-            // the renders take 4 s, then each consumer waits up to its commit interval (5 s) for what is unprocessed;
+            // the renders take 8 s, then each consumer waits up to its commit interval (5 s) for what is unprocessed;
             // the command not started must not hold the exit: it did for 60 s more, until the worker pool gave up
             assertThat(seconds).as("drain took %.1f s:%n%s", seconds, first.tail(60)).isLessThan(40);
         }
