@@ -26,8 +26,9 @@ import io.vertx.pgclient.PgConnectOptions;
 /**
  * PostgreSQL's {@code LISTEN/NOTIFY} on an API pod: one dedicated connection listens on every channel a part of the
  * application asked for, and PostgreSQL delivers a {@code pg_notify} at its commit to every pod. When the connection
- * drops, every listener is told that it may have missed something, and the connection is re-established with backoff;
- * until then {@link #listening()} is false.
+ * drops, or stops answering ({@code pressroom.database.notification-check-interval}), every listener is told that it
+ * may have missed something, and the connection is re-established with backoff; until then {@link #listening()} is
+ * false.
  */
 @ApplicationScoped
 public class Notifications {
@@ -41,6 +42,9 @@ public class Notifications {
         void mayHaveMissed();
     }
 
+    /** How the connection shows in {@code pg_stat_activity}. */
+    public static final String APPLICATION_NAME = "pressroom-notifications";
+
     private static final Logger LOG = Logger.getLogger(Notifications.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
@@ -48,6 +52,7 @@ public class Notifications {
     private final Vertx vertx;
     private final PressroomConfig config;
     private final PgConnectOptions options;
+    private final Duration check;
     private volatile PgConnection connection;
     private volatile boolean stopped;
 
@@ -57,8 +62,9 @@ public class Notifications {
             @ConfigProperty(name = "quarkus.datasource.password") String password) {
         this.vertx = vertx;
         this.config = config;
+        this.check = config.database().notificationCheckInterval();
         this.options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", "")).setUser(user)
-                .setPassword(password);
+                .setPassword(password).addProperty("application_name", APPLICATION_NAME);
     }
 
     /** After the other start-up observers, which ask for their channels: one statement listens on all of them. */
@@ -109,15 +115,8 @@ public class Notifications {
                     conn.notificationHandler(notification -> channels
                             .getOrDefault(notification.getChannel(), List.of())
                             .forEach(listener -> tell(() -> listener.heard(notification.getPayload()))));
-                    conn.closeHandler(() -> {
-                        connection = null;
-                        if (stopped) {
-                            return; // our own close at shutdown
-                        }
-                        LOG.warn("Lost the PostgreSQL notification connection; reconnecting");
-                        mayHaveMissedAll();
-                        connect(Duration.ofMillis(100));
-                    });
+                    long checks = vertx.setPeriodic(check.toMillis(), id -> check(conn, id));
+                    conn.closeHandler(() -> lost(conn, checks, "Lost the PostgreSQL notification connection"));
                     // channels asked for while this connection was being made (listen saw no connection yet)
                     channels.keySet().stream().filter(channel -> !asked.contains(channel))
                             .forEach(channel -> listenOn(conn, channel));
@@ -129,6 +128,36 @@ public class Notifications {
                             : backoff.multipliedBy(2);
                     vertx.setTimer(backoff.toMillis(), id -> connect(next));
                 });
+    }
+
+    /**
+     * A connection whose server froze, or whose peer is gone without a word (a half-open TCP connection), delivers
+     * nothing and never closes: one that does not answer a statement within the interval is dropped, which makes the
+     * listeners look again and the connection be made anew.
+     */
+    private void check(PgConnection conn, long checks) {
+        conn.query("SELECT 1").execute().ifNoItem().after(check).fail().subscribe().with(rows -> {
+        }, failure -> {
+            // its close waits for the server's answer too: the connection is given up now, not when it has closed
+            lost(conn, checks, "The PostgreSQL notification connection did not answer within " + check.toMillis()
+                    + " ms");
+            conn.closeAndForget();
+        });
+    }
+
+    /** Once per connection, whichever comes first (its close, a failed check): listeners look again; a new one. */
+    private synchronized void lost(PgConnection conn, long checks, String what) {
+        if (connection != conn) {
+            return;
+        }
+        vertx.cancelTimer(checks);
+        connection = null;
+        if (stopped) {
+            return; // our own close at shutdown
+        }
+        LOG.warn(what + "; reconnecting");
+        mayHaveMissedAll();
+        connect(Duration.ofMillis(100));
     }
 
     /** Adds a channel to a live connection; if that fails, the connection is dropped and its successor listens. */

@@ -113,6 +113,14 @@ public interface PressroomConfig {
          */
         @WithDefault("2m")
         Duration backgroundRunTimeout();
+
+        /**
+         * How often an API pod checks its notification connection (the one that {@code LISTEN}s) with a statement that
+         * must answer within the same time; one that does not (a frozen server, a half-open connection that never
+         * closes) is dropped and made again, and sync waits, event streams and the key cache look again.
+         */
+        @WithDefault("5s")
+        Duration notificationCheckInterval();
     }
 
     interface Retention {

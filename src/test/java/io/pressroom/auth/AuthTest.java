@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -21,6 +22,7 @@ import io.pressroom.project.service.ApiKeys;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.pressroom.testing.NotificationConnection;
+import io.pressroom.testing.Signals;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -95,6 +97,28 @@ class AuthTest {
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
                 .untilAsserted(() -> isUnauthorized(project.call().get("/v1/deploys").then()));
         await().atMost(Duration.ofSeconds(10)).until(notifications::listening);
+    }
+
+    @Test
+    void aFrozenNotificationConnectionIsMadeAnewAndKeptKeysForgotten() throws Exception {
+        TestProject project = Api.newProject();
+        await().atMost(Duration.ofSeconds(10)).until(notifications::listening);
+        project.call().get("/v1/deploys").then().statusCode(200);
+        long frozen = database.query(NotificationConnection.BACKEND).execute().await().indefinitely().iterator().next()
+                .getLong("pid");
+        // the connection stays open and silent: no error, no close, no notification, as with a half-open one
+        Signals.send("STOP", List.of(frozen));
+        try {
+            revokeInSql(project, "SELECT 1");
+            // the check (every 5 s, 5 s to answer) drops it; the key is forgotten long before its 30 s are up
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> isUnauthorized(project.call().get("/v1/deploys").then()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> notifications.listening() && database
+                    .preparedQuery(NotificationConnection.BACKEND + " AND pid <> $1").execute(Tuple.of(frozen))
+                    .await().indefinitely().size() == 1);
+        } finally {
+            Signals.send("CONT", List.of(frozen));
+        }
     }
 
     @Test

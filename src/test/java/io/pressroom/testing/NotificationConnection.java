@@ -1,5 +1,7 @@
 package io.pressroom.testing;
 
+import io.pressroom.common.Notifications;
+
 /** This test pod's PostgreSQL LISTEN connection ({@link io.pressroom.common.Notifications}). */
 public final class NotificationConnection {
 
@@ -9,7 +11,12 @@ public final class NotificationConnection {
      */
     public static final String DROP = """
             SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%LISTEN pressroom%'""";
+            WHERE datname = current_database() AND application_name = '%s'""".formatted(Notifications.APPLICATION_NAME);
+
+    /** The server process of the connection (one per pod: the tests run one). */
+    public static final String BACKEND = """
+            SELECT pid FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = '%s'""".formatted(Notifications.APPLICATION_NAME);
 
     private NotificationConnection() {
     }
