@@ -10,10 +10,11 @@ import jakarta.ws.rs.ext.Provider;
 
 /**
  * Boolean query parameters read {@code true} or {@code false} and nothing else. The REST layer's own reading is
- * {@link Boolean#valueOf}, which turns {@code ?sync=yes}, {@code ?sync=1} or a bare {@code ?sync} into false: the
- * client asked to wait and got a queued job back without a word. Here such a value is refused (400, see
- * {@link ProblemMapper}). Only {@code Boolean} parameters are read here: for a primitive {@code boolean} the REST
- * layer hands its converter "0" when the parameter is absent, so resources declare {@code Boolean} (ArchUnit checks).
+ * {@link Boolean#valueOf}, which turns {@code ?sync=yes} or {@code ?sync=1} into false: the client asked to wait and
+ * got a queued job back without a word. Here such a value is refused (400, see {@link ProblemMapper}); an empty one
+ * ({@code ?sync=}) the REST layer takes for an absent one and never converts. Only {@code Boolean} parameters are read
+ * here: for a primitive {@code boolean} the REST layer hands its converter "0" when the parameter is absent, so
+ * resources declare {@code @DefaultValue("false") Boolean} (ArchUnit checks the type).
  */
 @Provider
 public class StrictBooleans implements ParamConverterProvider {
@@ -21,15 +22,8 @@ public class StrictBooleans implements ParamConverterProvider {
     /** The value that is neither true nor false; the REST layer wraps it into its 404 for unconvertible params. */
     public static final class NotABoolean extends IllegalArgumentException {
 
-        private final String value;
-
         NotABoolean(String value) {
-            super("not a boolean: \"" + value + '"');
-            this.value = value;
-        }
-
-        public String value() {
-            return value;
+            super("not a boolean: \"" + value + '"'); // quoted: ProblemMapper finds the parameter by its value
         }
     }
 

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -236,13 +237,11 @@ public class DeployResource {
             }""")
     public Uni<Response> publish(
             @Parameter(description = DEPLOY_ID, example = EXAMPLE_DEPLOY) @PathParam("deployId") String deployId,
-            @Parameter(description = VERIFY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("verify") Boolean verify,
+            @Parameter(description = VERIFY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("verify") @DefaultValue("false") Boolean verify,
             @Valid @NotNull PublishVersion request) {
         TemplateBundle bundle = toBundle(request);
-        boolean verifying = Boolean.TRUE.equals(verify);
         return published(caller.projectId(),
-                deploys.publish(caller.projectId(), deployId, bundle, PayloadContracts.Fields.JSON, verifying),
-                verifying);
+                deploys.publish(caller.projectId(), deployId, bundle, PayloadContracts.Fields.JSON, verify), verify);
     }
 
     /** The 201 of a publish; with verify, once the gate's job is created. */
@@ -264,18 +263,16 @@ public class DeployResource {
     @RequestBody(content = @Content(mediaType = ZIP, schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "201", description = "Published", headers = @Header(name = "Location", description = "The version's URL", schema = @Schema(type = SchemaType.STRING)), content = @Content(schema = @Schema(implementation = VersionView.class)))
     public Uni<Response> publishZip(@PathParam("deployId") String deployId,
-            @Parameter(description = VERIFY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("verify") Boolean verify,
+            @Parameter(description = VERIFY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("verify") @DefaultValue("false") Boolean verify,
             byte[] zip) {
         String projectId = caller.projectId();
-        boolean verifying = Boolean.TRUE.equals(verify);
         ZipBundleReader.Limits limits = new ZipBundleReader.Limits(config.templates().maxBundleBytes(),
                 config.templates().maxAssets(), zipLimits.maxEntries(), zipLimits.maxCompressionRatio(),
                 zipLimits.ratioThresholdBytes());
         // inflating and hashing up to max-bundle-bytes is CPU work: keep it off the event loop
         return VertxContextSupport.executeBlocking(() -> ZipBundleReader.read(zip, limits))
                 .chain(bundle -> published(projectId,
-                        deploys.publish(projectId, deployId, bundle, PayloadContracts.Fields.ZIP, verifying),
-                        verifying));
+                        deploys.publish(projectId, deployId, bundle, PayloadContracts.Fields.ZIP, verify), verify));
     }
 
     @PUT

@@ -12,6 +12,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
@@ -255,10 +256,10 @@ public class RenderJobResource {
     public Uni<Response> create(@Valid @NotNull CreateJob request,
             @Parameter(description = "Makes retries safe: the same key with the same body within 24 h returns the "
                     + "original answer; with another body, 409 idempotency_key_reused. Scoped to the project.", schema = @Schema(type = SchemaType.STRING, maxLength = 255)) @HeaderParam("Idempotency-Key") String key,
-            @Parameter(description = "Wait up to pressroom.jobs.sync-wait-max (15 s) for the job to end") @QueryParam("sync") Boolean sync,
+            @Parameter(description = "Wait up to pressroom.jobs.sync-wait-max (15 s) for the job to end") @QueryParam("sync") @DefaultValue("false") Boolean sync,
             @Parameter(description = "Like sync, but at most this many seconds (capped at pressroom.jobs.sync-wait-max); "
                     + "0 answers at once", schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("wait") Integer waitSeconds) {
-        Duration wait = waitFor(Boolean.TRUE.equals(sync), waitSeconds);
+        Duration wait = waitFor(sync, waitSeconds);
         String projectId = caller.projectId();
         Executor here = Contexts.currentExecutor();
         return jobs.create(projectId, request, key).chain(created -> {
