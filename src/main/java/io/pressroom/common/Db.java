@@ -17,16 +17,20 @@ public final class Db {
      * it as an {@link SQLException} cause, the bare client as a {@link PgException}.
      */
     public static boolean isUniqueViolation(Throwable failure, String constraint) {
-        return Causes.of(failure).map(t -> {
-            if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
-                return constraint.equals(pg.getConstraint()) || mentions(pg.getErrorMessage(), constraint);
-            }
-            if (t instanceof SQLException sql && (UNIQUE_VIOLATION.equals(sql.getSQLState())
-                    || mentions(sql.getMessage(), "(" + UNIQUE_VIOLATION + ")"))) {
-                return mentions(sql.getMessage(), "\"" + constraint + "\"");
-            }
-            return null;
-        }).filter(java.util.Objects::nonNull).findFirst().orElse(false);
+        return Causes.of(failure).filter(Db::isUniqueViolation).findFirst()
+                .map(violation -> violation instanceof PgException pg
+                        ? constraint.equals(pg.getConstraint()) || mentions(pg.getErrorMessage(), constraint)
+                        : mentions(violation.getMessage(), "\"" + constraint + "\""))
+                .orElse(false);
+    }
+
+    /** A unique violation as the bare client ({@link PgException}) or Hibernate Reactive ({@link SQLException}) tells it. */
+    private static boolean isUniqueViolation(Throwable failure) {
+        if (failure instanceof PgException pg) {
+            return UNIQUE_VIOLATION.equals(pg.getSqlState());
+        }
+        return failure instanceof SQLException sql && (UNIQUE_VIOLATION.equals(sql.getSQLState())
+                || mentions(sql.getMessage(), "(" + UNIQUE_VIOLATION + ")"));
     }
 
     /**

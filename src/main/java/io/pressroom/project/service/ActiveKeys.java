@@ -41,7 +41,8 @@ public class ActiveKeys {
         this.notifications = notifications;
         Duration ttl = config.http().keyCacheTtl();
         this.caching = !ttl.isZero() && !ttl.isNegative();
-        this.projects = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(caching ? ttl : Duration.ofSeconds(1))
+        // with caching off nothing is put, and nothing would be kept
+        this.projects = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(caching ? ttl : Duration.ZERO)
                 .build();
     }
 
