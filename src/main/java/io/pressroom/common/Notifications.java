@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import jakarta.annotation.Priority;
@@ -28,7 +29,7 @@ import io.vertx.pgclient.PgConnectOptions;
  * application asked for, and PostgreSQL delivers a {@code pg_notify} at its commit to every pod. When the connection
  * drops, or stops answering ({@code pressroom.database.notification-check-interval}), every listener is told that it
  * may have missed something, and the connection is re-established with backoff; until then {@link #listening()} is
- * false.
+ * false. An attempt to connect and listen that takes longer than the interval is given up and made again.
  */
 @ApplicationScoped
 public class Notifications {
@@ -65,6 +66,10 @@ public class Notifications {
         this.check = config.database().notificationCheckInterval();
         this.options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", "")).setUser(user)
                 .setPassword(password).addProperty("application_name", APPLICATION_NAME);
+        // A live connection reads the check's answer every interval. One that reads nothing for two (a server that
+        // froze while it was being connected to or listened on, a half-open path, an attempt given up) is closed by
+        // the socket itself, so that no abandoned socket stays open.
+        options.setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setReadIdleTimeout((int) check.multipliedBy(2).toMillis());
     }
 
     /** After the other start-up observers, which ask for their channels: one statement listens on all of them. */
@@ -110,6 +115,8 @@ public class Notifications {
                 .call(conn -> conn.query(asked.isEmpty() ? "SELECT 1"
                         : asked.stream().sorted().map(channel -> "LISTEN " + channel).collect(Collectors.joining("; ")))
                         .execute())
+                // the client's attempt does not fail when its socket is closed before the server answered
+                .ifNoItem().after(check).fail()
                 .subscribe().with(conn -> {
                     connection = conn;
                     conn.notificationHandler(notification -> channels

@@ -117,7 +117,8 @@ public interface PressroomConfig {
         /**
          * How often an API pod checks its notification connection (the one that {@code LISTEN}s) with a statement that
          * must answer within the same time; one that does not (a frozen server, a half-open connection that never
-         * closes) is dropped and made again, and sync waits, event streams and the key cache look again.
+         * closes) is dropped and made again, and sync waits, event streams and the key cache look again. Making the
+         * connection and listening must take no longer than the interval either.
          */
         @WithDefault("5s")
         Duration notificationCheckInterval();
