@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
@@ -14,8 +15,9 @@ import io.vertx.ext.web.RoutingContext;
  * Counts every request body the REST layer reads and stops at {@code pressroom.http.max-body-size} with 413
  * problem+json: the check for bodies of unknown length (chunked, or HTTP/2 without {@code Content-Length}), which
  * {@link BodyLimit} cannot refuse up front. Such a body may also be {@linkplain #meter metered} while it is read, for
- * the memory it takes; when the meter refuses, the answer is its problem. Whatever the body's reader makes of the cut
- * stream (Jackson may call it malformed JSON), the answer is the 413 or the meter's problem.
+ * the memory it takes; when the meter refuses, the answer is its problem. A JSON body that holds the NUL character is
+ * refused with 400 as it is read ({@link NulCharacters}). Whatever the body's reader makes of the cut stream (Jackson
+ * may call it malformed JSON), the answer is the 413, the meter's problem or the 400.
  */
 @Provider
 public class CountedBodies implements ReaderInterceptor {
@@ -43,7 +45,11 @@ public class CountedBodies implements ReaderInterceptor {
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-        Counted body = new Counted(context.getInputStream(), limit.bytes(), request.get(METER));
+        MediaType type = context.getMediaType();
+        boolean json = type != null && (MediaType.APPLICATION_JSON_TYPE.isCompatible(type)
+                || type.getSubtype().endsWith("+json"));
+        Counted body = new Counted(context.getInputStream(), limit.bytes(), request.get(METER),
+                json ? new NulCharacters.Escapes() : null);
         context.setInputStream(body);
         try {
             return context.proceed();
@@ -51,23 +57,31 @@ public class CountedBodies implements ReaderInterceptor {
             if (body.refusal == null) {
                 throw e;
             }
-            BodyLimit.closeAfterResponse(request);
+            if (!body.nul) {
+                BodyLimit.closeAfterResponse(request); // the rest of a body too large is not worth reading
+            }
             throw body.refusal;
         }
     }
 
-    /** Fails a read that goes past the limit or its meter; remembers why, however the reader reports the failure. */
+    /**
+     * Fails a read that goes past the limit or its meter, or that brings a NUL into a JSON body; remembers why, however
+     * the reader reports the failure.
+     */
     private final class Counted extends FilterInputStream {
 
         private final long maxBytes;
         private final Meter meter;
+        private final NulCharacters.Escapes escapes;
         private long read;
         private ApiProblem refusal;
+        private boolean nul;
 
-        Counted(InputStream in, long maxBytes, Meter meter) {
+        Counted(InputStream in, long maxBytes, Meter meter, NulCharacters.Escapes escapes) {
             super(in);
             this.maxBytes = maxBytes;
             this.meter = meter;
+            this.escapes = escapes;
         }
 
         @Override
@@ -75,6 +89,7 @@ public class CountedBodies implements ReaderInterceptor {
             int b = super.read();
             if (b >= 0) {
                 count(1);
+                scan(b);
             }
             return b;
         }
@@ -84,8 +99,19 @@ public class CountedBodies implements ReaderInterceptor {
             int n = super.read(buffer, offset, length);
             if (n > 0) {
                 count(n);
+                for (int i = offset; i < offset + n; i++) {
+                    scan(buffer[i]);
+                }
             }
             return n;
+        }
+
+        private void scan(int b) throws IOException {
+            if (escapes != null && escapes.endsNul(b)) {
+                nul = true;
+                refusal = ApiProblem.badRequest("request body: text " + NulCharacters.DETAIL);
+                throw new IOException(refusal.detail());
+            }
         }
 
         @Override

@@ -44,6 +44,14 @@ public final class Db {
         return failure instanceof SQLException sql ? sql.getSQLState() : null;
     }
 
+    /**
+     * Whether PostgreSQL refused a text for a NUL character in it: {@code 22P05} (its JSON escape in a {@code jsonb}
+     * value) or {@code 22021} (a NUL byte in a {@code text} value).
+     */
+    public static boolean refusedNul(Throwable failure) {
+        return Causes.of(failure).map(Db::sqlState).anyMatch(state -> "22P05".equals(state) || "22021".equals(state));
+    }
+
     private static boolean mentions(String message, String text) {
         return message != null && message.contains(text);
     }

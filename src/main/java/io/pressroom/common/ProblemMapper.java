@@ -200,6 +200,10 @@ public class ProblemMapper {
             LOG.debugf(throwable, "dependency unavailable on %s", uri == null ? "?" : uri.getPath());
             return respond(toProblem(Transient.unavailable("a dependency is not available")), uri);
         }
+        if (Db.refusedNul(throwable)) {
+            // past the checks of bodies and addresses (NulCharacters): a form field, a body in UTF-16
+            return respond(ApiProblem.badRequest("request: a text " + NulCharacters.DETAIL), uri);
+        }
         return internal(throwable, uri);
     }
 

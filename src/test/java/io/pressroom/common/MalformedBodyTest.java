@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -71,5 +72,41 @@ class MalformedBodyTest {
         }
         project.call().body("{\"html\": ").post("/v1/render-jobs").then().statusCode(400)
                 .body("detail", equalTo("request body is not valid JSON"));
+    }
+
+    /**
+     * PostgreSQL stores the NUL character in no text: wherever a request carries one it is refused before anything is
+     * done (it was a 500 after the statement failed), and the same text with a literal backslash is an ordinary text.
+     */
+    @Test
+    void theNulCharacterIsRefusedWhereverTheRequestCarriesItAndNothingIsCreated() {
+        TestProject project = Api.newProject();
+        String nul = "\\u0000"; // the JSON escape, as a client's serializer writes the character
+        for (String body : List.of("{\"html\": \"<p>{{x}}</p>\", \"payload\": {\"x\": \"a" + nul + "b\"}}",
+                "{\"html\": \"<p>x</p>\", \"payload\": {\"x" + nul + "\": 1}}",
+                "{\"html\": \"<p>x</p>\", \"businessKey\": \"nul-" + nul + "\"}",
+                "{\"html\": \"<p>x</p>\", \"meta\": {\"k\": \"" + nul + "\"}}",
+                "{\"html\": \"<p>x" + nul + "</p>\"}")) {
+            project.call().body(body).post("/v1/render-jobs").then().statusCode(400)
+                    .contentType("application/problem+json").body("code", equalTo("invalid_request"))
+                    .body("detail", equalTo("request body: text must not contain the NUL character (\\u0000)"));
+        }
+        // in UTF-16 the escape's bytes are not read as such; PostgreSQL's refusal of the text is answered the same way
+        byte[] utf16 = ("{\"html\": \"<p>x</p>\", \"businessKey\": \"" + nul + "\"}")
+                .getBytes(StandardCharsets.UTF_16BE);
+        project.call().body(utf16).post("/v1/render-jobs").then().statusCode(400)
+                .body("code", equalTo("invalid_request"))
+                .body("detail", equalTo("request: a text must not contain the NUL character (\\u0000)"));
+        project.call().get("/v1/render-jobs").then().statusCode(200).body("data.size()", equalTo(0));
+
+        // an escaped backslash before u0000 is the six characters themselves, which any text may hold
+        project.call().body("{\"html\": \"<p>x</p>\", \"businessKey\": \"\\\\u0000\"}").post("/v1/render-jobs")
+                .then().statusCode(202).body("job.businessKey", equalTo("\\u0000"));
+
+        project.call().urlEncodingEnabled(false).get("/v1/render-jobs/rj_%00").then().statusCode(400)
+                .body("code", equalTo("invalid_request"))
+                .body("detail", equalTo("path: must not contain the NUL character (\\u0000)"));
+        project.call().urlEncodingEnabled(false).get("/v1/render-jobs?businessKey=a%00").then().statusCode(400)
+                .body("detail", equalTo("businessKey: must not contain the NUL character (\\u0000)"));
     }
 }

@@ -65,4 +65,21 @@ class SandboxEndToEndTest {
             canary.stop(0);
         }
     }
+
+    /**
+     * What a page logs comes back in its job's report, and PostgreSQL stores no NUL character: a console error with
+     * one left the succeeded event unappliable, dead-lettered, and the job rendering for good.
+     */
+    @Test
+    void aPageThatLogsTheNulCharacterStillEndsItsJob() {
+        TestProject project = Api.newProject();
+        String html = "<p>x</p><script>console.error('before' + String.fromCharCode(0) + 'after');</script>";
+        String jobId = project.call().body(Map.of("html", html, "options", Map.of("javascript", true)))
+                .post("/v1/render-jobs").then().statusCode(202).extract().path("job.id");
+
+        assertThat(awaitTerminal(project, jobId).getString("job.status")).isEqualTo("succeeded");
+        List<String> errors = project.call().get("/v1/render-jobs/" + jobId + "/report").then().statusCode(200)
+                .extract().jsonPath().getList("consoleErrors");
+        assertThat(errors).anyMatch(error -> error.contains("before\uFFFDafter"));
+    }
 }

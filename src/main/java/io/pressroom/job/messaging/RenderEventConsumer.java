@@ -20,6 +20,7 @@ import io.opentelemetry.context.Scope;
 import io.pressroom.common.DeadLetters;
 import io.pressroom.common.JobLogContext;
 import io.pressroom.common.JobSpans;
+import io.pressroom.common.NulCharacters;
 import io.pressroom.common.Transient;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.contract.Topics;
@@ -66,7 +67,8 @@ public class RenderEventConsumer {
     public Uni<Void> onEvent(String message, Optional<TracingMetadata> tracing) {
         RenderEvent event;
         try {
-            event = json.readValue(message, RenderEvent.class);
+            // what a page logged or threw comes with the event, and PostgreSQL stores no NUL: the job must still end
+            event = json.readValue(NulCharacters.replacedInJson(message), RenderEvent.class);
         } catch (JsonProcessingException e) {
             return deadLetters.send(Topics.EVENTS_DLQ, null, message, "unreadable: " + e.getOriginalMessage());
         }
