@@ -3,12 +3,17 @@ package io.pressroom.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -37,15 +42,23 @@ class BenchmarkPiecesTest {
     void jvmThreadsCountTheTicksOfAThreadThatWorkedInThePhase() throws InterruptedException {
         JvmThreads again = new JvmThreads(ProcessHandle.current().pid());
         again.start();
+        // spins until it has had 50 ms of CPU (5 of /proc's ticks), however little of the machine it gets, and on
+        // until read: a fixed 250 ms of wall time was less than a tick of CPU on a loaded machine (a red CI run)
+        CountDownLatch worked = new CountDownLatch(1);
+        AtomicBoolean read = new AtomicBoolean();
         Thread spinning = new Thread(() -> {
-            long until = System.nanoTime() + 300_000_000L;
-            while (System.nanoTime() < until) {
+            ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+            while (!read.get()) {
+                if (cpu.getCurrentThreadCpuTime() >= 50_000_000L) {
+                    worked.countDown();
+                }
                 Thread.onSpinWait();
             }
         }, "render-pool-bench");
         spinning.start();
-        Thread.sleep(250);
+        assertThat(worked.await(60, TimeUnit.SECONDS)).as("the spinning thread had its CPU").isTrue();
         again.sample();
+        read.set(true);
         spinning.join();
         Map<String, Long> ticks = again.ticksByKind();
         assertThat(ticks.keySet()).containsExactly(JvmThreads.KINDS);
