@@ -24,11 +24,10 @@ import io.vertx.core.net.SocketAddress;
  * Authenticates every {@code /v1} request: {@code /v1/projects…} with the admin key, everything else with a
  * project key ({@code Authorization: Bearer prk_…}), looked up by its hash ({@link ActiveKeys}). The web console's data
  * fragments ({@code /console/fragments/…}) are authenticated like the API: its pages are a static shell, and every
- * piece of a project's data comes through those fragments, with the key the browser holds. A client address with too many
- * failed
- * authentications ({@link AuthFailures}) is refused with 429 first, before any key is checked or looked up. The
- * address is the connection's peer, or what a trusted proxy says in {@code X-Forwarded-For}/{@code Forwarded} when
- * Quarkus's {@code quarkus.http.proxy.*} settings trust it (docs/operations.md).
+ * piece of a project's data comes through those fragments, with the key the browser holds. A client address with too
+ * many failed authentications ({@link AuthFailures}) is refused with 429 first, before any key is checked or looked
+ * up. The address is the connection's peer, or what a trusted proxy says in {@code X-Forwarded-For}/{@code Forwarded}
+ * when Quarkus's {@code quarkus.http.proxy.*} settings trust it (docs/operations.md).
  */
 public class AuthFilter {
 

@@ -26,11 +26,8 @@ public final class Db {
 
     /** A unique violation as the bare client ({@link PgException}) or Hibernate Reactive ({@link SQLException}) tells it. */
     private static boolean isUniqueViolation(Throwable failure) {
-        if (failure instanceof PgException pg) {
-            return UNIQUE_VIOLATION.equals(pg.getSqlState());
-        }
-        return failure instanceof SQLException sql && (UNIQUE_VIOLATION.equals(sql.getSQLState())
-                || mentions(sql.getMessage(), "(" + UNIQUE_VIOLATION + ")"));
+        return UNIQUE_VIOLATION.equals(sqlState(failure))
+                || failure instanceof SQLException sql && mentions(sql.getMessage(), "(" + UNIQUE_VIOLATION + ")");
     }
 
     /**
