@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import io.pressroom.project.service.ApiKeys;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.TightHttpLimits;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,23 +26,12 @@ import io.vertx.mutiny.sqlclient.Pool;
  * keep working.
  */
 @QuarkusTest
-@TestProfile(AuthFailureLimitTest.Tight.class)
+@TestProfile(TightHttpLimits.class)
 class AuthFailureLimitTest {
 
-    private static final int BURST = 5;
+    private static final int BURST = TightHttpLimits.AUTH_FAILURE_BURST;
     /** PostgreSQL 15+ backends publish their table statistics when idle, at the latest 10 s later. */
     private static final Duration STATS_DELAY = Duration.ofSeconds(12);
-
-    public static class Tight implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pressroom.http.auth-failures-per-minute", "1",
-                    "pressroom.http.auth-failure-burst", Integer.toString(BURST),
-                    "quarkus.http.proxy.proxy-address-forwarding", "true",
-                    "quarkus.http.proxy.enable-forwarded-for", "true",
-                    "quarkus.http.proxy.trusted-proxies", "127.0.0.1,::1");
-        }
-    }
 
     @Inject
     Pool database;

@@ -9,22 +9,15 @@ import org.junit.jupiter.api.Test;
 
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.TightHttpLimits;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 /** A project over its request rate gets 429 with Retry-After, other projects do not notice, and it recovers. */
 @QuarkusTest
-@TestProfile(RateLimitTest.Tight.class)
+@TestProfile(TightHttpLimits.class)
 class RateLimitTest {
-
-    public static class Tight implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pressroom.http.rate-limit-per-second", "2", "pressroom.http.rate-limit-burst", "5");
-        }
-    }
 
     @Test
     void aProjectOverItsRateIsToldWhenToComeBack() throws Exception {

@@ -153,9 +153,11 @@ class FaultSoakIT {
             load.add(CompletableFuture.runAsync(() -> clientLoop(random, clients), clients));
         }
         long end = started + (long) (MINUTES * 60e9);
-        Duration gap = Duration.ofSeconds(MINUTES <= 5 ? 8 : 60);
+        // each fault ends with a new job rendered (the recovery check): a short gap is enough for load to be in
+        // flight again at the next one
+        Duration gap = Duration.ofSeconds(MINUTES <= 5 ? 4 : 60);
         try {
-            sleep(Duration.ofSeconds(10)); // load before the first fault
+            sleep(Duration.ofSeconds(6)); // load before the first fault
             do {
                 for (Fault fault : Fault.values()) {
                     injectAndCheckRecovery(fault);
