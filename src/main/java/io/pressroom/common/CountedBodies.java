@@ -15,8 +15,9 @@ import io.vertx.ext.web.RoutingContext;
  * Counts every request body the REST layer reads and stops at {@code pressroom.http.max-body-size} with 413
  * problem+json: the check for bodies of unknown length (chunked, or HTTP/2 without {@code Content-Length}), which
  * {@link BodyLimit} cannot refuse up front. Such a body may also be {@linkplain #meter metered} while it is read, for
- * the memory it takes; when the meter refuses, the answer is its problem. A JSON body that holds the NUL character is
- * refused with 400 as it is read ({@link NulCharacters}). Whatever the body's reader makes of the cut stream (Jackson
+ * the memory it takes; when the meter refuses, the answer is its problem. A JSON body that holds the NUL character or
+ * a lone UTF-16 surrogate is refused with 400 as it is read ({@link UnstorableText}). Whatever the body's reader makes of the
+ * cut stream (Jackson
  * may call it malformed JSON), the answer is the 413, the meter's problem or the 400.
  */
 @Provider
@@ -49,7 +50,7 @@ public class CountedBodies implements ReaderInterceptor {
         boolean json = type != null && (MediaType.APPLICATION_JSON_TYPE.isCompatible(type)
                 || type.getSubtype().endsWith("+json"));
         Counted body = new Counted(context.getInputStream(), limit.bytes(), request.get(METER),
-                json ? new NulCharacters.Escapes() : null);
+                json ? new UnstorableText.Escapes() : null);
         context.setInputStream(body);
         try {
             return context.proceed();
@@ -57,7 +58,7 @@ public class CountedBodies implements ReaderInterceptor {
             if (body.refusal == null) {
                 throw e;
             }
-            if (!body.nul) {
+            if (!body.unstorable) {
                 BodyLimit.closeAfterResponse(request); // the rest of a body too large is not worth reading
             }
             throw body.refusal;
@@ -65,19 +66,19 @@ public class CountedBodies implements ReaderInterceptor {
     }
 
     /**
-     * Fails a read that goes past the limit or its meter, or that brings a NUL into a JSON body; remembers why, however
-     * the reader reports the failure.
+     * Fails a read that goes past the limit or its meter, or that brings text PostgreSQL cannot store into a JSON body;
+     * remembers why, however the reader reports the failure.
      */
     private final class Counted extends FilterInputStream {
 
         private final long maxBytes;
         private final Meter meter;
-        private final NulCharacters.Escapes escapes;
+        private final UnstorableText.Escapes escapes;
         private long read;
         private ApiProblem refusal;
-        private boolean nul;
+        private boolean unstorable;
 
-        Counted(InputStream in, long maxBytes, Meter meter, NulCharacters.Escapes escapes) {
+        Counted(InputStream in, long maxBytes, Meter meter, UnstorableText.Escapes escapes) {
             super(in);
             this.maxBytes = maxBytes;
             this.meter = meter;
@@ -107,9 +108,12 @@ public class CountedBodies implements ReaderInterceptor {
         }
 
         private void scan(int b) throws IOException {
-            if (escapes != null && escapes.endsNul(b)) {
-                nul = true;
-                refusal = ApiProblem.badRequest("request body: text " + NulCharacters.DETAIL);
+            String unstorable = escapes == null ? null : escapes.nextByte(b & 0xFF);
+            if (unstorable != null) {
+                this.unstorable = true;
+                refusal = ApiProblem.badRequest(UnstorableText.NOT_UTF8.equals(unstorable)
+                        ? "request body " + unstorable
+                        : "request body: text " + unstorable);
                 throw new IOException(refusal.detail());
             }
         }

@@ -201,8 +201,8 @@ public class ProblemMapper {
             return respond(toProblem(Transient.unavailable("a dependency is not available")), uri);
         }
         if (Db.refusedNul(throwable)) {
-            // past the checks of bodies and addresses (NulCharacters): a form field, a body in UTF-16
-            return respond(ApiProblem.badRequest("request: a text " + NulCharacters.DETAIL), uri);
+            // past the checks of bodies and addresses (UnstorableText): a form field, a body in UTF-16
+            return respond(ApiProblem.badRequest("request: a text " + UnstorableText.NUL), uri);
         }
         return internal(throwable, uri);
     }

@@ -75,6 +75,39 @@ class MalformedBodyTest {
     }
 
     /**
+     * A lone UTF-16 surrogate is no character: PostgreSQL's driver wrote it as {@code ?}, so the job was created with
+     * text other than what the 202 showed. It is refused like the NUL, and so is a surrogate in UTF-8's three-byte
+     * form, which Jackson reads though UTF-8 has none; a pair, escaped or not, is the character it stands for.
+     */
+    @Test
+    void aLoneSurrogateIsRefusedAndNothingIsCreated() {
+        TestProject project = Api.newProject();
+        String detail = "request body: text must not contain a lone UTF-16 surrogate (\\ud800 to \\udfff outside a "
+                + "high-low pair)";
+        for (String body : List.of("{\"html\": \"<p>x</p>\", \"businessKey\": \"a\\ud800\"}",
+                "{\"html\": \"<p>x</p>\", \"businessKey\": \"\\ude00\\ud83d\"}",
+                "{\"html\": \"<p>{{x}}</p>\", \"payload\": {\"x\\udbff\": 1}}",
+                "{\"html\": \"<p>x\\ud83d</p>\"}")) {
+            project.call().body(body).post("/v1/render-jobs").then().statusCode(400)
+                    .contentType("application/problem+json").body("code", equalTo("invalid_request"))
+                    .body("detail", equalTo(detail));
+        }
+        byte[] threeByteForm = { '{', '"', 'h', 't', 'm', 'l', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80,
+                '"', '}' };
+        project.call().body(threeByteForm).post("/v1/render-jobs").then().statusCode(400)
+                .body("code", equalTo("invalid_request"))
+                .body("detail", equalTo("request body is not valid UTF-8 (it encodes a UTF-16 surrogate, U+D800 to "
+                        + "U+DFFF)"));
+        project.call().get("/v1/render-jobs").then().statusCode(200).body("data.size()", equalTo(0));
+
+        String id = project.call().body("{\"html\": \"<p>x</p>\", \"businessKey\": \"\\ud83d\\ude00 \ud83d\ude00\"}")
+                .post("/v1/render-jobs").then().statusCode(202).body("job.businessKey", equalTo("\ud83d\ude00 \ud83d\ude00"))
+                .extract().path("job.id");
+        project.call().get("/v1/render-jobs/" + id).then().statusCode(200)
+                .body("job.businessKey", equalTo("\ud83d\ude00 \ud83d\ude00"));
+    }
+
+    /**
      * PostgreSQL stores the NUL character in no text: wherever a request carries one it is refused before anything is
      * done (it was a 500 after the statement failed), and the same text with a literal backslash is an ordinary text.
      */

@@ -20,8 +20,8 @@ import io.opentelemetry.context.Scope;
 import io.pressroom.common.DeadLetters;
 import io.pressroom.common.JobLogContext;
 import io.pressroom.common.JobSpans;
-import io.pressroom.common.NulCharacters;
 import io.pressroom.common.Transient;
+import io.pressroom.common.UnstorableText;
 import io.pressroom.contract.RenderEvent;
 import io.pressroom.contract.Topics;
 import io.pressroom.job.service.JobTransitions;
@@ -68,7 +68,7 @@ public class RenderEventConsumer {
         RenderEvent event;
         try {
             // what a page logged or threw comes with the event, and PostgreSQL stores no NUL: the job must still end
-            event = json.readValue(NulCharacters.replacedInJson(message), RenderEvent.class);
+            event = json.readValue(UnstorableText.replacedInJson(message), RenderEvent.class);
         } catch (JsonProcessingException e) {
             return deadLetters.send(Topics.EVENTS_DLQ, null, message, "unreadable: " + e.getOriginalMessage());
         }
