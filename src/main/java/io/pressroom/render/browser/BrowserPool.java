@@ -178,7 +178,15 @@ public class BrowserPool {
                 String host = reusedHost != null ? reusedHost
                         : "bundle-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
                                 + ".pressroom.invalid";
-                RenderResult result = renderOn(slot, request, host, staticDocument, reusedHost != null, budget);
+                RenderResult result;
+                try {
+                    result = renderOn(slot, request, host, staticDocument, reusedHost != null, budget);
+                } catch (RenderFailure failure) {
+                    if (failure.pageIntact()) {
+                        handedOver = resetLater(slot, "https://" + host);
+                    }
+                    throw failure;
+                }
                 // the caller has its PDF now; the page is made ready for the next render meanwhile, and only then
                 // frees its permit (a reset took about 55 ms of every job's latency when it ran here)
                 handedOver = resetLater(slot, "https://" + host);
@@ -513,7 +521,9 @@ public class BrowserPool {
             return run.execute();
         } catch (Exception e) {
             RenderFailure failure = classify(e, run, slot);
-            discard(slot);
+            if (!failure.pageIntact()) {
+                discard(slot); // its state is unknown: a new page is cheaper than a doubt
+            }
             if (failure.code() == (ErrorCode.INTERNAL_ERROR)) {
                 LOG.warnf(e, "Render of job %s failed", request.jobId());
             } else if (failure.code() == (ErrorCode.RENDER_CRASHED)) {

@@ -10,11 +10,17 @@ public class RenderFailure extends Exception {
 
     private final ErrorCode code;
     private final boolean retryable;
+    private final boolean pageIntact;
 
     public RenderFailure(ErrorCode code, boolean retryable, String message, Throwable cause) {
+        this(code, retryable, message, cause, false);
+    }
+
+    private RenderFailure(ErrorCode code, boolean retryable, String message, Throwable cause, boolean pageIntact) {
         super(message, cause);
         this.code = code;
         this.retryable = retryable;
+        this.pageIntact = pageIntact;
     }
 
     /** The job was cancelled while its render ran (not retried: there is nothing left to do). */
@@ -46,6 +52,14 @@ public class RenderFailure extends Exception {
         return new RenderFailure(ErrorCode.TEMPLATE_ERROR, false, message, null);
     }
 
+    /**
+     * Print options Chromium refused for the loaded document, such as page ranges beyond its end: the page is left as
+     * a finished render leaves it.
+     */
+    static RenderFailure optionsRefusedByThePrint(String message) {
+        return new RenderFailure(ErrorCode.TEMPLATE_ERROR, false, message, null, true);
+    }
+
     static RenderFailure internal(String message, Throwable cause) {
         return new RenderFailure(ErrorCode.INTERNAL_ERROR, true, message, cause);
     }
@@ -53,6 +67,14 @@ public class RenderFailure extends Exception {
     /** The job error code. */
     public ErrorCode code() {
         return code;
+    }
+
+    /**
+     * Whether the page is as a finished render leaves it (its document loaded, no call pending), so that it can be
+     * reset for the next render rather than thrown away: a client's repeated mistake then costs no new page.
+     */
+    boolean pageIntact() {
+        return pageIntact;
     }
 
     /** Whether another attempt may succeed. */

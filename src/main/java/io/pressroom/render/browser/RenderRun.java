@@ -208,7 +208,8 @@ final class RenderRun {
     }
 
     private RenderFailure pageRangesDoNotFit() {
-        return RenderFailure.badOptions("pageRanges '" + request.options().pageRanges() + "' does not fit the document");
+        return RenderFailure.optionsRefusedByThePrint("pageRanges '" + request.options().pageRanges()
+                + "' does not fit the document");
     }
 
     /** Gives a document without a title the request's (DevTools evaluation works with JavaScript off too). */

@@ -155,12 +155,30 @@ class BrowserPoolTest {
      * before storing the message): every time, the job must still fail as the template's error, not as a crash.
      */
     @Test
-    void aPageRangeBeyondTheDocumentIsATemplateErrorEveryTime() {
-        for (int i = 0; i < 25; i++) {
-            String jobId = "job-range-" + i;
-            assertThatThrownBy(() -> pool.render(new RenderRequest(jobId, "<p>one page</p>", Map.of(),
-                    options().pageRanges("2-3").build())))
-                    .isInstanceOfSatisfying(RenderFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.TEMPLATE_ERROR));
+    void aPageRangeBeyondTheDocumentIsATemplateErrorEveryTime() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        BrowserPool counted = new BrowserPool(TestChromium.Config.defaults().concurrency(1),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), ChromiumProcess::launch, chromium -> {
+                    opened.incrementAndGet();
+                    return PageSlot.open(chromium);
+                });
+        try {
+            counted.render(html("<p>before</p>"));
+            int before = opened.get();
+            for (int i = 0; i < 25; i++) {
+                String jobId = "job-range-" + i;
+                assertThatThrownBy(() -> counted.render(new RenderRequest(jobId, "<p>one page</p>", Map.of(),
+                        options().pageRanges("2-3").build())))
+                        .isInstanceOfSatisfying(RenderFailure.class,
+                                f -> assertThat(f.code()).isEqualTo(ErrorCode.TEMPLATE_ERROR));
+            }
+            // Chromium refused the print, not the document: the page is reset for the next render, as after a
+            // success, rather than closed (a new page for each of a client's repeated mistakes)
+            assertThat(opened.get() - before).as("pages opened for 25 refused ranges").isZero();
+            assertThat(pages(counted.render(html("<p>after the refusals</p>")).pdf())).singleElement().asString()
+                    .contains("after the refusals");
+        } finally {
+            counted.close();
         }
     }
 

@@ -2,6 +2,7 @@ package io.pressroom.render.browser;
 
 import static io.pressroom.render.browser.TestChromium.pages;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.pressroom.contract.ErrorCode;
 
 /**
  * A hostile template against canaries on loopback: a TCP server that counts every connection (not only HTTP
@@ -185,15 +188,15 @@ class SandboxTest {
         try {
             String written = pages(one.render(new RenderRequest("job-writer", writer, Map.of(),
                     Options.options().waitDelayMs(300).build())).pdf()).get(0);
-            if (false)
-                assertThat(written).as("cookies are off, the Cookie Store API included").contains("SET[|undefined|undefined]");
-            for (int i = 0; i < 2; i++) { // the second reader comes after a reader: the writer's origin is cleared
-                String next = pages(one.render(new RenderRequest("job-reader", reader, Map.of(),
-                        Options.options().waitForExpression("document.getElementById('more').textContent !== 'pending'")
-                                .build()))
-                        .pdf()).get(0);
-                assertThat(next).contains("COOKIES[] STORAGE[0]").contains("FOUND[]");
-            }
+            assertThat(written).as("cookies are off, the Cookie Store API included").contains("SET[|undefined|undefined]");
+            readNothing(one, reader);
+            // a writer whose print Chromium refuses (a page range beyond its end) leaves its page for the next render
+            // as a finished one does
+            assertThatThrownBy(() -> one.render(new RenderRequest("job-refused-writer", writer, Map.of(),
+                    Options.options().waitDelayMs(300).pageRanges("5-6").build())))
+                    .isInstanceOfSatisfying(RenderFailure.class,
+                            f -> assertThat(f.code()).isEqualTo(ErrorCode.TEMPLATE_ERROR));
+            readNothing(one, reader);
         } finally {
             one.close();
         }
@@ -207,6 +210,17 @@ class SandboxTest {
         String concurrent = pages(pool.render(lateReader).pdf()).get(0);
         writing.join();
         assertThat(concurrent).contains("COOKIES[] STORAGE[0]");
+    }
+
+    /** Two readers in turn: the second comes after a reader, when the writer's origin has been cleared. */
+    private static void readNothing(BrowserPool one, String reader) throws Exception {
+        for (int i = 0; i < 2; i++) {
+            String next = pages(one.render(new RenderRequest("job-reader", reader, Map.of(),
+                    Options.options().waitForExpression("document.getElementById('more').textContent !== 'pending'")
+                            .build()))
+                    .pdf()).get(0);
+            assertThat(next).contains("COOKIES[] STORAGE[0]").contains("FOUND[]");
+        }
     }
 
     @Test
