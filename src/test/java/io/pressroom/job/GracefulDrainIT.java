@@ -171,9 +171,12 @@ class GracefulDrainIT {
 
     @Test
     void aRenderCutShortBySigkillIsRenderedAgainSoonAfterTheRestart() throws Exception {
+        // a lease of half the default's 30 s, still three heartbeats long: the test waits for it to end
+        Map<String, String> leased = new LinkedHashMap<>(config);
+        leased.put("pressroom.jobs.rendering-lease", "15s");
         String key;
         String jobId;
-        try (AppProcess first = AppProcess.start("kill-1", config, LOG_DIR)) {
+        try (AppProcess first = AppProcess.start("kill-1", leased, LOG_DIR)) {
             first.awaitReady(Duration.ofSeconds(120));
             key = newProjectKey(first, "killed");
             jobId = first.call("POST", "/v1/render-jobs", key, Map.of("html", "<p>killed</p>", "options",
@@ -185,11 +188,11 @@ class GracefulDrainIT {
         }
         // as FaultSoakIT saw it: the killed render's command is not delivered again (its offset was committed)
         commitRenderersPastEveryCommand();
-        try (AppProcess second = AppProcess.start("kill-2", config, LOG_DIR)) {
+        try (AppProcess second = AppProcess.start("kill-2", leased, LOG_DIR)) {
             second.awaitReady(Duration.ofSeconds(120));
             String id = jobId;
             // the render budget's deadline is minutes away: this bound is met only when the renderer's lease ends
-            JsonNode done = await().atMost(Duration.ofSeconds(45)).until(
+            JsonNode done = await().atMost(Duration.ofSeconds(40)).until(
                     () -> second.call("GET", "/v1/render-jobs/" + id, key, null, 200),
                     job -> List.of("succeeded", "failed", "cancelled").contains(job.at("/job/status").asText()));
             assertThat(done.at("/job/status").asText()).as(done.toString()).isEqualTo("succeeded");
