@@ -35,7 +35,10 @@ public class UnstorableText {
      */
     public static final class Escapes {
 
-        /** 0: in plain text; 1: after a backslash; 2 to 5: after a backslash, {@code u} and that many hex digits less two. */
+        /**
+         * 0: in plain text; 1: after a backslash; 2 to 5: after a backslash, {@code u} and that many hex digits less
+         * two.
+         */
         private int state;
         private int unit;
         /** After a high surrogate's escape: only a low one's may follow. */

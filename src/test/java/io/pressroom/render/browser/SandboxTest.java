@@ -188,7 +188,8 @@ class SandboxTest {
         try {
             String written = pages(one.render(new RenderRequest("job-writer", writer, Map.of(),
                     Options.options().waitDelayMs(300).build())).pdf()).get(0);
-            assertThat(written).as("cookies are off, the Cookie Store API included").contains("SET[|undefined|undefined]");
+            assertThat(written).as("cookies are off, the Cookie Store API included")
+                    .contains("SET[|undefined|undefined]");
             readNothing(one, reader);
             // a writer whose print Chromium refuses (a page range beyond its end) leaves its page for the next render
             // as a finished one does
