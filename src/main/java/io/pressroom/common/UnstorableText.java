@@ -53,6 +53,9 @@ public class UnstorableText {
          * In UTF-16 and UTF-32, whose first character (ASCII in JSON) has a zero byte, only the escapes are followed.
          */
         public String nextByte(int b) {
+            if (state == 0 && !high && !afterEd && b != '\\' && b != 0xED && b != 0) {
+                return null; // plain text, most of any body: one test per byte
+            }
             if (b == 0) {
                 utf8 = false;
             }

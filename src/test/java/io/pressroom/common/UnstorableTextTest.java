@@ -49,6 +49,11 @@ class UnstorableTextTest {
                     expected.remove(UnstorableText.LONE_SURROGATE);
                 }
                 Set<String> found = found(json);
+                if (writer == ESCAPING || !unstorable.contains(UnstorableText.LONE_SURROGATE)) {
+                    // the same text as UTF-8 bytes, as a request body is scanned (no lone surrogate to encode)
+                    assertThat(foundInBytes(json.getBytes(StandardCharsets.UTF_8))).as("seed %d: %s", seed, json)
+                            .isEqualTo(found);
+                }
                 if (expected.contains(UnstorableText.NUL)) {
                     // one escape, a NUL right after a high surrogate's, is told as the NUL only
                     assertThat(found).as("seed %d: %s", seed, json).contains(UnstorableText.NUL)
