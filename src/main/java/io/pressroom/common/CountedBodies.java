@@ -16,7 +16,8 @@ import io.vertx.ext.web.RoutingContext;
  * problem+json: the check for bodies of unknown length (chunked, or HTTP/2 without {@code Content-Length}), which
  * {@link BodyLimit} cannot refuse up front. Such a body may also be {@linkplain #meter metered} while it is read, for
  * the memory it takes; when the meter refuses, the answer is its problem. A JSON body that holds the NUL character or
- * a lone UTF-16 surrogate is refused with 400 as it is read ({@link UnstorableText}). Whatever the body's reader
+ * a lone UTF-16 surrogate, or that is in UTF-16 or UTF-32, is refused with 400 as it is read ({@link UnstorableText}). Whatever
+ * the body's reader
  * makes of the cut stream (Jackson may call it malformed JSON), the answer is the 413, the meter's problem or the 400.
  */
 @Provider
@@ -110,9 +111,7 @@ public class CountedBodies implements ReaderInterceptor {
             String unstorable = escapes == null ? null : escapes.nextByte(b & 0xFF);
             if (unstorable != null) {
                 this.unstorable = true;
-                refusal = ApiProblem.badRequest(UnstorableText.NOT_UTF8.equals(unstorable)
-                        ? "request body " + unstorable
-                        : "request body: text " + unstorable);
+                refusal = ApiProblem.badRequest(UnstorableText.inBody(unstorable));
                 throw new IOException(refusal.detail());
             }
         }

@@ -18,7 +18,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * <p>
  * In JSON text both can only be escapes, a backslash, {@code u} and four hex digits (a raw control character is not
  * valid JSON, and a surrogate has no UTF-8 encoding), so finding them needs no parse: {@link Escapes} follows the
- * text a character, or a byte, at a time. Written by hand because Jackson has no setting to refuse either, and the
+ * text a character, or a byte, at a time. Request bodies are taken in UTF-8 only, as RFC 8259 asks of JSON between
+ * systems: in UTF-16 or UTF-32, which Jackson would also read, the escapes' bytes are interleaved with zero bytes, and
+ * a zero byte is in no valid UTF-8 JSON. Written by hand because Jackson has no setting to refuse either, and the
  * request bodies and the events it guards are read by different readers (the REST layer's, the event consumer's).
  */
 public class UnstorableText {
@@ -28,6 +30,12 @@ public class UnstorableText {
             + "outside a high-low pair)";
     /** A surrogate written in UTF-8's three-byte form: Jackson reads it as the character, though UTF-8 has none. */
     public static final String NOT_UTF8 = "is not valid UTF-8 (it encodes a UTF-16 surrogate, U+D800 to U+DFFF)";
+    /**
+     * A zero byte, the NUL character's in UTF-8 (a raw control character is no valid JSON) or half of an ASCII
+     * character's in UTF-16 and UTF-32.
+     */
+    public static final String ZERO_BYTE = "is not valid UTF-8 (it has a zero byte: JSON is read in UTF-8 only, not "
+            + "in UTF-16 or UTF-32)";
 
     /**
      * Finds the escapes of a NUL and of lone surrogates in JSON text fed to it in order, across as many reads as it
@@ -45,21 +53,19 @@ public class UnstorableText {
         private boolean high;
         /** The previous byte was 0xED, which leads the three-byte forms of U+D000 to U+DFFF. */
         private boolean afterEd;
-        /** Until a zero byte shows the text is in UTF-16 or UTF-32, whose bytes are no UTF-8 forms. */
-        private boolean utf8 = true;
 
         /**
-         * Feeds the next byte of JSON text that may be in UTF-8 (from 0 to 255); the detail of what it ends, or null.
-         * In UTF-16 and UTF-32, whose first character (ASCII in JSON) has a zero byte, only the escapes are followed.
+         * Feeds the next byte of JSON text in UTF-8 (from 0 to 255); the detail of what it ends, or null. Only a
+         * surrogate's three-byte form and a zero byte are told as bytes; Jackson tells any other malformed UTF-8.
          */
         public String nextByte(int b) {
             if (state == 0 && !high && !afterEd && b != '\\' && b != 0xED && b != 0) {
                 return null; // plain text, most of any body: one test per byte
             }
             if (b == 0) {
-                utf8 = false;
+                return ZERO_BYTE;
             }
-            boolean surrogate = utf8 && afterEd && b >= 0xA0 && b <= 0xBF;
+            boolean surrogate = afterEd && b >= 0xA0 && b <= 0xBF;
             afterEd = b == 0xED;
             return surrogate ? NOT_UTF8 : next(b);
         }
@@ -109,6 +115,11 @@ public class UnstorableText {
             high = false;
             return LONE_SURROGATE;
         }
+    }
+
+    /** The detail of a request body's refusal for what {@link Escapes#nextByte} found in it. */
+    public static String inBody(String found) {
+        return found.startsWith("is ") ? "request body " + found : "request body: text " + found;
     }
 
     /** The JSON text with each NUL replaced by U+FFFD; the same string when it holds none. */
