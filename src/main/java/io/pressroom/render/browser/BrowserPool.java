@@ -571,6 +571,11 @@ public class BrowserPool {
     }
 
     private RenderFailure classify(Exception e, RenderRun run, PageSlot slot) {
+        if (run.spentBy(e) && run.expire()) {
+            // the call's timer fired before the watchdog: the budget is spent all the same. Taken as a crash, the
+            // page the watchdog closes meanwhile made it one, and the job was retried with the same budget
+            LOG.infof("A render exceeded its budget of %d ms in a DevTools call", run.budgetMs());
+        }
         if (run.cancelled()) {
             return RenderFailure.cancelled();
         }

@@ -36,6 +36,8 @@ final class RenderRun {
     private static final int MAX_CONSOLE_ERRORS = 100;
     /** Calls of {@code Page.printToPDF} before a lost error reply counts as the error (see {@link #print}). */
     private static final int PRINT_TRIES = 3;
+    /** How much of the budget a call's timer may leave when it fires: both clocks are read to the millisecond. */
+    private static final long CLOCK_SLACK_MS = 20;
 
     private final PageSlot slot;
     private final RenderRequest request;
@@ -82,6 +84,14 @@ final class RenderRun {
 
     boolean expired() {
         return state.get() == State.EXPIRED;
+    }
+
+    /**
+     * Whether {@code e} is a DevTools call that ran out of time with the budget: each call's timeout is what is left
+     * of it ({@link #call()}), so its timer and the watchdog end the same budget, and either may fire first.
+     */
+    boolean spentBy(Exception e) {
+        return e instanceof com.ruiyun.jvppeteer.exception.TimeoutException && remaining() <= CLOCK_SLACK_MS;
     }
 
     /** The job was cancelled: like the watchdog, exactly one of this and the end of the render wins. */
