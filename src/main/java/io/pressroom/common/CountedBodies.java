@@ -1,5 +1,6 @@
 package io.pressroom.common;
 
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,10 @@ import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
+import org.jboss.logging.Logger;
+
+import io.netty.handler.codec.http2.Http2Error;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -23,6 +28,7 @@ import io.vertx.ext.web.RoutingContext;
 @Provider
 public class CountedBodies implements ReaderInterceptor {
 
+    private static final Logger LOG = Logger.getLogger(CountedBodies.class);
     private static final String METER = CountedBodies.class.getName() + ".meter";
 
     /** Asked with the bytes read so far, whenever more are read: null to go on, or the problem that ends the body. */
@@ -58,8 +64,8 @@ public class CountedBodies implements ReaderInterceptor {
             if (body.refusal == null) {
                 throw e;
             }
-            if (!body.unstorable) {
-                BodyLimit.closeAfterResponse(request); // the rest of a body too large is not worth reading
+            if (!body.unstorable || !body.buffered) {
+                BodyLimit.closeAfterResponse(request); // the rest of the body is not worth reading
             }
             throw body.refusal;
         }
@@ -74,15 +80,71 @@ public class CountedBodies implements ReaderInterceptor {
         private final long maxBytes;
         private final Meter meter;
         private final UnstorableText.Escapes escapes;
+        /**
+         * The REST layer read the whole body into memory before the request ran (one up to
+         * {@code quarkus.rest.input-buffer-size}); a larger one is read from the connection as it comes, on a worker
+         * thread.
+         */
+        private final boolean buffered;
         private long read;
         private ApiProblem refusal;
         private boolean unstorable;
+        private boolean closed;
 
         Counted(InputStream in, long maxBytes, Meter meter, UnstorableText.Escapes escapes) {
             super(in);
             this.maxBytes = maxBytes;
             this.meter = meter;
             this.escapes = escapes;
+            this.buffered = in instanceof ByteArrayInputStream;
+        }
+
+        /**
+         * A body read from the connection is read to its end before the connection can take another request, and
+         * its reader may close it well before that (Jackson stops at the end of its value, or at a refusal). What is
+         * left is read here through the count, so a body that goes on past the limit is refused like any other; the
+         * REST layer's own close reads it to its end however long it goes on, on a worker thread, before the answer
+         * (seen: 4 GB in 20 s of an endless chunked body, and no answer). A refused body is not read any further: its
+         * stream is closed once the answer has gone and the connection (HTTP/1) or the stream (HTTP/2) has ended.
+         */
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (buffered) {
+                super.close();
+                return;
+            }
+            try {
+                byte[] rest = new byte[8192];
+                while (refusal == null && read(rest, 0, rest.length) >= 0) {
+                    // counted and scanned by read
+                }
+            } finally {
+                if (refusal == null) {
+                    super.close(); // at its end, or broken: returns at once
+                } else {
+                    closeAfterTheAnswer();
+                }
+            }
+        }
+
+        private void closeAfterTheAnswer() {
+            request.addEndHandler(answered -> {
+                if (request.request().version() == HttpVersion.HTTP_2) {
+                    request.response().reset(Http2Error.CANCEL.code()); // the client stops sending the rest
+                }
+                request.vertx().executeBlocking(() -> {
+                    try {
+                        in.close(); // its wait for more ends with the connection or the stream
+                    } catch (IOException | RuntimeException e) {
+                        LOG.debugf("Closed a refused request body: %s", e.getMessage());
+                    }
+                    return null;
+                }, false);
+            });
         }
 
         @Override

@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +108,50 @@ class BodyLimitTest {
         // the memory the refused bodies held is given back: the project's next upload is not refused for it
         await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("pressroom_http_bodies_held_bytes") == 0);
         project.call().body(Map.of("name", "After")).post("/v1/deploys").then().statusCode(201);
+    }
+
+    /**
+     * A chunked body that never ends is refused at the limit while the client is still sending it, whatever its
+     * reader made of it: its JSON cut off, complete and followed by more, or broken early. Before, the rest of the
+     * body was read to its end before the answer, on a worker thread: 4 GB in 20 s, and no answer.
+     */
+    @Test
+    void aBodyThatNeverEndsIsRefusedAtTheLimitWhileItIsStillSent() throws Exception {
+        TestProject project = Api.newProject();
+        for (String start : new String[] { "{\"html\": \"", "{\"html\": \"<p>x</p>\"}", "{\"html\": ]" }) {
+            byte[] filler = new byte[64 * 1024];
+            Arrays.fill(filler, (byte) (start.endsWith("\"") ? 'x' : ' '));
+            try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(30_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/render-jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + project.key()
+                        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                AtomicLong sent = new AtomicLong();
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                    try {
+                        writeChunk(out, start.getBytes(StandardCharsets.US_ASCII));
+                        while (sent.addAndGet(filler.length) < 4L * 1024 * 1024 * 1024) {
+                            writeChunk(out, filler);
+                        }
+                    } catch (IOException e) {
+                        // the server closed the connection after its answer
+                    }
+                });
+                Raw response = read(socket.getInputStream()); // before: no answer until the 4 GiB were sent
+                assertProblem(response, "/v1/render-jobs");
+                sending.get(30, TimeUnit.SECONDS); // the connection is closed under the sender
+                assertThat(sent.get()).as("%s: sent before the connection was closed", start).isLessThan(LIMIT * 10);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("pressroom_http_bodies_held_bytes") == 0);
+        project.call().body(Map.of("name", "After")).post("/v1/deploys").then().statusCode(201);
+    }
+
+    private static void writeChunk(OutputStream out, byte[] chunk) throws IOException {
+        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(chunk);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
