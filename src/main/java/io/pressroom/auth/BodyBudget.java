@@ -36,6 +36,11 @@ import io.vertx.ext.web.RoutingContext;
  * half of the budget, so that no tenant's uploads stall everyone's. A body larger than the budget needs the whole of
  * it (of its project's half): it passes at a quiet moment rather than never.
  * <p>
+ * A body larger than the REST layer's input buffer is read as it comes, on a worker thread that waits for each part:
+ * one project's slow uploads (sent 12 KiB, then nothing) took all 200 of a pod's worker threads, and every other
+ * project's request with a body of more than 10 KiB waited until they ended. A project may have
+ * {@code pressroom.http.streamed-bodies-per-project} such bodies on a pod at once; one more gets the same 503.
+ * <p>
  * Counted in KiB so that the budget fits a {@link Semaphore}'s permits; {@code pressroom_http_bodies_held_bytes} says
  * how much of it an API pod holds.
  */
@@ -50,6 +55,8 @@ public class BodyBudget {
     private final int perProject;
     private final Semaphore pod;
     private final Map<String, Semaphore> projects = new ConcurrentHashMap<>();
+    /** Each project's bodies read as they come, on worker threads ({@code streamed-bodies-per-project}). */
+    private final Map<String, Semaphore> streams = new ConcurrentHashMap<>();
     private final Caller caller;
     private final PressroomConfig config;
 
@@ -82,9 +89,11 @@ public class BodyBudget {
         if (declared <= 0 && !unknownLength) {
             return null;
         }
-        Hold hold = new Hold(caller.isProject()
-                ? projects.computeIfAbsent(caller.projectId(), ignored -> new Semaphore(perProject))
-                : null);
+        Hold hold = caller.isProject()
+                ? new Hold(projects.computeIfAbsent(caller.projectId(), ignored -> new Semaphore(perProject)),
+                        streams.computeIfAbsent(caller.projectId(),
+                                ignored -> new Semaphore(config.http().streamedBodiesPerProject())))
+                : new Hold(null, null);
         if (declared > 0) {
             String refused = hold.growTo(permits(declared));
             if (refused != null) {
@@ -94,6 +103,7 @@ public class BodyBudget {
         } else {
             CountedBodies.meter(http, hold::cover);
         }
+        CountedBodies.gateStreamed(http, hold::stream);
         http.addEndHandler(ended -> hold.release());
         return null;
     }
@@ -106,13 +116,29 @@ public class BodyBudget {
     private final class Hold {
 
         private final Semaphore project;
+        private final Semaphore streams;
         private final int cap;
         private int held;
+        private boolean streaming;
         private boolean released;
 
-        Hold(Semaphore project) {
+        Hold(Semaphore project, Semaphore streams) {
             this.project = project;
+            this.streams = streams;
             this.cap = project != null ? perProject : capacity;
+        }
+
+        /** The body is read as it comes, on a worker thread: null, or why it cannot be. */
+        synchronized ApiProblem stream() {
+            if (streams == null || streaming || released) {
+                return null;
+            }
+            if (!streams.tryAcquire()) {
+                return ApiProblem.serverBusy("this project's requests already send "
+                        + config.http().streamedBodiesPerProject() + " large request bodies to this server at once");
+            }
+            streaming = true;
+            return null;
         }
 
         /** Covers a body of unknown length once {@code bytes} of it are read: null, or why it cannot. */
@@ -147,6 +173,10 @@ public class BodyBudget {
 
         synchronized void release() {
             released = true;
+            if (streaming) {
+                streams.release();
+                streaming = false;
+            }
             pod.release(held);
             if (project != null) {
                 project.release(held);

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
@@ -30,6 +31,7 @@ public class CountedBodies implements ReaderInterceptor {
 
     private static final Logger LOG = Logger.getLogger(CountedBodies.class);
     private static final String METER = CountedBodies.class.getName() + ".meter";
+    private static final String STREAM_GATE = CountedBodies.class.getName() + ".streamGate";
 
     /** Asked with the bytes read so far, whenever more are read: null to go on, or the problem that ends the body. */
     @FunctionalInterface
@@ -40,6 +42,14 @@ public class CountedBodies implements ReaderInterceptor {
     /** Meters this request's body while the REST layer reads it. */
     public static void meter(RoutingContext request, Meter meter) {
         request.put(METER, meter);
+    }
+
+    /**
+     * Asks {@code gate} before this request's body is read as it comes, on a worker thread (one larger than the REST
+     * layer's input buffer): null to go on, or the problem that refuses it unread.
+     */
+    public static void gateStreamed(RoutingContext request, Supplier<ApiProblem> gate) {
+        request.put(STREAM_GATE, gate);
     }
 
     private final BodyLimit limit;
@@ -58,6 +68,13 @@ public class CountedBodies implements ReaderInterceptor {
         Counted body = new Counted(context.getInputStream(), limit.bytes(), request.get(METER),
                 json ? new UnstorableText.Escapes() : null);
         context.setInputStream(body);
+        Supplier<ApiProblem> gate = body.buffered ? null : request.get(STREAM_GATE);
+        ApiProblem busy = gate == null ? null : gate.get();
+        if (busy != null) {
+            body.refuse(busy);
+            BodyLimit.closeAfterResponse(request);
+            throw busy;
+        }
         try {
             return context.proceed();
         } catch (IOException | RuntimeException e) {
@@ -131,6 +148,12 @@ public class CountedBodies implements ReaderInterceptor {
             }
         }
 
+        /** Refused before any of it was read. */
+        void refuse(ApiProblem problem) throws IOException {
+            refusal = problem;
+            close();
+        }
+
         private void closeAfterTheAnswer() {
             request.addEndHandler(answered -> {
                 if (request.request().version() == HttpVersion.HTTP_2) {
@@ -149,7 +172,12 @@ public class CountedBodies implements ReaderInterceptor {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
+            int b;
+            try {
+                b = super.read();
+            } catch (IOException e) {
+                throw cut(e);
+            }
             if (b >= 0) {
                 count(1);
                 scan(b);
@@ -159,7 +187,12 @@ public class CountedBodies implements ReaderInterceptor {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (IOException e) {
+                throw cut(e);
+            }
             if (n > 0) {
                 count(n);
                 for (int i = offset; i < offset + n; i++) {
@@ -167,6 +200,17 @@ public class CountedBodies implements ReaderInterceptor {
                 }
             }
             return n;
+        }
+
+        /**
+         * The connection ended, or sent nothing for {@code quarkus.http.read-timeout}, before the body's end: the
+         * client's doing, answered (if it still listens) with 400 rather than taken for a failure of ours.
+         */
+        private IOException cut(IOException e) {
+            if (refusal == null) {
+                refusal = ApiProblem.badRequest("request body: it ended before it was complete (" + e.getMessage() + ")");
+            }
+            return new IOException(refusal.detail(), e);
         }
 
         private void scan(int b) throws IOException {

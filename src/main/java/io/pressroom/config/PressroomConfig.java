@@ -259,6 +259,15 @@ public interface PressroomConfig {
         Optional<MemorySize> bodiesInFlight();
 
         /**
+         * Request bodies one project's requests may send to an API pod at once that are read as they come: those over
+         * {@code quarkus.rest.input-buffer-size} (10 KiB), each of which holds a worker thread until it has arrived.
+         * One more gets 503 {@code server_busy} with {@code Retry-After}, its body unread, so that no project's slow
+         * uploads take every worker thread.
+         */
+        @WithDefault("16")
+        int streamedBodiesPerProject();
+
+        /**
          * Requests per second one project may make with its keys, on each API pod (a token bucket); more get 429
          * {@code rate_limited} with {@code Retry-After}. 0 turns the limit off.
          */

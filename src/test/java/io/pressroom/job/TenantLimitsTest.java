@@ -2,6 +2,7 @@ package io.pressroom.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
@@ -60,6 +61,7 @@ class TenantLimitsTest {
                     "pressroom.http.streams-per-project", "2",
                     "pressroom.http.stream-heartbeat", "1s",
                     "pressroom.http.stream-max-duration", "4s",
+                    "pressroom.http.streamed-bodies-per-project", "2",
                     // one project may hold half: 1 MiB
                     "pressroom.http.bodies-in-flight", "2M");
         }
@@ -280,6 +282,44 @@ class TenantLimitsTest {
                     .containsIgnoringCase("retry-after: 1").contains("\"code\":\"server_busy\"");
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("pressroom_http_bodies_held_bytes") == 0);
+    }
+
+    /**
+     * A body over the REST layer's input buffer (10 KiB) is read as it comes, on a worker thread that waits for each
+     * part. Two stalled uploads of one project (12 KiB sent, then nothing) are all it may have: its next large body is
+     * refused unread, with its connection closed, while another project's large body goes through. Before, one
+     * project's 200 such uploads took every worker thread, and another project's 50 KB create waited until they ended.
+     */
+    @Test
+    void aProjectsStalledLargeUploadsHoldTwoWorkerThreadsNotAll() throws Exception {
+        TestProject busy = Api.newProject();
+        TestProject other = Api.newProject();
+        byte[] start = ("{\"html\": \"<p>" + "x".repeat(12 * 1024)).getBytes(StandardCharsets.US_ASCII);
+        // a large body that is read at once and creates nothing (html must be text)
+        String large = "{\"html\": [], \"businessKey\": \"" + "k".repeat(50_000) + "\"}";
+        try (Socket first = new Socket("localhost", port); Socket second = new Socket("localhost", port)) {
+            for (Socket stalled : List.of(first, second)) {
+                OutputStream out = stalled.getOutputStream();
+                out.write(chunkedHead(busy).getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk(start));
+                out.flush();
+            }
+            // once both are read on worker threads, the project's next large body is refused unread
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> busy.call().body(large).post("/v1/render-jobs").statusCode() == 503);
+            Response refused = busy.call().body(large).post("/v1/render-jobs");
+            refused.then().statusCode(503).contentType("application/problem+json")
+                    .body("code", equalTo("server_busy"), "detail", containsString("2 large request bodies"));
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            assertThat(refused.header("Connection")).isEqualTo("close");
+
+            create(other, Map.of("html", "<p>" + "y".repeat(50_000) + "</p>", "queue", PARKED)).then()
+                    .statusCode(202);
+            busy.call().body(large.substring(0, 200) + "\"}").post("/v1/render-jobs").then().statusCode(400);
+        }
+        // the stalled uploads' connections closed: the project's large bodies are read again
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> busy.call().body(large).post("/v1/render-jobs").statusCode() == 400);
     }
 
     /**
