@@ -68,12 +68,30 @@ class JobMetaTest {
         assertThat(ids("meta.orderId=A-3")).isEmpty();
         assertThat(ids("meta.other=A-1")).isEmpty();
 
+        // the index finds candidates by JSON containment; the answer keeps comparing text
+        String typed = create(Map.of("html", "<p>4</p>", "meta",
+                Map.of("n", "7", "flag", true, "x", 7.5, "nested", Map.of("a", 1), "none", "null")));
+        assertThat(ids("meta.n=7")).containsExactly(typed, first); // the string "7" and the number 7
+        assertThat(ids("meta.n=7.0")).isEmpty();
+        assertThat(ids("meta.flag=true")).containsExactly(typed);
+        assertThat(ids("meta.x=7.5")).containsExactly(typed);
+        assertThat(idsWhere("meta.nested", "{\"a\": 1}")).containsExactly(typed); // as PostgreSQL writes it
+        assertThat(idsWhere("meta.nested", "{\"a\":1}")).isEmpty();
+        assertThat(ids("meta.none=null")).containsExactly(typed);
+        assertThat(ids("meta.n=1e400")).isEmpty(); // JSON no double holds
+        assertThat(idsWhere("meta.n", "{")).isEmpty(); // no JSON at all
+
         project.call().get("/v1/render-jobs?meta.orderId=A-1&meta.n=7").then().statusCode(400)
                 .body("detail", containsString("meta"));
         project.call().get("/v1/render-jobs?meta.orderId=A-1&meta.orderId=A-2").then().statusCode(400)
                 .body("detail", containsString("meta"));
         project.call().get("/v1/render-jobs?meta.order%20id=A-1").then().statusCode(400)
                 .body("detail", containsString("meta"));
+    }
+
+    private List<String> idsWhere(String parameter, String value) {
+        return project.call().queryParam(parameter, value).get("/v1/render-jobs").then().statusCode(200).extract()
+                .path("data.id");
     }
 
     private List<String> ids(String query) {
