@@ -56,7 +56,7 @@ public class BodyBudget {
     private final Semaphore pod;
     private final Map<String, Semaphore> projects = new ConcurrentHashMap<>();
     /** Each project's bodies read as they come, on worker threads ({@code streamed-bodies-per-project}). */
-    private final Map<String, Semaphore> streams = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> streamedBodies = new ConcurrentHashMap<>();
     private final Caller caller;
     private final PressroomConfig config;
 
@@ -91,7 +91,7 @@ public class BodyBudget {
         }
         Hold hold = caller.isProject()
                 ? new Hold(projects.computeIfAbsent(caller.projectId(), ignored -> new Semaphore(perProject)),
-                        streams.computeIfAbsent(caller.projectId(),
+                        streamedBodies.computeIfAbsent(caller.projectId(),
                                 ignored -> new Semaphore(config.http().streamedBodiesPerProject())))
                 : new Hold(null, null);
         if (declared > 0) {
@@ -116,24 +116,24 @@ public class BodyBudget {
     private final class Hold {
 
         private final Semaphore project;
-        private final Semaphore streams;
+        private final Semaphore streamed;
         private final int cap;
         private int held;
         private boolean streaming;
         private boolean released;
 
-        Hold(Semaphore project, Semaphore streams) {
+        Hold(Semaphore project, Semaphore streamed) {
             this.project = project;
-            this.streams = streams;
+            this.streamed = streamed;
             this.cap = project != null ? perProject : capacity;
         }
 
         /** The body is read as it comes, on a worker thread: null, or why it cannot be. */
         synchronized ApiProblem stream() {
-            if (streams == null || streaming || released) {
+            if (streamed == null || streaming || released) {
                 return null;
             }
-            if (!streams.tryAcquire()) {
+            if (!streamed.tryAcquire()) {
                 return ApiProblem.serverBusy("this project's requests already send "
                         + config.http().streamedBodiesPerProject() + " large request bodies to this server at once");
             }
@@ -174,7 +174,7 @@ public class BodyBudget {
         synchronized void release() {
             released = true;
             if (streaming) {
-                streams.release();
+                streamed.release();
                 streaming = false;
             }
             pod.release(held);

@@ -22,9 +22,10 @@ import io.vertx.ext.web.RoutingContext;
  * problem+json: the check for bodies of unknown length (chunked, or HTTP/2 without {@code Content-Length}), which
  * {@link BodyLimit} cannot refuse up front. Such a body may also be {@linkplain #meter metered} while it is read, for
  * the memory it takes; when the meter refuses, the answer is its problem. A JSON body that holds the NUL character or
- * a lone UTF-16 surrogate, or that is in UTF-16 or UTF-32, is refused with 400 as it is read ({@link UnstorableText}). Whatever
- * the body's reader
- * makes of the cut stream (Jackson may call it malformed JSON), the answer is the 413, the meter's problem or the 400.
+ * a lone UTF-16 surrogate, or that is in UTF-16 or UTF-32, is refused with 400 as it is read ({@link UnstorableText}).
+ * Whatever the body's reader makes of the cut stream (Jackson may call it malformed JSON), the answer is the 413, the
+ * meter's problem or the 400. A body larger than the REST layer's input buffer, read as it comes on a worker thread,
+ * may also be {@linkplain #gateStreamed gated}.
  */
 @Provider
 public class CountedBodies implements ReaderInterceptor {
