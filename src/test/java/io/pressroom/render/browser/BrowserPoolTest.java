@@ -270,10 +270,9 @@ class BrowserPoolTest {
     /**
      * A document that Chromium takes longer to lay out and print than its budget (one word of 300,000 letters) fails
      * with the budget's failure, which is not retried, also when the DevTools call's own timer (set to what is left of
-     * the budget) fires before the watchdog. Seen with a 30 s budget on the local run: the page the watchdog closed
-     * while the failure was looked at made it a crash, retried at the cost of another whole budget; a watchdog later
-     * still made it an internal error. Here the watchdog's threads are held past the budget, so the call's timer is
-     * first every time.
+     * the budget) fires before the watchdog. Seen with a 30 s budget on the local run: the failure counted as a
+     * crash, retried at the cost of another whole budget. Here the watchdog's threads are held past the budget, so the
+     * call's timer is first every time (before the fix: {@code render_crashed} here too).
      */
     @Test
     void aDocumentSlowerToPrintThanItsBudgetIsATimeoutAlsoWhenTheCallsTimerFiresFirst() throws Exception {
