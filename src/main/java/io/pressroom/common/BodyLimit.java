@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http2.Http2Error;
 import io.pressroom.config.PressroomConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpVersion;
@@ -85,14 +86,17 @@ public class BodyLimit {
     }
 
     /**
-     * Closes an HTTP/1 connection once the response is sent, and says so in the response, so that the unread rest of
-     * the body is never read. HTTP/2 needs nothing: the response ends the stream.
+     * Ends the unread rest of the body once the response is sent, so that it is never read: an HTTP/1 connection is
+     * closed (and the response says so); an HTTP/2 stream is reset with {@code NO_ERROR}, which asks the client to
+     * stop sending without failing the complete response (RFC 9113, section 8.1), and leaves the connection's other
+     * streams alone. The response alone ends only the server's half of the stream: the client went on sending.
      * <p>
      * Through the routing context's end handlers: setting the response's own end handler would replace the one they
      * hang on, and a request's end handlers (the body budget's release among them) would never run.
      */
     public static void closeAfterResponse(RoutingContext context) {
         if (context.request().version() == HttpVersion.HTTP_2) {
+            context.addEndHandler(ignored -> context.response().reset(Http2Error.NO_ERROR.code())); // no-op if ended
             return;
         }
         context.response().putHeader(HttpHeaderNames.CONNECTION, "close");

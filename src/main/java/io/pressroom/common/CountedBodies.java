@@ -13,8 +13,6 @@ import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
 import org.jboss.logging.Logger;
 
-import io.netty.handler.codec.http2.Http2Error;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -155,11 +153,9 @@ public class CountedBodies implements ReaderInterceptor {
             close();
         }
 
+        /** Every refusal also ends the connection or the stream ({@link BodyLimit#closeAfterResponse}). */
         private void closeAfterTheAnswer() {
             request.addEndHandler(answered -> {
-                if (request.request().version() == HttpVersion.HTTP_2) {
-                    request.response().reset(Http2Error.CANCEL.code()); // the client stops sending the rest
-                }
                 request.vertx().executeBlocking(() -> {
                     try {
                         in.close(); // its wait for more ends with the connection or the stream

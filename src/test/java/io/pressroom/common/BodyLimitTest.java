@@ -24,11 +24,21 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.netty.handler.codec.http2.Http2Error;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.pressroom.testing.Metrics;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.StreamResetException;
 
 /**
  * Bodies above {@code pressroom.http.max-body-size} (20M) are refused with 413 problem+json and a closed connection:
@@ -146,6 +156,59 @@ class BodyLimitTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("pressroom_http_bodies_held_bytes") == 0);
         project.call().body(Map.of("name", "After")).post("/v1/deploys").then().statusCode(201);
+    }
+
+    /**
+     * Over HTTP/2 (a body without {@code Content-Length}) the same: the 413 comes while the body is being sent, its
+     * stream is reset with {@code NO_ERROR}, which asks the client to stop without failing the answer (RFC 9113,
+     * section 8.1), and the connection's next request is answered.
+     */
+    @Test
+    void aBodyThatNeverEndsOverHttp2IsRefusedAndOnlyItsStreamEnded() throws Exception {
+        TestProject project = Api.newProject();
+        Vertx vertx = Vertx.vertx();
+        HttpClient h2c = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false).setDefaultHost(base.getHost()).setDefaultPort(base.getPort()),
+                new PoolOptions().setHttp2MaxSize(1)); // one connection for both requests
+        try {
+            AtomicLong sent = new AtomicLong();
+            CompletableFuture<Long> reset = new CompletableFuture<>();
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            Buffer filler = Buffer.buffer("x".repeat(64 * 1024));
+            h2c.request(HttpMethod.POST, "/v1/render-jobs").onSuccess(request -> {
+                request.putHeader("Authorization", "Bearer " + project.key())
+                        .putHeader("Content-Type", "application/json").setChunked(true); // no Content-Length
+                request.exceptionHandler(
+                        e -> reset.complete(e instanceof StreamResetException r ? r.getCode() : Long.MIN_VALUE));
+                request.response().compose(response -> response.body().map(body -> response.statusCode() + " " + body))
+                        .onSuccess(answer::complete).onFailure(answer::completeExceptionally);
+                request.write("{\"html\": \"");
+                Runnable[] pump = new Runnable[1];
+                pump[0] = () -> {
+                    while (!reset.isDone() && !request.writeQueueFull()
+                            && sent.addAndGet(filler.length()) < 4L * 1024 * 1024 * 1024) {
+                        request.write(filler);
+                    }
+                    if (!reset.isDone()) {
+                        request.drainHandler(drained -> pump[0].run());
+                    }
+                };
+                pump[0].run();
+            }).onFailure(answer::completeExceptionally);
+
+            assertThat(answer.get(30, TimeUnit.SECONDS)).startsWith("413 ").contains("payload_too_large");
+            assertThat(reset.get(30, TimeUnit.SECONDS)).isEqualTo(Http2Error.NO_ERROR.code());
+            assertThat(sent.get()).isLessThan(LIMIT * 10);
+            int next = h2c.request(HttpMethod.POST, "/v1/deploys")
+                    .compose(request -> request.putHeader("Authorization", "Bearer " + project.key())
+                            .putHeader("Content-Type", "application/json").send("{\"name\": \"After h2\"}"))
+                    .map(HttpClientResponse::statusCode).toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(next).isEqualTo(201);
+        } finally {
+            h2c.close();
+            vertx.close();
+        }
     }
 
     private static void writeChunk(OutputStream out, byte[] chunk) throws IOException {
