@@ -246,11 +246,8 @@ class BodyLimitTest {
     /** {@code count} chunks of {@code chunk}, then the last chunk. */
     private static BodyWriter chunked(byte[] chunk, int count) {
         return out -> {
-            byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < count; i++) {
-                out.write(size);
-                out.write(chunk);
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                writeChunk(out, chunk);
             }
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         };
