@@ -212,6 +212,13 @@ public interface PressroomConfig {
         int concurrency();
 
         /**
+         * Deliveries of one project one API pod sends at once: a project whose receivers hang holds no more of
+         * {@link #concurrency()} while the other projects' deliveries go out.
+         */
+        @WithDefault("4")
+        int concurrencyPerProject();
+
+        /**
          * Internal receivers webhooks may reach although their address is loopback, private, link-local or reserved:
          * CIDRs or addresses ({@code 10.20.0.0/16}, {@code ::1}) and host names ({@code hooks.internal}); none by
          * default.

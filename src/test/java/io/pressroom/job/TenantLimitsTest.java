@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.pressroom.testing.Metrics;
+import io.pressroom.testing.SilentReceiver;
+import io.pressroom.testing.WebhookReceiver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -53,17 +55,21 @@ class TenantLimitsTest {
     public static class Tight implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("pressroom.jobs.dispatch-window", "4",
-                    "pressroom.jobs.queues", "default,priority," + PARKED,
+            return Map.ofEntries(Map.entry("pressroom.jobs.dispatch-window", "4"),
+                    Map.entry("pressroom.jobs.queues", "default,priority," + PARKED),
                     // nobody reads the parked queue: the reaper must not take its jobs for lost meanwhile
-                    "pressroom.jobs.queued-deadline", "10m",
-                    "pressroom.jobs.max-unfinished-per-project", "3",
-                    "pressroom.http.streams-per-project", "2",
-                    "pressroom.http.stream-heartbeat", "1s",
-                    "pressroom.http.stream-max-duration", "4s",
-                    "pressroom.http.streamed-bodies-per-project", "2",
+                    Map.entry("pressroom.jobs.queued-deadline", "10m"),
+                    Map.entry("pressroom.jobs.max-unfinished-per-project", "3"),
+                    Map.entry("pressroom.http.streams-per-project", "2"),
+                    Map.entry("pressroom.http.stream-heartbeat", "1s"),
+                    Map.entry("pressroom.http.stream-max-duration", "4s"),
+                    Map.entry("pressroom.http.streamed-bodies-per-project", "2"),
                     // one project may hold half: 1 MiB
-                    "pressroom.http.bodies-in-flight", "2M");
+                    Map.entry("pressroom.http.bodies-in-flight", "2M"),
+                    // a hanging receiver holds its try this long
+                    Map.entry("pressroom.webhooks.timeout", "30s"),
+                    Map.entry("pressroom.webhooks.concurrency", "4"),
+                    Map.entry("pressroom.webhooks.concurrency-per-project", "2"));
         }
     }
 
@@ -320,6 +326,42 @@ class TenantLimitsTest {
         // the stalled uploads' connections closed: the project's large bodies are read again
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> busy.call().body(large).post("/v1/render-jobs").statusCode() == 400);
+    }
+
+    /**
+     * Webhook tries wait for their receivers without holding up anyone else's: a project whose receivers take every
+     * connection and never answer holds its share of the pod's tries (2 of 4 here), and another project's webhook
+     * goes out at once.
+     */
+    @Test
+    void aProjectWhoseReceiversHangHoldsItsShareOfWebhookTriesAndOthersAreDeliveredAtOnce() throws Exception {
+        TestProject careless = Api.newProject();
+        TestProject other = Api.newProject();
+        try (SilentReceiver silent = new SilentReceiver(); WebhookReceiver receiver = new WebhookReceiver()) {
+            for (String path : List.of("/a", "/b")) {
+                careless.call().body(Map.of("url", silent.url(path), "events", List.of("job.cancelled")))
+                        .post("/v1/webhooks").then().statusCode(201);
+            }
+            for (int i = 0; i < 3; i++) {
+                cancelledJob(careless, silent.url("/job"));
+            }
+            // 9 deliveries due; the project's share of them are tried, and wait
+            await().atMost(Duration.ofSeconds(10)).until(() -> silent.open() == 2);
+
+            long cancelled = System.nanoTime();
+            cancelledJob(other, receiver.url("/other"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received("/other").size() == 1);
+            System.out.printf("other project's webhook after %d ms, %d tries waiting%n",
+                    (System.nanoTime() - cancelled) / 1_000_000, silent.open());
+            assertThat(silent.open()).isEqualTo(2);
+            assertThat(silent.accepted()).isEqualTo(2);
+        }
+    }
+
+    private static void cancelledJob(TestProject project, String webhookUrl) {
+        String job = create(project, Map.of("html", "<p>waits</p>", "queue", PARKED, "webhookUrl", webhookUrl))
+                .then().statusCode(202).extract().path("job.id");
+        project.call().delete("/v1/render-jobs/" + job).then().statusCode(204);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.pressroom.webhook.delivery;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,7 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pressroom.common.Background;
 import io.pressroom.common.Backoff;
@@ -45,12 +45,17 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * API role: sends due webhook deliveries. A batch is claimed in one statement ({@code FOR UPDATE SKIP LOCKED}) that
- * counts the try and moves the row's next try past the longest a try can take — a lease, so no connection is held
- * while receivers answer and pods never send one row at once. Each try's outcome and its timeline event
+ * API role: sends due webhook deliveries. Deliveries are claimed in one statement ({@code FOR UPDATE SKIP LOCKED})
+ * that counts the try and moves the row's next try past the longest a try can take — a lease, so no connection is
+ * held while receivers answer and pods never send one row at once. Each try's outcome and its timeline event
  * ({@code webhook_delivered} or {@code webhook_failed}) are then written in one transaction. A pod that dies
  * mid-try leaves the row due again when the lease ends: at-least-once, receivers deduplicate on
  * {@code webhook-id}.
+ * <p>
+ * A try holds one of the pod's slots ({@link TrySlots}) until it ends, and a freed slot is claimed again at once: a
+ * receiver that hangs holds its own try, not the others claimed with it. A claim takes the projects in turns, those
+ * with the fewest tries in flight first, and never more of one project's than its share, so a project whose
+ * receivers hang or fail cannot keep the others' webhooks waiting.
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -94,6 +99,9 @@ public class WebhookSender {
     private final Background sender;
     private final MeterRegistry metrics;
     private final WebhookEgress egress;
+    private final TrySlots slots;
+    /** The last claim filled every free slot: more may be due, so a slot that frees is claimed again at once. */
+    private volatile boolean backlog;
     private volatile HttpClient client;
 
     public WebhookSender(Instance<Pool> database, WebhookDeliveryRepository deliveries, DeliveryTimeline timeline,
@@ -110,8 +118,12 @@ public class WebhookSender {
         this.config = config;
         this.settings = config.webhooks();
         this.vertx = vertx;
+        this.slots = new TrySlots(settings.concurrency(), settings.concurrencyPerProject());
+        // tries run on after the claim; the run that ends their slots' wait is the next claim
         this.sender = new Background(vertx, "Webhook sender", config.database().backgroundRunTimeout(),
-                () -> sendBatch().map(sent -> sent == batchSize()));
+                () -> claimAndSend().replaceWith(false));
+        Gauge.builder("pressroom.webhook.tries.in.flight", slots, TrySlots::taken)
+                .description("Webhook tries this API pod has sent and waits for").register(metrics);
     }
 
     void start(@Observes StartupEvent event) {
@@ -123,7 +135,7 @@ public class WebhookSender {
                 .setKeepAlive(false)
                 // TLS: SNI and the certificate's host name are the URL's host, although the address is given
                 .setVerifyHost(true)
-                .setMaxPoolSize(batchSize()));
+                .setMaxPoolSize(settings.concurrency()));
         signal.onWake(sender::run);
         sender.every(settings.pollInterval());
     }
@@ -135,20 +147,37 @@ public class WebhookSender {
         }
     }
 
-    private int batchSize() {
-        return Math.max(1, settings.concurrency());
-    }
-
     /** Longest one try can take (connection, then the answer), with a margin: the lease of a claim. */
     private Duration lease() {
         return settings.timeout().multipliedBy(2).plusSeconds(30);
     }
 
-    Uni<Integer> sendBatch() {
+    /**
+     * Claims due deliveries for the free slots, at most each project's share of them counted with its tries in
+     * flight, and starts their tries; completes with how many were claimed, without waiting for the tries.
+     */
+    Uni<Integer> claimAndSend() {
+        int free = slots.free();
+        if (free <= 0) {
+            return Uni.createFrom().item(0);
+        }
+        Map<String, Integer> busy = slots.byProject();
+        Tuple arguments = Tuple.tuple().addInteger(free).addDouble((double) lease().toSeconds())
+                .addArrayOfString(busy.keySet().toArray(String[]::new))
+                .addArrayOfInteger(busy.values().toArray(Integer[]::new)).addInteger(slots.perProject());
         return database.get().preparedQuery("""
-                WITH due AS (
-                    SELECT id FROM webhook_deliveries WHERE next_attempt_at <= now()
-                    ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+                WITH busy AS (
+                    SELECT * FROM unnest($3::text[], $4::int[]) AS b(project_id, in_flight)),
+                ranked AS (
+                    SELECT d.id, d.next_attempt_at, coalesce(b.in_flight, 0)
+                        + row_number() OVER (PARTITION BY d.project_id ORDER BY d.next_attempt_at) AS turn
+                    FROM webhook_deliveries d LEFT JOIN busy b ON b.project_id = d.project_id
+                    WHERE d.next_attempt_at <= now()),
+                due AS (
+                    SELECT id FROM webhook_deliveries
+                    WHERE id IN (SELECT id FROM ranked WHERE turn <= $5 ORDER BY turn, next_attempt_at LIMIT $1)
+                        AND next_attempt_at <= now()
+                    FOR UPDATE SKIP LOCKED)
                 UPDATE webhook_deliveries d
                 SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
                 FROM due WHERE d.id = due.id
@@ -161,26 +190,31 @@ public class WebhookSender {
                             WHERE p.id = d.project_id AND p.job_webhook_previous_secret_until > now())
                         ELSE (SELECT e.previous_secret FROM webhook_endpoints e
                             WHERE e.id = d.endpoint_id AND e.previous_secret_until > now()) END AS previous_secret""")
-                .execute(Tuple.of(batchSize(), (double) lease().toSeconds()))
-                .chain(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().item(0);
-                    }
-                    List<Uni<Void>> tries = new ArrayList<>();
+                .execute(arguments)
+                .map(rows -> {
+                    backlog = rows.size() == free;
                     for (Row row : rows) {
                         Claimed delivery = new Claimed(row.getString("id"), row.getString("job_id"),
                                 row.getString("project_id"), row.getString("url"), row.getString("event_type"),
                                 row.getString("body"), row.getInteger("attempts"), row.getString("secret"),
                                 row.getString("previous_secret"));
-                        // each try on its own Vert.x context: its own logging MDC (the job's ids), whatever else
-                        // the batch does beside it
-                        tries.add(Contexts.onNewContext(vertx, () -> {
+                        slots.take(delivery.projectId());
+                        // each try on its own Vert.x context: its own logging MDC (the job's ids)
+                        Contexts.onNewContext(vertx, () -> {
                             JobLogContext log = JobLogContext.of(delivery.jobId(), delivery.projectId(), null);
                             return attempt(delivery).onTermination().invoke(log::close);
-                        }));
+                        }).onTermination().invoke(() -> ended(delivery)).subscribe().with(ignored -> {
+                        });
                     }
-                    return Uni.join().all(tries).andCollectFailures().replaceWith(rows.size());
+                    return rows.size();
                 });
+    }
+
+    private void ended(Claimed delivery) {
+        slots.release(delivery.projectId());
+        if (backlog) {
+            sender.run();
+        }
     }
 
     /** One try of one delivery, its outcome recorded; never fails (a failure to record leaves the lease to expire). */
