@@ -154,7 +154,10 @@ public class WebhookSender {
 
     /**
      * Claims due deliveries for the free slots, at most each project's share of them counted with its tries in
-     * flight, and starts their tries; completes with how many were claimed, without waiting for the tries.
+     * flight, and starts their tries; completes with how many were claimed, without waiting for the tries. The
+     * projects with pending deliveries are found by a skip scan of {@code webhook_deliveries_pending}, one index
+     * descent each, and only their oldest due rows are read: a claim's cost follows the projects waiting, not the
+     * backlog of one.
      */
     Uni<Integer> claimAndSend() {
         int free = slots.free();
@@ -166,16 +169,26 @@ public class WebhookSender {
                 .addArrayOfString(busy.keySet().toArray(String[]::new))
                 .addArrayOfInteger(busy.values().toArray(Integer[]::new)).addInteger(slots.perProject());
         return database.get().preparedQuery("""
-                WITH busy AS (
+                WITH RECURSIVE pending(project_id) AS (
+                    (SELECT project_id FROM webhook_deliveries WHERE next_attempt_at IS NOT NULL
+                        ORDER BY project_id LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT d.project_id FROM webhook_deliveries d
+                            WHERE d.next_attempt_at IS NOT NULL AND d.project_id > p.project_id
+                            ORDER BY d.project_id LIMIT 1)
+                    FROM pending p WHERE p.project_id IS NOT NULL),
+                busy AS (
                     SELECT * FROM unnest($3::text[], $4::int[]) AS b(project_id, in_flight)),
-                ranked AS (
-                    SELECT d.id, d.next_attempt_at, coalesce(b.in_flight, 0)
-                        + row_number() OVER (PARTITION BY d.project_id ORDER BY d.next_attempt_at) AS turn
-                    FROM webhook_deliveries d LEFT JOIN busy b ON b.project_id = d.project_id
-                    WHERE d.next_attempt_at <= now()),
+                turns AS (
+                    SELECT c.id, c.next_attempt_at, coalesce(b.in_flight, 0)
+                        + row_number() OVER (PARTITION BY p.project_id ORDER BY c.next_attempt_at) AS turn
+                    FROM pending p LEFT JOIN busy b ON b.project_id = p.project_id
+                    CROSS JOIN LATERAL (SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+                        WHERE d.project_id = p.project_id AND d.next_attempt_at <= now()
+                        ORDER BY d.next_attempt_at LIMIT $5) c),
                 due AS (
                     SELECT id FROM webhook_deliveries
-                    WHERE id IN (SELECT id FROM ranked WHERE turn <= $5 ORDER BY turn, next_attempt_at LIMIT $1)
+                    WHERE id IN (SELECT id FROM turns WHERE turn <= $5 ORDER BY turn, next_attempt_at LIMIT $1)
                         AND next_attempt_at <= now()
                     FOR UPDATE SKIP LOCKED)
                 UPDATE webhook_deliveries d
