@@ -17,6 +17,7 @@ import com.standardwebhooks.Webhook;
 
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.EndlessReceiver;
 import io.pressroom.testing.Metrics;
 import io.pressroom.testing.WebhookReceiver;
 import io.pressroom.testing.WebhookReceiver.Received;
@@ -117,6 +118,21 @@ class WebhookDeliveryTest {
             assertThat(failed.get("error")).asString().isNotBlank();
             assertThat(((Number) tries.get(1).get("at")).longValue() - ((Number) tries.get(0).get("at")).longValue())
                     .isLessThan(10_000);
+        }
+    }
+
+    /**
+     * A receiver's answer is its status: a 200 whose body never ends is a delivered try, and the connection ends
+     * with it. Before, the body was read to its end, which never came: the connection stayed open and the API pod
+     * spent a core reading it, for every such try.
+     */
+    @Test
+    void aReceiverWhoseBodyNeverEndsIsDeliveredAndItsConnectionEnded() throws Exception {
+        try (EndlessReceiver receiver = new EndlessReceiver()) {
+            String jobId = create(Map.of("html", "<p>endless</p>", "webhookUrl", receiver.url("/endless")));
+            awaitTerminal(jobId);
+            assertThat(details(webhookEvents(jobId, 1).get(0))).containsEntry("statusCode", 200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> receiver.endedBySender() == 1);
         }
     }
 

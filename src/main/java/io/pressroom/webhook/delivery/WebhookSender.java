@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -282,10 +283,13 @@ public class WebhookSender {
                 .addHeader("webhook-timestamp", Long.toString(timestamp))
                 .addHeader("webhook-signature", signature);
         return client.request(request)
-                .chain(http -> http.send(Buffer.buffer(delivery.body())))
-                .map(response -> Outcome.answered(response.statusCode()))
+                .chain(http -> http.send(Buffer.buffer(delivery.body()))
+                        .map(response -> Outcome.answered(response.statusCode()))
+                        // the answer is its status: its body is not read, and the connection ends with the try, so
+                        // that a receiver sending a body (or headers) without end costs nothing once the try is over
+                        .onTermination().invoke(http::reset))
                 .ifNoItem().after(settings.timeout().multipliedBy(2))
-                .failWith(() -> new IllegalStateException("no answer within " + settings.timeout().multipliedBy(2)
+                .failWith(() -> new TimeoutException("no answer within " + settings.timeout().multipliedBy(2)
                         .toSeconds() + " s"));
     }
 
