@@ -503,6 +503,26 @@ public interface PressroomConfig {
         /** Downloads of one signed link at once on each API pod; more get 429 {@code too_many_downloads}. 0: no cap. */
         @WithDefault("4")
         int maxConcurrentPerLink();
+
+        /**
+         * Downloads at once on each API pod, of every kind (PDFs, previews, batch files, through links or the API):
+         * each holds a storage connection for as long as its client reads, so this stays below the storage client's
+         * pool ({@code quarkus.s3.sync-client.apache.max-connections}, 50) and creates, deploys and renders keep
+         * theirs. More get 503 {@code server_busy}.
+         */
+        @WithDefault("32")
+        int maxConcurrent();
+
+        /** Of those, the most one project's downloads may hold; more get 429 {@code too_many_downloads}. */
+        @WithDefault("16")
+        int maxConcurrentPerProject();
+
+        /**
+         * Longest a download may wait for its client to take the next part; a client that stops reading is cut
+         * off then, and its place freed.
+         */
+        @WithDefault("60s")
+        Duration stallTimeout();
     }
 
     interface Bootstrap {

@@ -5,11 +5,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +25,7 @@ import java.util.Random;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +55,9 @@ class DownloadRangeTest {
 
     @Inject
     Pool database;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
 
     @BeforeEach
     void renderOnce() throws Exception {
@@ -170,19 +178,11 @@ class DownloadRangeTest {
 
     @Test
     void oneLinkIsDownloadedAtMostFourTimesAtOnceAndEveryEndGivesItsSlotBack() throws Exception {
-        // a job of its own whose PDF is large enough that a client that stops reading holds its download open
         TestProject owner = Api.newProject();
-        String id = owner.call().body(Map.of("html", "<p>big</p>")).post("/v1/render-jobs").then().statusCode(202)
-                .extract().path("job.id");
-        assertThat(awaitTerminal(owner, id).getString("job.status")).isEqualTo("succeeded");
         long seed = System.nanoTime();
         byte[] big = new byte[16 * 1024 * 1024];
         new Random(seed).nextBytes(big);
-        String key = database.preparedQuery("SELECT storage_key FROM render_outputs WHERE job_id = $1")
-                .execute(Tuple.of(id)).await().indefinitely().iterator().next().getString(0);
-        storage.put(key, big, "application/pdf");
-        database.preparedQuery("UPDATE render_outputs SET bytes = $1, sha256 = $2 WHERE job_id = $3")
-                .execute(Tuple.of((long) big.length, sha256(big), id)).await().indefinitely();
+        String id = jobWithOutput(owner, big);
         String link = owner.call().post("/v1/render-jobs/" + id + "/output-download").then().statusCode(200)
                 .extract().path("access.url");
 
@@ -221,6 +221,93 @@ class DownloadRangeTest {
                 stream.close();
             }
         }
+    }
+
+    /**
+     * Downloads hold a storage connection while their clients read. One project's downloads take at most
+     * {@code max-concurrent-per-project} (16) of the pod's {@code max-concurrent} (32): its next gets 429. Once the
+     * pod's are all taken, any project's next gets 503 {@code server_busy}, and a create that writes its payload to
+     * storage still goes through. Before, one project's 60 downloads whose clients stopped reading took all 50 storage
+     * connections: every other project's downloads and large creates failed with 503 {@code storage_unavailable}.
+     */
+    @Test
+    void oneProjectsHeldDownloadsLeaveRoomForTheOthersAndForStorage() throws Exception {
+        List<TestProject> holders = List.of(Api.newProject(), Api.newProject());
+        byte[] big = new byte[4 * 1024 * 1024];
+        new Random(7).nextBytes(big);
+        List<String> jobs = new ArrayList<>();
+        for (TestProject holder : holders) {
+            jobs.add(jobWithOutput(holder, big));
+        }
+        TestProject other = Api.newProject();
+        String small = other.call().body(Map.of("html", "<p>small</p>")).post("/v1/render-jobs").then()
+                .statusCode(202).extract().path("job.id");
+        awaitTerminal(other, small);
+
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                for (int n = 0; n < 16; n++) {
+                    held.add(heldDownload(holders.get(i), jobs.get(i)));
+                }
+            }
+            for (Socket socket : held) {
+                assertThat(statusLine(socket)).isEqualTo("HTTP/1.1 200 OK");
+            }
+            Response seventeenth = holders.get(0).call().get("/v1/render-jobs/" + jobs.get(0) + "/output");
+            assertThat(seventeenth.statusCode()).isEqualTo(429);
+            assertThat(seventeenth.jsonPath().getString("code")).isEqualTo("too_many_downloads");
+            assertThat(seventeenth.header("Retry-After")).isEqualTo("1");
+            Response busy = other.call().get("/v1/render-jobs/" + small + "/output");
+            assertThat(busy.statusCode()).isEqualTo(503);
+            assertThat(busy.jsonPath().getString("code")).isEqualTo("server_busy");
+            // a payload over inline-payload-max-bytes (64 KiB) is written to storage by the API
+            other.call().body(Map.of("html", "<p>{{text}}</p>", "payload", Map.of("text", "x".repeat(100_000))))
+                    .post("/v1/render-jobs").then().statusCode(202);
+
+            held.remove(0).close();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> other.call().get("/v1/render-jobs/" + small + "/output").statusCode() == 200);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    /** A download whose client reads its status line and no more: it holds its place until the socket closes. */
+    private Socket heldDownload(TestProject owner, String id) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("localhost", port));
+        socket.getOutputStream().write(("GET /v1/render-jobs/" + id + "/output HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + owner.key() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        return socket;
+    }
+
+    private static String statusLine(Socket socket) throws IOException {
+        StringBuilder line = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        for (int b = in.read(); b >= 0 && b != '\r'; b = in.read()) {
+            line.append((char) b);
+        }
+        return line.toString();
+    }
+
+    /**
+     * A succeeded job of {@code owner} whose stored PDF is {@code content}: large enough that a client that stops
+     * reading holds its download open.
+     */
+    private String jobWithOutput(TestProject owner, byte[] content) throws Exception {
+        String id = owner.call().body(Map.of("html", "<p>big</p>")).post("/v1/render-jobs").then().statusCode(202)
+                .extract().path("job.id");
+        assertThat(awaitTerminal(owner, id).getString("job.status")).isEqualTo("succeeded");
+        String key = database.preparedQuery("SELECT storage_key FROM render_outputs WHERE job_id = $1")
+                .execute(Tuple.of(id)).await().indefinitely().iterator().next().getString(0);
+        storage.put(key, content, "application/pdf");
+        database.preparedQuery("UPDATE render_outputs SET bytes = $1, sha256 = $2 WHERE job_id = $3")
+                .execute(Tuple.of((long) content.length, sha256(content), id)).await().indefinitely();
+        return id;
     }
 
     private void assertRange(String range, int first, int last) {

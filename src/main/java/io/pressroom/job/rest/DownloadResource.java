@@ -62,7 +62,9 @@ public class DownloadResource {
     @Operation(operationId = "downloadOutput", summary = "Download or preview a PDF through a signed link", description = "The "
             + "url of output-download or output-preview; no API key. Streamed, with `Range` support (`Accept-Ranges: "
             + "bytes`, `ETag` is the quoted sha256, `If-Range`). Not cached by shared caches. At most "
-            + "`pressroom.downloads.max-concurrent-per-link` downloads of one link at once on each API pod.")
+            + "`pressroom.downloads.max-concurrent-per-link` downloads of one link, `max-concurrent-per-project` of one "
+            + "project's files and `max-concurrent` in all at once on each API pod (429 too_many_downloads, 503 "
+            + "server_busy); a client that takes nothing for `stall-timeout` is cut off.")
     @APIResponse(responseCode = "200", description = "The PDF", headers = {
             @Header(name = "Content-Disposition", description = "attachment (output-download) or inline (output-preview), with the file name", schema = @Schema(type = SchemaType.STRING)),
             @Header(name = "ETag", description = "The quoted sha256 of the PDF", schema = @Schema(type = SchemaType.STRING)),
@@ -90,7 +92,7 @@ public class DownloadResource {
                     : new ApiProblem(403, "link_invalid", "Forbidden", "this link is not valid");
         }
         Runnable release = slots.take(token);
-        return send(outputs.open(grant, new Asked(range, ifRange))
+        return slots.send(outputs.open(grant, new Asked(range, ifRange))
                 .onFailure().invoke(release)
                 .onCancellation().invoke(release)
                 .map(download -> download.onEnd(release)));

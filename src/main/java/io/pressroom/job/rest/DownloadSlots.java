@@ -1,28 +1,52 @@
 package io.pressroom.job.rest;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestMulti;
+
 import io.pressroom.common.ApiProblem;
 import io.pressroom.config.PressroomConfig;
+import io.pressroom.job.service.OutputService;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Downloads under way through each signed link on this pod, at most {@code pressroom.downloads.max-concurrent-per-link}
- * at once: a link is a bearer credential anyone who has it may share, and each download holds a storage connection
- * for as long as its client reads.
+ * Downloads under way on this pod. Each holds a storage connection for as long as its client reads, so they are
+ * counted: at most {@code pressroom.downloads.max-concurrent} in all (below the storage client's pool, so that
+ * creates, deploys and renders keep their connections), {@code max-concurrent-per-project} of one project (so that
+ * one project's downloads, however slowly read, leave room for the others'), and
+ * {@code max-concurrent-per-link} through one signed link (a bearer credential anyone who has it may share). A
+ * download whose client takes nothing for {@code stall-timeout} is cut off, and its places freed.
  */
 @ApplicationScoped
 public class DownloadSlots {
 
+    private static final Logger LOG = Logger.getLogger(DownloadSlots.class);
     private static final String RETRY_AFTER_SECONDS = "1";
 
-    private final ConcurrentHashMap<String, Integer> inUse = new ConcurrentHashMap<>();
-    private final int max;
+    private final ConcurrentHashMap<String, Integer> byLink = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> byProject = new ConcurrentHashMap<>();
+    private final int perLink;
+    private final int perProject;
+    private final int total;
+    private final Duration stallTimeout;
+    private final CurrentVertxRequest request;
+    private int inUse;
 
-    public DownloadSlots(PressroomConfig config) {
-        this.max = config.downloads().maxConcurrentPerLink();
+    public DownloadSlots(PressroomConfig config, CurrentVertxRequest request) {
+        this.request = request;
+        this.perLink = config.downloads().maxConcurrentPerLink();
+        this.perProject = config.downloads().maxConcurrentPerProject();
+        this.total = config.downloads().maxConcurrent();
+        this.stallTimeout = config.downloads().stallTimeout();
     }
 
     /**
@@ -30,12 +54,73 @@ public class DownloadSlots {
      * returned action gives it back; calling it again does nothing.
      */
     public Runnable take(String link) {
+        if (!takeOne(byLink, link, perLink)) {
+            throw ApiProblem.of(429, "too_many_downloads", "this link is already being downloaded " + perLink
+                    + " times at once; retry when one has finished").withHeader("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        return once(() -> giveBack(byLink, link));
+    }
+
+    /**
+     * Sends the download once it is open, holding a place of the pod's and of its project's until its body ends,
+     * fails or is cut off; refused before its first byte (429 or 503) when there is none.
+     */
+    public RestMulti<Buffer> send(Uni<OutputService.Download> opened) {
+        HttpServerResponse response = request.getCurrent().response();
+        return DownloadResource.send(opened.map(download -> {
+            Runnable release = takeForProject(download.projectId());
+            return download.withBody(download.body()
+                    // a client that stops reading stops the reads from storage (back-pressure), so no part comes:
+                    // its places are freed, the storage read cancelled (its connection back in the pool), and its
+                    // stream reset (HTTP/2) or its connection closed (HTTP/1.1)
+                    .ifNoItem().after(stallTimeout).failWith(Stalled::new)
+                    .onFailure(Stalled.class).recoverWithMulti(() -> {
+                        LOG.infof("A download of a file of project %s was cut off: its client took nothing for %d s",
+                                download.projectId(), stallTimeout.toSeconds());
+                        release.run();
+                        // the connection closes once what was written is flushed: when the client reads, or at
+                        // quarkus.http.idle-timeout
+                        response.reset();
+                        return Multi.createFrom().nothing();
+                    })
+                    .onTermination().invoke(release));
+        }));
+    }
+
+    /** No part of a download was taken by its client within the stall timeout. */
+    private static final class Stalled extends RuntimeException {
+        Stalled() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Runnable takeForProject(String projectId) {
+        synchronized (this) {
+            if (!takeOne(byProject, projectId, perProject)) {
+                throw ApiProblem.of(429, "too_many_downloads", "the project's files are already being downloaded "
+                        + perProject + " times at once on this API pod; retry when one has finished")
+                        .withHeader("Retry-After", RETRY_AFTER_SECONDS);
+            }
+            if (total > 0 && inUse >= total) {
+                giveBack(byProject, projectId);
+                throw ApiProblem.serverBusy("this API pod is serving " + total + " downloads at once");
+            }
+            inUse++;
+        }
+        return once(() -> {
+            synchronized (this) {
+                inUse--;
+                giveBack(byProject, projectId);
+            }
+        });
+    }
+
+    private static boolean takeOne(ConcurrentHashMap<String, Integer> counts, String key, int max) {
         if (max <= 0) {
-            return () -> {
-            };
+            return true;
         }
         boolean[] taken = { false };
-        inUse.compute(link, (key, count) -> {
+        counts.compute(key, (k, count) -> {
             int now = count == null ? 0 : count;
             if (now >= max) {
                 return count;
@@ -43,20 +128,19 @@ public class DownloadSlots {
             taken[0] = true;
             return now + 1;
         });
-        if (!taken[0]) {
-            throw ApiProblem.of(429, "too_many_downloads", "this link is already being downloaded " + max
-                    + " times at once; retry when one has finished").withHeader("Retry-After", RETRY_AFTER_SECONDS);
-        }
-        AtomicBoolean released = new AtomicBoolean();
-        return () -> {
-            if (released.compareAndSet(false, true)) {
-                inUse.computeIfPresent(link, (key, count) -> count <= 1 ? null : count - 1);
-            }
-        };
+        return taken[0];
     }
 
-    /** Downloads under way through {@code link} (for tests). */
-    int inUse(String link) {
-        return inUse.getOrDefault(link, 0);
+    private static void giveBack(ConcurrentHashMap<String, Integer> counts, String key) {
+        counts.computeIfPresent(key, (k, count) -> count <= 1 ? null : count - 1);
+    }
+
+    private static Runnable once(Runnable action) {
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
     }
 }

@@ -85,10 +85,12 @@ public class RenderBatchResource {
             }""";
 
     private final BatchService batches;
+    private final DownloadSlots downloads;
     private final Caller caller;
     private final PressroomConfig config;
 
-    public RenderBatchResource(BatchService batches, Caller caller, PressroomConfig config) {
+    public RenderBatchResource(BatchService batches, Caller caller, PressroomConfig config, DownloadSlots downloads) {
+        this.downloads = downloads;
         this.batches = batches;
         this.caller = caller;
         this.config = config;
@@ -277,6 +279,6 @@ public class RenderBatchResource {
                     "merged", "zip" })) @QueryParam("kind") String kind,
             @Parameter(description = DownloadResource.RANGE, example = "bytes=0-1023") @HeaderParam("Range") String range,
             @Parameter(description = DownloadResource.IF_RANGE) @HeaderParam("If-Range") String ifRange) {
-        return DownloadResource.send(batches.open(caller.projectId(), batchId, kind, new Asked(range, ifRange)));
+        return downloads.send(batches.open(caller.projectId(), batchId, kind, new Asked(range, ifRange)));
     }
 }

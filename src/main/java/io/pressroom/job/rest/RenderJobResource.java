@@ -102,6 +102,7 @@ public class RenderJobResource {
 
     private final JobService jobs;
     private final OutputService outputs;
+    private final DownloadSlots downloads;
     private final JobTransitions transitions;
     private final JobWaits waits;
     private final Caller caller;
@@ -109,7 +110,8 @@ public class RenderJobResource {
     private final ObjectMapper json;
 
     public RenderJobResource(JobService jobs, OutputService outputs, JobTransitions transitions, JobWaits waits,
-            Caller caller, PressroomConfig config, ObjectMapper json) {
+            Caller caller, PressroomConfig config, ObjectMapper json, DownloadSlots downloads) {
+        this.downloads = downloads;
         this.json = json;
         this.waits = waits;
         this.jobs = jobs;
@@ -772,7 +774,7 @@ public class RenderJobResource {
     public RestMulti<Buffer> output(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
             @Parameter(description = DownloadResource.RANGE, example = "bytes=0-1023") @HeaderParam("Range") String range,
             @Parameter(description = DownloadResource.IF_RANGE) @HeaderParam("If-Range") String ifRange) {
-        return DownloadResource.send(outputs.openForProject(caller.projectId(), jobId, new Asked(range, ifRange)));
+        return downloads.send(outputs.openForProject(caller.projectId(), jobId, new Asked(range, ifRange)));
     }
 
     @GET
@@ -789,7 +791,7 @@ public class RenderJobResource {
             @Parameter(description = "Page number, from 1 to previews.pages", schema = @Schema(type = SchemaType.INTEGER, minimum = "1"), example = "2") @PathParam("page") int page,
             @Parameter(description = DownloadResource.RANGE, example = "bytes=0-1023") @HeaderParam("Range") String range,
             @Parameter(description = DownloadResource.IF_RANGE) @HeaderParam("If-Range") String ifRange) {
-        return DownloadResource.send(outputs.preview(caller.projectId(), jobId, page, new Asked(range, ifRange)));
+        return downloads.send(outputs.preview(caller.projectId(), jobId, page, new Asked(range, ifRange)));
     }
 
     @GET
@@ -805,7 +807,7 @@ public class RenderJobResource {
             @Parameter(description = "Page number, from 1 to the number of diff.pages", schema = @Schema(type = SchemaType.INTEGER, minimum = "1"), example = "1") @PathParam("page") int page,
             @Parameter(description = DownloadResource.RANGE, example = "bytes=0-1023") @HeaderParam("Range") String range,
             @Parameter(description = DownloadResource.IF_RANGE) @HeaderParam("If-Range") String ifRange) {
-        return DownloadResource.send(outputs.diffImage(caller.projectId(), jobId, page, new Asked(range, ifRange)));
+        return downloads.send(outputs.diffImage(caller.projectId(), jobId, page, new Asked(range, ifRange)));
     }
 
     @DELETE

@@ -36,15 +36,20 @@ public class OutputService {
     /**
      * A stored file ready to send: the slice of it the request asked for, streamed from storage as the client reads.
      *
+     * @param projectId the project whose file it is
      * @param fileName the name to save it as, or null (a preview)
      * @param etag its entity tag (quoted sha256), or null when it has none
      */
-    public record Download(String contentType, String fileName, boolean inline, String etag, Slice slice,
-            Multi<Buffer> body) {
+    public record Download(String projectId, String contentType, String fileName, boolean inline, String etag,
+            Slice slice, Multi<Buffer> body) {
 
         /** The same download whose body also runs {@code action} when it ends, fails or is cancelled. */
         public Download onEnd(Runnable action) {
-            return new Download(contentType, fileName, inline, etag, slice, body.onTermination().invoke(action));
+            return withBody(body.onTermination().invoke(action));
+        }
+
+        public Download withBody(Multi<Buffer> other) {
+            return new Download(projectId, contentType, fileName, inline, etag, slice, other);
         }
     }
 
@@ -112,20 +117,20 @@ public class OutputService {
         if (output == null || !RenderOutput.AVAILABLE.equals(output.state)) {
             return Uni.createFrom().failure(new Refusal.NotFound("output_gone", "this output was deleted"));
         }
-        return read(output.storageKey, output.bytes, output.contentType, output.fileName, output.sha256, inline,
-                asked);
+        return read(output.projectId, output.storageKey, output.bytes, output.contentType, output.fileName,
+                output.sha256, inline, asked);
     }
 
     private Uni<Download> read(RenderOutput output, boolean inline, Asked asked) {
-        return read(output.storageKey, output.bytes, output.contentType, output.fileName, output.sha256, inline,
-                asked);
+        return read(output.projectId, output.storageKey, output.bytes, output.contentType, output.fileName,
+                output.sha256, inline, asked);
     }
 
     /** A job's PDF or a batch's file: its length and digest are on its row. */
-    private Uni<Download> read(String key, long bytes, String contentType, String fileName, String sha256,
-            boolean inline, Asked asked) {
-        return Uni.createFrom().item(() -> download(key, bytes, contentType, fileName, inline, "\"" + sha256 + "\"",
-                asked, () -> new Refusal.NotFound("output_gone", "this output is no longer stored")));
+    private Uni<Download> read(String projectId, String key, long bytes, String contentType, String fileName,
+            String sha256, boolean inline, Asked asked) {
+        return Uni.createFrom().item(() -> download(projectId, key, bytes, contentType, fileName, inline,
+                "\"" + sha256 + "\"", asked, () -> new Refusal.NotFound("output_gone", "this output is no longer stored")));
     }
 
     /** Page {@code page} (1-based) of the PNG previews; 404 when the job has no such preview. */
@@ -139,7 +144,8 @@ public class OutputService {
                                         : "no preview of page " + page + ": the job has previews of pages 1 to "
                                                 + output.previewPages));
             }
-            return read(StorageKeys.previewPage(output.storageKey, page), "image/png", null, true, null, asked,
+            return read(output.projectId, StorageKeys.previewPage(output.storageKey, page), "image/png", null, true, null,
+                    asked,
                     () -> new Refusal.NotFound("preview_not_found", "the preview is no longer stored"));
         });
     }
@@ -154,7 +160,7 @@ public class OutputService {
                         : "no difference image of page " + page + ": the job has them for pages 1 to "
                                 + output.diffImages));
             }
-            return read(StorageKeys.diffPage(output.storageKey, page), "image/png", null, true, null, asked,
+            return read(output.projectId, StorageKeys.diffPage(output.storageKey, page), "image/png", null, true, null, asked,
                     () -> new Refusal.NotFound("diff_page_not_found", "the difference image is no longer stored"));
         });
     }
@@ -163,13 +169,13 @@ public class OutputService {
      * The slice {@code asked} of the object at {@code key}, once storage has said how long it is; {@code gone} when
      * it is not there. The bytes are read only as the client takes them.
      */
-    private Uni<Download> read(String key, String contentType, String fileName, boolean inline, String etag,
-            Asked asked, Supplier<Refusal> gone) {
+    private Uni<Download> read(String projectId, String key, String contentType, String fileName, boolean inline,
+            String etag, Asked asked, Supplier<Refusal> gone) {
         return ObjectStorage.blocking(() -> storage.size(key)).map(length -> {
             if (length < 0) {
                 throw gone.get();
             }
-            return download(key, length, contentType, fileName, inline, etag, asked, gone);
+            return download(projectId, key, length, contentType, fileName, inline, etag, asked, gone);
         });
     }
 
@@ -178,10 +184,10 @@ public class OutputService {
      * request to storage before the body's own, which answers {@code gone} (before the first byte) when the object
      * is missing.
      */
-    private Download download(String key, long length, String contentType, String fileName, boolean inline,
-            String etag, Asked asked, Supplier<Refusal> gone) {
+    private Download download(String projectId, String key, long length, String contentType, String fileName,
+            boolean inline, String etag, Asked asked, Supplier<Refusal> gone) {
         Slice slice = asked.slice(length, etag);
-        return new Download(contentType, fileName, inline, etag, slice,
+        return new Download(projectId, contentType, fileName, inline, etag, slice,
                 storage.stream(key, slice.first(), slice.last(), gone));
     }
 
