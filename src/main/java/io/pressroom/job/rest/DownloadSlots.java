@@ -72,14 +72,14 @@ public class DownloadSlots {
             return download.withBody(download.body()
                     // a client that stops reading stops the reads from storage (back-pressure), so no part comes:
                     // its places are freed, the storage read cancelled (its connection back in the pool), and its
-                    // stream reset (HTTP/2) or its connection closed (HTTP/1.1)
+                    // response reset
                     .ifNoItem().after(stallTimeout).failWith(Stalled::new)
                     .onFailure(Stalled.class).recoverWithMulti(() -> {
                         LOG.infof("A download of a file of project %s was cut off: its client took nothing for %d s",
                                 download.projectId(), stallTimeout.toSeconds());
                         release.run();
-                        // the connection closes once what was written is flushed: when the client reads, or at
-                        // quarkus.http.idle-timeout
+                        // an HTTP/2 stream ends at once; an HTTP/1.1 connection once what was written is flushed,
+                        // when the client reads or at quarkus.http.idle-timeout
                         response.reset();
                         return Multi.createFrom().nothing();
                     })
