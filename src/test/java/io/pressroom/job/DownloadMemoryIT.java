@@ -73,6 +73,9 @@ class DownloadMemoryIT {
         s3 = new S3Server(0, null);
         Stack.startAll(postgres, kafka, s3);
         config = new LinkedHashMap<>(PressroomTestStack.packagedAppConfig(postgres, kafka.bootstrapServers(), s3, ADMIN_KEY));
+        // the memory of 30 downloads at once is what is measured here, all of one project's: over its default share
+        // (16 of the pod's 32; DownloadRangeTest checks the shares)
+        config.put("pressroom.downloads.max-concurrent-per-project", Integer.toString(CLIENTS));
     }
 
     @AfterAll

@@ -78,6 +78,7 @@ public class DownloadResource {
     @APIResponse(responseCode = "429", description = "The link is already being downloaded "
             + "`max-concurrent-per-link` times at once; Retry-After says when to try again")
     @ProblemExample(status = 429, code = "too_many_downloads", detail = "this link is already being downloaded 4 times at once; retry when one has finished")
+    @ProblemExample(status = 503, code = "server_busy", detail = "this API pod is serving 32 downloads at once; retry after 1 s")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public RestMulti<Buffer> download(
             @Parameter(description = "The signed token of the link", example = "MXxyb18wMW04NHFkYXpxbWc2NzJrbmhzZTh0eHQxM3xhdHRhY2htZW50fDE3OTU0NTg3MDI1NTk.fzbPWQx3uKX9RVcmOCKqhO7mpLN5LbKfRa-vlXkw5EA") @PathParam("token") String token,

@@ -272,6 +272,8 @@ public class RenderBatchResource {
     @ProblemExample(status = 400, detail = "kind: must be merged or zip")
     @ProblemExample(status = 404, code = "output_not_found", detail = "the batch has no merged output (it is failed)")
     @ProblemExample(status = 409, code = "output_not_ready", detail = "the batch is assembling; its merged output is not available yet")
+    @ProblemExample(status = 429, code = "too_many_downloads", detail = "the project's files are already being downloaded 16 times at once on this API pod; retry when one has finished")
+    @ProblemExample(status = 503, code = "server_busy", detail = "this API pod is serving 32 downloads at once; retry after 1 s")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public RestMulti<Buffer> output(
             @Parameter(description = BATCH_ID, example = EXAMPLE_BATCH) @PathParam("batchId") String batchId,

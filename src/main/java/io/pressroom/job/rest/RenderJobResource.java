@@ -770,6 +770,8 @@ public class RenderJobResource {
     @ProblemExample(status = 404, code = "output_gone", detail = "the output was deleted")
     @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
     @ProblemExample(status = 416, code = "range_not_satisfiable", detail = "the range asked for lies beyond the 17446 bytes of the file")
+    @ProblemExample(status = 429, code = "too_many_downloads", detail = "the project's files are already being downloaded 16 times at once on this API pod; retry when one has finished")
+    @ProblemExample(status = 503, code = "server_busy", detail = "this API pod is serving 32 downloads at once; retry after 1 s")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public RestMulti<Buffer> output(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
             @Parameter(description = DownloadResource.RANGE, example = "bytes=0-1023") @HeaderParam("Range") String range,
@@ -786,6 +788,8 @@ public class RenderJobResource {
     @ProblemExample(status = 404, code = "preview_not_found", detail = "no preview of page 2: the job has previews of pages 1 to 1")
     @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
     @ProblemExample(status = 416, code = "range_not_satisfiable", detail = "the range asked for lies beyond the 13676 bytes of the file")
+    @ProblemExample(status = 429, code = "too_many_downloads", detail = "the project's files are already being downloaded 16 times at once on this API pod; retry when one has finished")
+    @ProblemExample(status = 503, code = "server_busy", detail = "this API pod is serving 32 downloads at once; retry after 1 s")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public RestMulti<Buffer> page(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
             @Parameter(description = "Page number, from 1 to previews.pages", schema = @Schema(type = SchemaType.INTEGER, minimum = "1"), example = "2") @PathParam("page") int page,
@@ -802,6 +806,8 @@ public class RenderJobResource {
     @APIResponse(responseCode = "206", description = "The part of the PNG the Range header asked for", headers = @Header(name = "Content-Range", description = "bytes first-last/length", schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @ProblemExample(status = 404, code = "diff_page_not_found", detail = "no difference image of page 3: the job has them for pages 1 to 2")
     @ProblemExample(status = 409, code = "output_not_ready", detail = "the job is rendering; its output is not available yet")
+    @ProblemExample(status = 429, code = "too_many_downloads", detail = "the project's files are already being downloaded 16 times at once on this API pod; retry when one has finished")
+    @ProblemExample(status = 503, code = "server_busy", detail = "this API pod is serving 32 downloads at once; retry after 1 s")
     @ProblemExample(status = 503, code = "storage_unavailable", detail = "object storage is not available")
     public RestMulti<Buffer> diffPage(@Parameter(description = JOB_ID, example = EXAMPLE_JOB) @PathParam("jobId") String jobId,
             @Parameter(description = "Page number, from 1 to the number of diff.pages", schema = @Schema(type = SchemaType.INTEGER, minimum = "1"), example = "1") @PathParam("page") int page,
