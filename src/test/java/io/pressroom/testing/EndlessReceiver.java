@@ -3,42 +3,24 @@ package io.pressroom.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A webhook receiver on a free local port whose answer never ends: a 200 with a chunked body sent as fast as the
  * sender reads it. Counts the connections the sender has ended (a write fails).
  */
-public final class EndlessReceiver implements AutoCloseable {
+public final class EndlessReceiver extends RawReceiver {
 
-    private final ServerSocket server;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger ended = new AtomicInteger();
 
     public EndlessReceiver() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        daemon(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    sockets.add(socket);
-                    accepted.incrementAndGet();
-                    daemon(() -> answer(socket));
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        });
+        super("endless-receiver");
     }
 
-    private void answer(Socket socket) {
+    @Override
+    void serve(Socket socket) {
         try {
             readHead(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
@@ -64,31 +46,8 @@ public final class EndlessReceiver implements AutoCloseable {
         }
     }
 
-    private static void daemon(Runnable work) {
-        Thread thread = new Thread(work, "endless-receiver");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /** The URL of {@code path} on this receiver. */
-    public String url(String path) {
-        return "http://127.0.0.1:" + server.getLocalPort() + path;
-    }
-
-    public int accepted() {
-        return accepted.get();
-    }
-
     /** Connections the sender has closed or reset while the answer was being sent. */
     public int endedBySender() {
         return ended.get();
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.close();
-        for (Socket socket : sockets) {
-            socket.close();
-        }
     }
 }
