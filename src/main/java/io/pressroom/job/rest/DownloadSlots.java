@@ -82,8 +82,7 @@ public class DownloadSlots {
                         // when the client reads or at quarkus.http.idle-timeout
                         response.reset();
                         return Multi.createFrom().nothing();
-                    })
-                    .onTermination().invoke(release));
+                    })).onEnd(release);
         }));
     }
 

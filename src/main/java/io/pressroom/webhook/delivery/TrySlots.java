@@ -20,6 +20,10 @@ final class TrySlots {
         this.perProject = Math.max(1, Math.min(perProject, this.total));
     }
 
+    int total() {
+        return total;
+    }
+
     int perProject() {
         return perProject;
     }

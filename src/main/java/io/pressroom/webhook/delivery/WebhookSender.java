@@ -136,7 +136,7 @@ public class WebhookSender {
                 .setKeepAlive(false)
                 // TLS: SNI and the certificate's host name are the URL's host, although the address is given
                 .setVerifyHost(true)
-                .setMaxPoolSize(settings.concurrency()));
+                .setMaxPoolSize(slots.total()));
         signal.onWake(sender::run);
         sender.every(settings.pollInterval());
     }
