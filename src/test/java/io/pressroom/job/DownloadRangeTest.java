@@ -5,20 +5,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -85,7 +80,7 @@ class DownloadRangeTest {
         assertThat(whole.header("Transfer-Encoding")).isNull();
         assertThat(whole.header("Content-Disposition")).startsWith("attachment; filename=");
         assertThat(whole.header("Cache-Control")).isEqualTo("private, no-store");
-        assertThat(sha256(whole.asByteArray())).isEqualTo(sha256);
+        assertThat(HeldDownloads.sha256(whole.asByteArray())).isEqualTo(sha256);
     }
 
     @Test
@@ -93,7 +88,7 @@ class DownloadRangeTest {
         // SDKs often send Accept: application/json on every request; the CLI did
         Response whole = project.call().header("Accept", "application/json").get("/v1/render-jobs/" + jobId + "/output");
         assertThat(whole.statusCode()).isEqualTo(200);
-        assertThat(sha256(whole.asByteArray())).isEqualTo(sha256);
+        assertThat(HeldDownloads.sha256(whole.asByteArray())).isEqualTo(sha256);
         project.call().header("Accept", "application/json").get("/v1/render-jobs/" + jobId + "/output/pages/1.png")
                 .then().statusCode(200).contentType("image/png");
     }
@@ -182,7 +177,7 @@ class DownloadRangeTest {
         long seed = System.nanoTime();
         byte[] big = new byte[16 * 1024 * 1024];
         new Random(seed).nextBytes(big);
-        String id = jobWithOutput(owner, big);
+        String id = HeldDownloads.jobWithOutput(owner, big, storage, database);
         String link = owner.call().post("/v1/render-jobs/" + id + "/output-download").then().statusCode(200)
                 .extract().path("access.url");
 
@@ -214,7 +209,7 @@ class DownloadRangeTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 Response again = given().get(link);
                 assertThat(again.statusCode()).isEqualTo(200);
-                assertThat(sha256(again.asByteArray())).isEqualTo(sha256(big));
+                assertThat(HeldDownloads.sha256(again.asByteArray())).isEqualTo(HeldDownloads.sha256(big));
             });
         } finally {
             for (InputStream stream : open) {
@@ -237,7 +232,7 @@ class DownloadRangeTest {
         new Random(7).nextBytes(big);
         List<String> jobs = new ArrayList<>();
         for (TestProject holder : holders) {
-            jobs.add(jobWithOutput(holder, big));
+            jobs.add(HeldDownloads.jobWithOutput(holder, big, storage, database));
         }
         TestProject other = Api.newProject();
         String small = other.call().body(Map.of("html", "<p>small</p>")).post("/v1/render-jobs").then()
@@ -248,11 +243,11 @@ class DownloadRangeTest {
         try {
             for (int i = 0; i < 2; i++) {
                 for (int n = 0; n < 16; n++) {
-                    held.add(heldDownload(holders.get(i), jobs.get(i)));
+                    held.add(HeldDownloads.open(port, holders.get(i), jobs.get(i)));
                 }
             }
             for (Socket socket : held) {
-                assertThat(statusLine(socket)).isEqualTo("HTTP/1.1 200 OK");
+                assertThat(HeldDownloads.statusLine(socket)).isEqualTo("HTTP/1.1 200 OK");
             }
             Response seventeenth = holders.get(0).call().get("/v1/render-jobs/" + jobs.get(0) + "/output");
             assertThat(seventeenth.statusCode()).isEqualTo(429);
@@ -275,41 +270,6 @@ class DownloadRangeTest {
         }
     }
 
-    /** A download whose client reads its status line and no more: it holds its place until the socket closes. */
-    private Socket heldDownload(TestProject owner, String id) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress("localhost", port));
-        socket.getOutputStream().write(("GET /v1/render-jobs/" + id + "/output HTTP/1.1\r\nHost: localhost\r\n"
-                + "Authorization: Bearer " + owner.key() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        return socket;
-    }
-
-    private static String statusLine(Socket socket) throws IOException {
-        StringBuilder line = new StringBuilder();
-        InputStream in = socket.getInputStream();
-        for (int b = in.read(); b >= 0 && b != '\r'; b = in.read()) {
-            line.append((char) b);
-        }
-        return line.toString();
-    }
-
-    /**
-     * A succeeded job of {@code owner} whose stored PDF is {@code content}: large enough that a client that stops
-     * reading holds its download open.
-     */
-    private String jobWithOutput(TestProject owner, byte[] content) throws Exception {
-        String id = owner.call().body(Map.of("html", "<p>big</p>")).post("/v1/render-jobs").then().statusCode(202)
-                .extract().path("job.id");
-        assertThat(awaitTerminal(owner, id).getString("job.status")).isEqualTo("succeeded");
-        String key = database.preparedQuery("SELECT storage_key FROM render_outputs WHERE job_id = $1")
-                .execute(Tuple.of(id)).await().indefinitely().iterator().next().getString(0);
-        storage.put(key, content, "application/pdf");
-        database.preparedQuery("UPDATE render_outputs SET bytes = $1, sha256 = $2 WHERE job_id = $3")
-                .execute(Tuple.of((long) content.length, sha256(content), id)).await().indefinitely();
-        return id;
-    }
-
     private void assertRange(String range, int first, int last) {
         Response part = project.call().header("Range", range).get("/v1/render-jobs/" + jobId + "/output");
         assertThat(part.statusCode()).as(range).isEqualTo(206);
@@ -322,9 +282,5 @@ class DownloadRangeTest {
     private static String link() {
         return project.call().post("/v1/render-jobs/" + jobId + "/output-download").then().statusCode(200)
                 .extract().path("access.url");
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

@@ -1,6 +1,7 @@
 package io.pressroom.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,15 +18,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.storage.ObjectStorage;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.LogCapture;
 import io.pressroom.testing.Metrics;
 import io.pressroom.testing.SilentReceiver;
 import io.pressroom.testing.WebhookReceiver;
@@ -40,6 +48,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * One project cannot hold more than its share: jobs not yet finished are capped (429 queue_full), live event streams
@@ -69,12 +78,20 @@ class TenantLimitsTest {
                     // a hanging receiver holds its try this long
                     Map.entry("pressroom.webhooks.timeout", "30s"),
                     Map.entry("pressroom.webhooks.concurrency", "4"),
-                    Map.entry("pressroom.webhooks.concurrency-per-project", "2"));
+                    Map.entry("pressroom.webhooks.concurrency-per-project", "2"),
+                    Map.entry("pressroom.downloads.max-concurrent-per-project", "2"),
+                    Map.entry("pressroom.downloads.stall-timeout", "2s"));
         }
     }
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
+
+    @Inject
+    ObjectStorage storage;
+
+    @Inject
+    Pool database;
 
     private static Response create(TestProject project, Map<String, Object> body) {
         return project.call().body(body).post("/v1/render-jobs");
@@ -326,6 +343,43 @@ class TenantLimitsTest {
         // the stalled uploads' connections closed: the project's large bodies are read again
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> busy.call().body(large).post("/v1/render-jobs").statusCode() == 400);
+    }
+
+    /**
+     * A download whose client takes nothing for the stall timeout (2 s here) is cut off: its places are given back
+     * (the project's 2 here), and its connection is reset at once. Before, an HTTP/1.1 connection was closed only
+     * once what had been written to it was flushed: a client that read no more kept it, and the unsent part of the
+     * file, until the idle timeout (30 min), while its project started as many more as it liked.
+     */
+    @Test
+    void aStalledDownloadIsCutOffAndItsConnectionReset() throws Exception {
+        TestProject owner = Api.newProject();
+        byte[] big = new byte[4 * 1024 * 1024];
+        new Random(11).nextBytes(big);
+        String job = HeldDownloads.jobWithOutput(owner, big, storage, database);
+        String output = "/v1/render-jobs/" + job + "/output";
+        try (LogCapture logs = LogCapture.install();
+                Socket first = HeldDownloads.open(port, owner, job);
+                Socket second = HeldDownloads.open(port, owner, job)) {
+            for (Socket held : List.of(first, second)) {
+                assertThat(HeldDownloads.statusLine(held)).isEqualTo("HTTP/1.1 200 OK");
+            }
+            owner.call().get(output).then().statusCode(429).body("code", equalTo("too_many_downloads"));
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> owner.call().get(output).statusCode() == 200);
+            for (Socket held : List.of(first, second)) {
+                held.setSoTimeout(10_000);
+                assertThatThrownBy(() -> held.getInputStream().transferTo(OutputStream.nullOutputStream()))
+                        .as("what the client reads after the cut-off ends in a reset")
+                        .isInstanceOf(SocketException.class).hasMessageContaining("reset");
+            }
+            // the cut-off is logged once, at INFO; the failed writes of the streams it ended are not printed
+            assertThat(logs.lines()).filteredOn(line -> line.message().contains("was cut off")).hasSize(2)
+                    .allMatch(line -> line.record().getLevel().intValue() == Level.INFO.intValue());
+            assertThat(logs.lines()).filteredOn(line -> line.logger().startsWith("org.jboss.resteasy")
+                    || line.logger().startsWith("io.vertx") || line.logger().startsWith("io.netty"))
+                    .noneMatch(line -> LogCapture.console().isLoggable(line.record()));
+        }
     }
 
     /**

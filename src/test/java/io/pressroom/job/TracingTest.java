@@ -10,13 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.logging.Formatter;
-import java.util.logging.Handler;
 
 import jakarta.inject.Inject;
 
-import org.jboss.logmanager.ExtHandler;
-import org.jboss.logmanager.LogContext;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -137,7 +133,7 @@ class TracingTest {
                         .containsEntry("jobId", jobId).containsEntry("projectId", project.id()));
 
         // in JSON, as production writes them: the ids are fields of the line's mdc, the role one of the line
-        JsonNode json = new ObjectMapper().readTree(consoleFormatter().format(rendered.get(0).record()));
+        JsonNode json = new ObjectMapper().readTree(LogCapture.console().getFormatter().format(rendered.get(0).record()));
         assertThat(json.path("mdc").path("jobId").asText()).isEqualTo(jobId);
         assertThat(json.path("mdc").path("projectId").asText()).isEqualTo(project.id());
         assertThat(json.path("mdc").path("traceId").asText()).isEqualTo(traceId);
@@ -159,20 +155,5 @@ class TracingTest {
         return spans.getFinishedSpanItems().stream()
                 .filter(span -> span.getName().equals(name) && jobId.equals(span.getAttributes().get(JobSpans.JOB_ID)))
                 .findFirst();
-    }
-
-    /** The formatter of the console handler Quarkus installed (behind its delayed or async wrappers). */
-    private static Formatter consoleFormatter() {
-        List<Handler> handlers = new ArrayList<>(List.of(LogContext.getLogContext().getLogger("").getHandlers()));
-        while (!handlers.isEmpty()) {
-            Handler handler = handlers.remove(0);
-            if (handler.getClass().getSimpleName().contains("Console") && handler.getFormatter() != null) {
-                return handler.getFormatter();
-            }
-            if (handler instanceof ExtHandler ext) {
-                handlers.addAll(List.of(ext.getHandlers()));
-            }
-        }
-        throw new AssertionError("no console handler");
     }
 }

@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.pressroom.common.ApiProblem;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.service.OutputService;
@@ -16,7 +18,9 @@ import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * Downloads under way on this pod. Each holds a storage connection for as long as its client reads, so they are
@@ -66,7 +70,7 @@ public class DownloadSlots {
      * fails or is cut off; refused before its first byte (429 or 503) when there is none.
      */
     public RestMulti<Buffer> send(Uni<OutputService.Download> opened) {
-        HttpServerResponse response = request.getCurrent().response();
+        HttpServerRequest http = request.getCurrent().request();
         return DownloadResource.send(opened.map(download -> {
             Runnable release = takeForProject(download.projectId());
             return download.withBody(download.body()
@@ -78,12 +82,27 @@ public class DownloadSlots {
                         LOG.infof("A download of a file of project %s was cut off: its client took nothing for %d s",
                                 download.projectId(), stallTimeout.toSeconds());
                         release.run();
-                        // an HTTP/2 stream ends at once; an HTTP/1.1 connection once what was written is flushed,
-                        // when the client reads or at quarkus.http.idle-timeout
-                        response.reset();
+                        cutOff(http);
                         return Multi.createFrom().nothing();
                     })).onEnd(release);
         }));
+    }
+
+    /**
+     * Ends a download at once: an HTTP/2 stream is reset, an HTTP/1.1 connection closed with a reset ({@code SO_LINGER}
+     * 0, as nginx's {@code reset_timedout_connection}). Vert.x's own close of a connection (and its response's reset)
+     * waits until what was written has been flushed, which a client that reads nothing never lets happen: it kept the
+     * connection and the file's unsent part until the idle timeout. Vert.x closes an idle connection the same way as
+     * here, from its handler's context on towards the socket, past the handler's flushing close.
+     */
+    private static void cutOff(HttpServerRequest http) {
+        if (http.version() == HttpVersion.HTTP_2) {
+            http.response().reset();
+            return;
+        }
+        ChannelHandlerContext context = ((ConnectionBase) http.connection()).channelHandlerContext();
+        context.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+        context.close();
     }
 
     /** No part of a download was taken by its client within the stall timeout. */
