@@ -39,7 +39,9 @@ import io.vertx.ext.web.RoutingContext;
  * A body larger than the REST layer's input buffer is read as it comes, on a worker thread that waits for each part:
  * one project's slow uploads (sent 12 KiB, then nothing) took all 200 of a pod's worker threads, and every other
  * project's request with a body of more than 10 KiB waited until they ended. A project may have
- * {@code pressroom.http.streamed-bodies-per-project} such bodies on a pod at once; one more gets the same 503.
+ * {@code pressroom.http.streamed-bodies-per-project} such bodies on a pod at once, and all projects together
+ * {@code streamed-bodies} (13 projects' 16 each took every worker thread again, and another project's large create
+ * waited unanswered); one more gets the same 503.
  * <p>
  * Counted in KiB so that the budget fits a {@link Semaphore}'s permits; {@code pressroom_http_bodies_held_bytes} says
  * how much of it an API pod holds.
@@ -57,6 +59,8 @@ public class BodyBudget {
     private final Map<String, Semaphore> projects = new ConcurrentHashMap<>();
     /** Each project's bodies read as they come, on worker threads ({@code streamed-bodies-per-project}). */
     private final Map<String, Semaphore> streamedBodies = new ConcurrentHashMap<>();
+    /** All projects' ({@code streamed-bodies}). */
+    private final Semaphore streamedOnPod;
     private final Caller caller;
     private final PressroomConfig config;
 
@@ -68,6 +72,7 @@ public class BodyBudget {
         this.capacity = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / KIB));
         this.perProject = Math.max(1, capacity / 2);
         this.pod = new Semaphore(capacity);
+        this.streamedOnPod = new Semaphore(config.http().streamedBodies());
     }
 
     void start(@Observes StartupEvent event, MeterRegistry metrics) {
@@ -137,6 +142,11 @@ public class BodyBudget {
                 return ApiProblem.serverBusy("this project's requests already send "
                         + config.http().streamedBodiesPerProject() + " large request bodies to this server at once");
             }
+            if (!streamedOnPod.tryAcquire()) {
+                streamed.release();
+                return ApiProblem.serverBusy(
+                        "this server already reads " + config.http().streamedBodies() + " large request bodies at once");
+            }
             streaming = true;
             return null;
         }
@@ -175,6 +185,7 @@ public class BodyBudget {
             released = true;
             if (streaming) {
                 streamed.release();
+                streamedOnPod.release();
                 streaming = false;
             }
             pod.release(held);

@@ -275,6 +275,15 @@ public interface PressroomConfig {
         int streamedBodiesPerProject();
 
         /**
+         * Request bodies read as they come (see {@code streamed-bodies-per-project}) that all projects' requests may
+         * send to an API pod at once: below the worker pool ({@code quarkus.thread-pool.max-threads}, 200), so that
+         * many projects' slow uploads together leave threads for the work that needs them (webhook tries, storage
+         * writes, the other bodies). One more gets 503 {@code server_busy} with {@code Retry-After}, its body unread.
+         */
+        @WithDefault("64")
+        int streamedBodies();
+
+        /**
          * Requests per second one project may make with its keys, on each API pod (a token bucket); more get 429
          * {@code rate_limited} with {@code Retry-After}. 0 turns the limit off.
          */

@@ -60,6 +60,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 class TenantLimitsTest {
 
     private static final String PARKED = "parked";
+    /** A large body that is read at once and creates nothing (html must be text): 400 when read, 503 refused. */
+    private static final String LARGE = "{\"html\": [], \"businessKey\": \"" + "k".repeat(50_000) + "\"}";
 
     public static class Tight implements QuarkusTestProfile {
         @Override
@@ -73,6 +75,7 @@ class TenantLimitsTest {
                     Map.entry("pressroom.http.stream-heartbeat", "1s"),
                     Map.entry("pressroom.http.stream-max-duration", "4s"),
                     Map.entry("pressroom.http.streamed-bodies-per-project", "2"),
+                    Map.entry("pressroom.http.streamed-bodies", "3"),
                     // one project may hold half: 1 MiB
                     Map.entry("pressroom.http.bodies-in-flight", "2M"),
                     // a hanging receiver holds its try this long
@@ -317,20 +320,11 @@ class TenantLimitsTest {
     void aProjectsStalledLargeUploadsHoldTwoWorkerThreadsNotAll() throws Exception {
         TestProject busy = Api.newProject();
         TestProject other = Api.newProject();
-        byte[] start = ("{\"html\": \"<p>" + "x".repeat(12 * 1024)).getBytes(StandardCharsets.US_ASCII);
-        // a large body that is read at once and creates nothing (html must be text)
-        String large = "{\"html\": [], \"businessKey\": \"" + "k".repeat(50_000) + "\"}";
-        try (Socket first = new Socket("localhost", port); Socket second = new Socket("localhost", port)) {
-            for (Socket stalled : List.of(first, second)) {
-                OutputStream out = stalled.getOutputStream();
-                out.write(chunkedHead(busy).getBytes(StandardCharsets.US_ASCII));
-                out.write(chunk(start));
-                out.flush();
-            }
+        try (Socket first = stalledUpload(busy); Socket second = stalledUpload(busy)) {
             // once both are read on worker threads, the project's next large body is refused unread
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> busy.call().body(large).post("/v1/render-jobs").statusCode() == 503);
-            Response refused = busy.call().body(large).post("/v1/render-jobs");
+                    .until(() -> busy.call().body(LARGE).post("/v1/render-jobs").statusCode() == 503);
+            Response refused = busy.call().body(LARGE).post("/v1/render-jobs");
             refused.then().statusCode(503).contentType("application/problem+json")
                     .body("code", equalTo("server_busy"), "detail", containsString("2 large request bodies"));
             assertThat(refused.header("Retry-After")).isEqualTo("1");
@@ -338,11 +332,43 @@ class TenantLimitsTest {
 
             create(other, Map.of("html", "<p>" + "y".repeat(50_000) + "</p>", "queue", PARKED)).then()
                     .statusCode(202);
-            busy.call().body(large.substring(0, 200) + "\"}").post("/v1/render-jobs").then().statusCode(400);
+            busy.call().body(LARGE.substring(0, 200) + "\"}").post("/v1/render-jobs").then().statusCode(400);
         }
         // the stalled uploads' connections closed: the project's large bodies are read again
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> busy.call().body(large).post("/v1/render-jobs").statusCode() == 400);
+                .until(() -> busy.call().body(LARGE).post("/v1/render-jobs").statusCode() == 400);
+    }
+
+    /**
+     * Many projects' stalled uploads together hold at most the pod's share of worker threads (3 here): another
+     * project's large body is then refused at once, and the threads left do the rest. Before, 13 projects' 16 stalled
+     * uploads each took all 200 worker threads on the local run, and another project's 50 KB and 100 KB creates got no
+     * answer in 20 s.
+     */
+    @Test
+    void manyProjectsStalledLargeUploadsHoldThePodsShareOfWorkerThreads() throws Exception {
+        TestProject first = Api.newProject();
+        TestProject second = Api.newProject();
+        TestProject other = Api.newProject();
+        try (Socket one = stalledUpload(first); Socket two = stalledUpload(first); Socket three = stalledUpload(second)) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> other.call().body(LARGE).post("/v1/render-jobs").statusCode() == 503);
+            other.call().body(LARGE).post("/v1/render-jobs").then().statusCode(503)
+                    .body("code", equalTo("server_busy"), "detail", containsString("3 large request bodies at once"));
+            create(other, Map.of("html", "<p>small</p>", "queue", PARKED)).then().statusCode(202);
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> other.call().body(LARGE).post("/v1/render-jobs").statusCode() == 400);
+    }
+
+    /** A large upload (chunked) that sends 12 KiB, more than the REST layer's input buffer, and then nothing. */
+    private Socket stalledUpload(TestProject project) throws IOException {
+        Socket socket = new Socket("localhost", port);
+        OutputStream out = socket.getOutputStream();
+        out.write(chunkedHead(project).getBytes(StandardCharsets.US_ASCII));
+        out.write(chunk(("{\"html\": \"<p>" + "x".repeat(12 * 1024)).getBytes(StandardCharsets.US_ASCII)));
+        out.flush();
+        return socket;
     }
 
     /**
