@@ -18,12 +18,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.logging.Level;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
+import io.pressroom.testing.LogCapture;
 import io.pressroom.testing.Pdfs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -144,6 +146,21 @@ public class RenderFlowTest {
         project.call().get("/v1/render-jobs/" + jobId + "/output").then().statusCode(404);
         project.call().get("/v1/render-jobs/" + jobId).then().statusCode(200)
                 .body("output.state", equalTo("deleted"), "pdf.state", equalTo("deleted"));
+    }
+
+    /**
+     * A job's way from its create to its end warns of nothing: Hibernate Reactive 3.2.1 logged two warnings for every
+     * job created (HHH90010101, HHH90010108: clean-up actions of a DML statement left in the wrong queue).
+     */
+    @Test
+    void aJobsWayLogsNoWarning() {
+        try (LogCapture logs = LogCapture.install()) {
+            String id = project.call().body(Map.of("html", "<p>quiet</p>")).post("/v1/render-jobs").then()
+                    .statusCode(202).extract().path("job.id");
+            assertThat(awaitTerminal(project, id).getString("job.status")).isEqualTo("succeeded");
+            assertThat(logs.lines()).filteredOn(line -> line.record().getLevel().intValue() >= Level.WARNING.intValue())
+                    .isEmpty();
+        }
     }
 
     @Test
