@@ -1,7 +1,6 @@
 package io.pressroom.job.rest;
 
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +11,7 @@ import org.jboss.resteasy.reactive.RestMulti;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.pressroom.common.ApiProblem;
+import io.pressroom.common.PlacesPerKey;
 import io.pressroom.config.PressroomConfig;
 import io.pressroom.job.service.OutputService;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -36,10 +36,8 @@ public class DownloadSlots {
     private static final Logger LOG = Logger.getLogger(DownloadSlots.class);
     private static final String RETRY_AFTER_SECONDS = "1";
 
-    private final ConcurrentHashMap<String, Integer> byLink = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Integer> byProject = new ConcurrentHashMap<>();
-    private final int perLink;
-    private final int perProject;
+    private final PlacesPerKey byLink;
+    private final PlacesPerKey byProject;
     private final int total;
     private final Duration stallTimeout;
     private final CurrentVertxRequest request;
@@ -47,8 +45,8 @@ public class DownloadSlots {
 
     public DownloadSlots(PressroomConfig config, CurrentVertxRequest request) {
         this.request = request;
-        this.perLink = config.downloads().maxConcurrentPerLink();
-        this.perProject = config.downloads().maxConcurrentPerProject();
+        this.byLink = new PlacesPerKey(config.downloads().maxConcurrentPerLink());
+        this.byProject = new PlacesPerKey(config.downloads().maxConcurrentPerProject());
         this.total = config.downloads().maxConcurrent();
         this.stallTimeout = config.downloads().stallTimeout();
     }
@@ -58,11 +56,11 @@ public class DownloadSlots {
      * returned action gives it back; calling it again does nothing.
      */
     public Runnable take(String link) {
-        if (!takeOne(byLink, link, perLink)) {
-            throw ApiProblem.of(429, "too_many_downloads", "this link is already being downloaded " + perLink
+        if (!byLink.take(link)) {
+            throw ApiProblem.of(429, "too_many_downloads", "this link is already being downloaded " + byLink.max()
                     + " times at once; retry when one has finished").withHeader("Retry-After", RETRY_AFTER_SECONDS);
         }
-        return once(() -> giveBack(byLink, link));
+        return once(() -> byLink.giveBack(link));
     }
 
     /**
@@ -114,13 +112,13 @@ public class DownloadSlots {
 
     private Runnable takeForProject(String projectId) {
         synchronized (this) {
-            if (!takeOne(byProject, projectId, perProject)) {
+            if (!byProject.take(projectId)) {
                 throw ApiProblem.of(429, "too_many_downloads", "the project's files are already being downloaded "
-                        + perProject + " times at once on this API pod; retry when one has finished")
+                        + byProject.max() + " times at once on this API pod; retry when one has finished")
                         .withHeader("Retry-After", RETRY_AFTER_SECONDS);
             }
             if (total > 0 && inUse >= total) {
-                giveBack(byProject, projectId);
+                byProject.giveBack(projectId);
                 throw ApiProblem.serverBusy("this API pod is serving " + total + " downloads at once");
             }
             inUse++;
@@ -128,29 +126,9 @@ public class DownloadSlots {
         return once(() -> {
             synchronized (this) {
                 inUse--;
-                giveBack(byProject, projectId);
+                byProject.giveBack(projectId);
             }
         });
-    }
-
-    private static boolean takeOne(ConcurrentHashMap<String, Integer> counts, String key, int max) {
-        if (max <= 0) {
-            return true;
-        }
-        boolean[] taken = { false };
-        counts.compute(key, (k, count) -> {
-            int now = count == null ? 0 : count;
-            if (now >= max) {
-                return count;
-            }
-            taken[0] = true;
-            return now + 1;
-        });
-        return taken[0];
-    }
-
-    private static void giveBack(ConcurrentHashMap<String, Integer> counts, String key) {
-        counts.computeIfPresent(key, (k, count) -> count <= 1 ? null : count - 1);
     }
 
     private static Runnable once(Runnable action) {
