@@ -8,21 +8,30 @@ import static org.hamcrest.Matchers.nullValue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.pressroom.common.Ids;
 import io.pressroom.testing.Api;
 import io.pressroom.testing.Api.TestProject;
 import io.pressroom.testing.Pdfs;
 import io.pressroom.testing.Pdfs.Pdf;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Test mode, usage and the monthly page quota on the real stack (issue 14, points 3 and 4): test jobs carry a TEST
@@ -34,6 +43,9 @@ class TestModeAndUsageTest {
     private static final Path BENCH = Path.of("/work/shared/bench");
 
     private TestProject project;
+
+    @Inject
+    Pool database;
 
     @BeforeEach
     void newProject() {
@@ -92,6 +104,31 @@ class TestModeAndUsageTest {
                 "?from=2020-01-01T00:00:00Z&to=2021-01-02T00:00:01Z", "?to=2026-13-01")) {
             project.call().get("/v1/usage" + query).then().statusCode(400)
                     .contentType("application/problem+json").body("code", equalTo("invalid_request"));
+        }
+    }
+
+    /**
+     * The quota's count (V25) files a job's pages under the month its id was made in, as the quota's and the usage's
+     * id ranges do: at every instant, the lowest id of that millisecond belongs to the instant's month (UTC).
+     */
+    @Test
+    void theQuotasCountFilesAJobUnderTheMonthOfItsId() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        List<Long> instants = new ArrayList<>();
+        for (String first : List.of("2026-12-01", "2027-01-01", "2028-03-01")) {
+            long start = LocalDate.parse(first).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+            instants.addAll(List.of(start, start - 1, start + 1));
+        }
+        for (int i = 0; i < 50; i++) { // 2020 to 2060
+            instants.add(1_577_836_800_000L + (long) (random.nextDouble() * 1_262_304_000_000L));
+        }
+        for (long at : instants) {
+            String id = Ids.lowestAt(Ids.RENDER_JOB, at);
+            String month = database.preparedQuery("SELECT CAST(job_month($1) AS text)").execute(Tuple.of(id)).await()
+                    .indefinitely().iterator().next().getString(0);
+            assertThat(month).as("seed %d, %s (%d)", seed, id, at)
+                    .isEqualTo(YearMonth.from(Instant.ofEpochMilli(at).atZone(ZoneOffset.UTC)).atDay(1).toString());
         }
     }
 

@@ -119,16 +119,23 @@ public class JobUsage {
                         }).replaceWithVoid());
     }
 
+    /**
+     * The pages of the month's succeeded normal jobs, kept as they succeed (V25, {@code project_month_pages}), and
+     * one for each of the month's normal jobs not finished yet: at most {@code max-unfinished-per-project}, read from
+     * the project's index by status.
+     */
     private Uni<Long> monthlyPages(String projectId, Instant now) {
-        Instant from = monthStart(now).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        YearMonth month = monthStart(now);
+        Instant from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                SELECT CAST(coalesce(sum(CASE WHEN j.status = 'succeeded' THEN coalesce(o.page_count, 0) ELSE 1 END),
-                            0) AS bigint)
-                FROM render_jobs j LEFT JOIN render_outputs o ON o.job_id = j.id AND o.format = 'pdf'
-                WHERE j.project_id = ?1 AND NOT j.test AND j.id >= ?2
-                  AND j.status IN ('succeeded', 'queued', 'rendering', 'retry_scheduled')""", Long.class)
+                SELECT coalesce((SELECT pages FROM project_month_pages
+                                 WHERE project_id = ?1 AND month = ?3), 0)
+                     + (SELECT count(*) FROM render_jobs
+                        WHERE project_id = ?1 AND NOT test AND id >= ?2
+                          AND status IN ('queued', 'rendering', 'retry_scheduled'))""", Long.class)
                 .setParameter(1, projectId)
                 .setParameter(2, Ids.lowestAt(Ids.RENDER_JOB, from.toEpochMilli()))
+                .setParameter(3, month.atDay(1))
                 .getSingleResult());
     }
 
