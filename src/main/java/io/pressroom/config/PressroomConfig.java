@@ -313,6 +313,14 @@ public interface PressroomConfig {
         @WithDefault("20")
         int streamsPerProject();
 
+        /**
+         * Database time one project's usage queries ({@code GET /v1/usage}, which sum every job of their period) may
+         * take per minute on each API pod, one query at a time; beyond it, or while one runs, the next gets 429
+         * {@code rate_limited} with {@code Retry-After}. 0 turns the budget off.
+         */
+        @WithDefault("6s")
+        Duration usageDatabaseTimePerMinute();
+
         /** How often an event stream sends a comment line when nothing happened, so proxies keep it open. */
         @WithDefault("15s")
         Duration streamHeartbeat();

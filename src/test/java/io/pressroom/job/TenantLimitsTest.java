@@ -83,7 +83,9 @@ class TenantLimitsTest {
                     Map.entry("pressroom.webhooks.concurrency", "4"),
                     Map.entry("pressroom.webhooks.concurrency-per-project", "2"),
                     Map.entry("pressroom.downloads.max-concurrent-per-project", "2"),
-                    Map.entry("pressroom.downloads.stall-timeout", "2s"));
+                    Map.entry("pressroom.downloads.stall-timeout", "2s"),
+                    // one usage query spends it all
+                    Map.entry("pressroom.http.usage-database-time-per-minute", "1ms"));
         }
     }
 
@@ -406,6 +408,24 @@ class TenantLimitsTest {
                     || line.logger().startsWith("io.vertx") || line.logger().startsWith("io.netty"))
                     .noneMatch(line -> LogCapture.console().isLoggable(line.record()));
         }
+    }
+
+    /**
+     * A usage query sums every job of its period, so its cost grows with the project's jobs, not its requests: each
+     * project may spend a budget of database time on them (1 ms a minute here, which one query spends), and its next
+     * query is refused until the budget refills, while another project's is answered.
+     */
+    @Test
+    void aProjectsUsageQueriesSpendItsShareOfDatabaseTimeNotEveryones() {
+        TestProject busy = Api.newProject();
+        TestProject other = Api.newProject();
+        busy.call().get("/v1/usage").then().statusCode(200);
+        Response refused = busy.call().get("/v1/usage");
+        refused.then().statusCode(429).contentType("application/problem+json").body("code", equalTo("rate_limited"),
+                "detail", containsString("database time"));
+        // the query's time is owed: the wait is as long as the budget takes to refill it
+        assertThat(Integer.parseInt(refused.header("Retry-After"))).isPositive();
+        other.call().get("/v1/usage").then().statusCode(200);
     }
 
     /**

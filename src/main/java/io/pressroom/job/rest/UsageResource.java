@@ -29,10 +29,12 @@ public class UsageResource {
 
     private final JobUsage usage;
     private final Caller caller;
+    private final UsageBudget budget;
 
-    public UsageResource(JobUsage usage, Caller caller) {
+    public UsageResource(JobUsage usage, Caller caller, UsageBudget budget) {
         this.usage = usage;
         this.caller = caller;
+        this.budget = budget;
     }
 
     @GET
@@ -40,7 +42,10 @@ public class UsageResource {
             + "created in the period (from inclusive, to exclusive; a date to includes that day): jobs by status, "
             + "pages of succeeded jobs, render seconds (first start to end of each job that ran), bytes of their "
             + "outputs still stored (PDF and previews). Test jobs are summed apart under test and count in no other "
-            + "figure. By default the current calendar month (UTC); at most 366 days.")
+            + "figure. By default the current calendar month (UTC); at most 366 days. A usage query's cost grows with "
+            + "the project's jobs: each project runs one at a time and may take "
+            + "pressroom.http.usage-database-time-per-minute (6 s) of database time per minute on each API pod; "
+            + "beyond it, 429 rate_limited with Retry-After.")
     @ResponseExample(status = 200, name = "month", summary = "December 2026", value = """
             {
               "from": "2026-12-01T00:00:00Z",
@@ -57,10 +62,12 @@ public class UsageResource {
               }
             }""")
     @ProblemExample(status = 400, detail = "to: the period may be at most 366 days long")
+    @ProblemExample(status = 429, code = "rate_limited", detail = "this project's usage queries took their 6.0 s of "
+            + "database time per minute on this API pod; retry after 12 s")
     public Uni<Usage> get(
             @Parameter(description = "Start of the period: an ISO instant or date (UTC); default the first of this month", schema = @Schema(type = SchemaType.STRING, example = "2026-12-01")) @QueryParam("from") String from,
             @Parameter(description = "End of the period, exclusive (a date includes that day); default the first of next month", schema = @Schema(type = SchemaType.STRING, example = "2026-12-31")) @QueryParam("to") String to) {
         Instant[] period = JobUsage.period(from, to, Instant.now());
-        return usage.usage(caller.projectId(), period[0], period[1]);
+        return budget.run(caller.projectId(), usage.usage(caller.projectId(), period[0], period[1]));
     }
 }
