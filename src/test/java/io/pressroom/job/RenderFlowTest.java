@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.logging.Level;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,7 +151,9 @@ public class RenderFlowTest {
 
     /**
      * A job's way from its create to its end warns of nothing: Hibernate Reactive 3.2.1 logged two warnings for every
-     * job created (HHH90010101, HHH90010108: clean-up actions of a DML statement left in the wrong queue).
+     * job created (HHH90010101, HHH90010108: clean-up actions of a DML statement left in the wrong queue). Only the
+     * loggers on the job's way are looked at: the Kafka clients of test apps stopped earlier in the same JVM still warn
+     * that their brokers are gone.
      */
     @Test
     void aJobsWayLogsNoWarning() {
@@ -159,6 +162,8 @@ public class RenderFlowTest {
                     .statusCode(202).extract().path("job.id");
             assertThat(awaitTerminal(project, id).getString("job.status")).isEqualTo("succeeded");
             assertThat(logs.lines()).filteredOn(line -> line.record().getLevel().intValue() >= Level.WARNING.intValue())
+                    .filteredOn(line -> Stream.of("org.hibernate", "io.pressroom", "io.vertx", "io.quarkus")
+                            .anyMatch(line.logger()::startsWith))
                     .isEmpty();
         }
     }
