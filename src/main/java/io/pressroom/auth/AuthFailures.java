@@ -5,12 +5,9 @@ import java.util.OptionalLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.EstimationProbe;
+import io.pressroom.common.BucketsPerKey;
 import io.pressroom.config.PressroomConfig;
 
 /**
@@ -24,15 +21,12 @@ public class AuthFailures {
 
     private final int perMinute;
     private final int burst;
-    /** An address's bucket is full again after burst / perMinute minutes: forgetting it then loses nothing. */
-    private final Cache<String, Bucket> buckets;
+    private final BucketsPerKey buckets;
 
     public AuthFailures(PressroomConfig config) {
         this.perMinute = config.http().authFailuresPerMinute();
         this.burst = Math.max(1, config.http().authFailureBurst());
-        long refillMinutes = perMinute <= 0 ? 1 : (burst + perMinute - 1) / perMinute;
-        this.buckets = Caffeine.newBuilder().maximumSize(100_000)
-                .expireAfterAccess(Duration.ofMinutes(Math.max(1, refillMinutes))).build();
+        this.buckets = new BucketsPerKey(burst, perMinute, Duration.ofMinutes(1));
     }
 
     /** Seconds until {@code address} may try again when its failures used up its budget; empty when it may now. */
@@ -40,28 +34,23 @@ public class AuthFailures {
         if (perMinute <= 0) {
             return OptionalLong.empty();
         }
-        Bucket bucket = buckets.getIfPresent(address);
+        Bucket bucket = buckets.ifSpent(address);
         if (bucket == null) {
             return OptionalLong.empty();
         }
         EstimationProbe probe = bucket.estimateAbilityToConsume(1);
         return probe.canBeConsumed() ? OptionalLong.empty()
-                : OptionalLong.of(Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1));
+                : OptionalLong.of(BucketsPerKey.retryAfterSeconds(probe.getNanosToWaitForRefill()));
     }
 
     /** Counts a failed authentication from {@code address}. */
     public void failed(String address) {
         if (perMinute > 0) {
-            buckets.get(address, ignored -> newBucket()).tryConsume(1);
+            buckets.of(address).tryConsume(1);
         }
     }
 
     public int perMinute() {
         return perMinute;
-    }
-
-    private Bucket newBucket() {
-        return Bucket.builder().addLimit(Bandwidth.builder().capacity(burst)
-                .refillGreedy(perMinute, Duration.ofMinutes(1)).build()).build();
     }
 }

@@ -8,13 +8,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.pressroom.common.ApiProblem;
+import io.pressroom.common.BucketsPerKey;
 import io.pressroom.common.ProblemMapper;
 import io.pressroom.config.PressroomConfig;
 
@@ -29,15 +25,13 @@ public class RateLimits {
     private final Caller caller;
     private final int perSecond;
     private final int burst;
-    /** Idle projects' buckets are full again after burst / perSecond seconds: forgetting them then loses nothing. */
-    private final Cache<String, Bucket> buckets;
+    private final BucketsPerKey buckets;
 
     public RateLimits(Caller caller, PressroomConfig config) {
         this.caller = caller;
         this.perSecond = config.http().rateLimitPerSecond();
         this.burst = Math.max(config.http().rateLimitBurst(), perSecond);
-        this.buckets = Caffeine.newBuilder().maximumSize(100_000)
-                .expireAfterAccess(Duration.ofSeconds(Math.max(60, burst / Math.max(1, perSecond) + 1))).build();
+        this.buckets = new BucketsPerKey(burst, perSecond, Duration.ofSeconds(1));
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
@@ -45,18 +39,13 @@ public class RateLimits {
         if (perSecond <= 0 || !caller.isProject()) {
             return null;
         }
-        ConsumptionProbe probe = buckets.get(caller.projectId(), ignored -> newBucket()).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = buckets.of(caller.projectId()).tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {
             return null;
         }
-        long retryAfter = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
+        long retryAfter = BucketsPerKey.retryAfterSeconds(probe.getNanosToWaitForRefill());
         return ProblemMapper.respond(ApiProblem.tooMany("rate_limited", "this project made more than " + perSecond
                 + " requests per second (bursts up to " + burst + "); retry after " + retryAfter + " s", retryAfter),
                 request.getUriInfo());
-    }
-
-    private Bucket newBucket() {
-        return Bucket.builder().addLimit(Bandwidth.builder().capacity(burst)
-                .refillGreedy(perSecond, Duration.ofSeconds(1)).build()).build();
     }
 }

@@ -4,12 +4,9 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.pressroom.common.ApiProblem;
+import io.pressroom.common.BucketsPerKey;
 import io.pressroom.common.PlacesPerKey;
 import io.pressroom.config.PressroomConfig;
 import io.smallrye.mutiny.Uni;
@@ -26,12 +23,11 @@ public class UsageBudget {
 
     private final PlacesPerKey running = new PlacesPerKey(1);
     private final long millisPerMinute;
-    /** Idle projects' buckets are full again within a minute: forgetting them then loses nothing. */
-    private final Cache<String, Bucket> spent = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterAccess(Duration.ofMinutes(2)).build();
+    private final BucketsPerKey spent;
 
     public UsageBudget(PressroomConfig config) {
         this.millisPerMinute = config.http().usageDatabaseTimePerMinute().toMillis();
+        this.spent = new BucketsPerKey(millisPerMinute, millisPerMinute, Duration.ofMinutes(1));
     }
 
     /** {@code query} run for {@code projectId} within its budget, or 429 {@code rate_limited} before it starts. */
@@ -39,11 +35,10 @@ public class UsageBudget {
         if (millisPerMinute <= 0) {
             return query;
         }
-        Bucket bucket = spent.get(projectId, ignored -> Bucket.builder().addLimit(Bandwidth.builder()
-                .capacity(millisPerMinute).refillGreedy(millisPerMinute, Duration.ofMinutes(1)).build()).build());
+        Bucket bucket = spent.of(projectId);
         if (bucket.getAvailableTokens() <= 0) {
-            long waitSeconds = Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill())
-                    .toSeconds() + 1;
+            long waitSeconds = BucketsPerKey.retryAfterSeconds(bucket.estimateAbilityToConsume(1)
+                    .getNanosToWaitForRefill());
             throw ApiProblem.tooMany("rate_limited", "this project's usage queries took their "
                     + millisPerMinute / 1000.0 + " s of database time per minute on this API pod; retry after "
                     + waitSeconds + " s", waitSeconds);
