@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -196,6 +197,39 @@ class GracefulDrainIT {
                     () -> second.call("GET", "/v1/render-jobs/" + id, key, null, 200),
                     job -> List.of("succeeded", "failed", "cancelled").contains(job.at("/job/status").asText()));
             assertThat(done.at("/job/status").asText()).as(done.toString()).isEqualTo("succeeded");
+        }
+    }
+
+    /**
+     * SIGTERM while object storage is away: the render in flight cannot upload, so the drain time runs out. The
+     * process must then exit at once (the render is re-driven), within the grace period; SmallRye's worker pool waited
+     * 60 s more for the render's thread, still retrying storage (208 s in all on the local run with the default 130 s
+     * drain, past the renderer's 150 s grace period).
+     */
+    @Test
+    void aRendererWhoseStorageIsAwayExitsSoonAfterItsDrainTime() throws Exception {
+        Map<String, String> shortDrain = new LinkedHashMap<>(config);
+        shortDrain.put("pressroom.chromium.drain-timeout", "5s");
+        try (AppProcess pod = AppProcess.start("storage-away", shortDrain, LOG_DIR)) {
+            pod.awaitReady(Duration.ofSeconds(120));
+            String key = newProjectKey(pod, "storage-away");
+            String id = pod.call("POST", "/v1/render-jobs", key, Map.of("html", "<p>never stored</p>", "options",
+                    Map.of("waitDelayMs", 2000)), 202).at("/job/id").asText();
+            await().atMost(Duration.ofSeconds(60)).until(() -> "rendering".equals(
+                    pod.call("GET", "/v1/render-jobs/" + id, key, null, 200).at("/job/status").asText()));
+            s3.stop();
+            try {
+                long stop = System.nanoTime();
+                pod.requestStop();
+                assertThat(pod.awaitExit(Duration.ofSeconds(120))).as(pod.tail(40)).isIn(0, 143);
+                double seconds = (System.nanoTime() - stop) / 1e9;
+                assertThat(Files.readString(pod.log())).contains("Drain time is up with 1 render(s) in flight");
+                // the shutdown delay (3 s), the drain (5 s), the render's thread interrupted 5 s later, then each
+                // consumer waits up to 5 s for what is unprocessed; before, the render's thread held it 60 s more
+                assertThat(seconds).as("exit took %.1f s:%n%s", seconds, pod.tail(60)).isLessThan(45);
+            } finally {
+                s3.start();
+            }
         }
     }
 
