@@ -26,6 +26,8 @@ public final class Background {
     private final Supplier<Uni<Boolean>> work;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    /** Touched only as a run ends, and runs follow one another ({@code running}). */
+    private final FailureStreak failures;
     private volatile long timer = -1;
     private volatile boolean stopped;
 
@@ -38,6 +40,7 @@ public final class Background {
         this.name = name;
         this.runTimeout = runTimeout;
         this.work = work;
+        this.failures = new FailureStreak(name, Duration.ofMinutes(1), System::nanoTime);
     }
 
     public void every(Duration interval) {
@@ -63,8 +66,17 @@ public final class Background {
         again.set(false);
         Contexts.onNewContext(vertx, work).ifNoItem().after(runTimeout)
                 .failWith(() -> new TimeoutException("the run did not end within " + runTimeout.toMillis() + " ms"))
-                .subscribe().with(more -> finish(Boolean.TRUE.equals(more)), failure -> {
-                    LOG.warnf("%s: %s", name, failure.getMessage());
+                .subscribe().with(more -> {
+                    String recovered = failures.succeeded();
+                    if (recovered != null) {
+                        LOG.info(recovered);
+                    }
+                    finish(Boolean.TRUE.equals(more));
+                }, failure -> {
+                    String line = failures.failed(String.valueOf(failure.getMessage()));
+                    if (line != null) {
+                        LOG.warn(line);
+                    }
                     finish(false);
                 });
     }
