@@ -95,8 +95,9 @@ public class RenderEventConsumer {
                 .invoke(() -> LOG.debugf("Applied %s of %s attempt %d", event.type(), event.jobId(), event.attempt()))
                 .onFailure().invoke(failure -> LOG.warnf("Applying %s of %s failed (%s); retrying", event.type(),
                         event.jobId(), failure.getMessage()))
-                .onFailure(Transient::is).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
-                .indefinitely()
+                // a dependency away is waited out, except at shutdown: the pool is closing, the event is redelivered
+                .onFailure(failure -> !stopping && Transient.is(failure)).retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely()
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(TRIES - 1)
                 .onFailure().recoverWithUni(failure -> stopping
                         // the database closes under us at shutdown: leave the event unacknowledged, so it is
