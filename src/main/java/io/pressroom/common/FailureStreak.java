@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 /**
  * What to log of one loop's failures in a row, so that an outage does not bury the log: the first failure, a new
  * cause at once, the same cause again at most once per {@code quiet} period with how long it has lasted, and the end
- * of the streak. While PostgreSQL was away the background loops logged one WARN per run, about 300 a minute on one
+ * of the streak. While PostgreSQL was away the background loops logged one WARN per run, about 230 a minute on one
  * pod (the outbox relay alone runs every half second). Written by hand: JBoss Logging has no rate limit, and one
  * counter per loop is all it takes. Not thread-safe: one loop's runs follow one another.
  */

@@ -21,7 +21,7 @@ import io.vertx.core.http.HttpClosedException;
  * storage read failing halfway through a download) it is kept.</li>
  * <li>Vert.x's {@code Uncaught exception … IllegalStateException: Result is already complete} from the SQL client's
  * pool: while PostgreSQL is away, each query that failed to get a connection has the pool's connection-timeout timer
- * fail it a second time, 30 s later (eclipse-vertx/vertx-sql-client#1706, open; in 4.5.24). The query itself already
+ * fail it a second time when it fires (eclipse-vertx/vertx-sql-client#1706, open; in 4.5.24). The query itself already
  * failed, with its real cause, to its caller, which logs or answers it; the second failure is lost either way. During
  * an outage it printed one stack trace per failed query (218 in four minutes on the local run).</li>
  * </ul>
