@@ -213,8 +213,10 @@ class GracefulDrainIT {
         try (AppProcess pod = AppProcess.start("storage-away", shortDrain, LOG_DIR)) {
             pod.awaitReady(Duration.ofSeconds(120));
             String key = newProjectKey(pod, "storage-away");
+            // 6 s, so that its upload comes after storage is stopped although 'rendering' reaches the API late on a
+            // loaded machine; the drain's end (3 + 5 s after the stop) finds it waiting or retrying its upload
             String id = pod.call("POST", "/v1/render-jobs", key, Map.of("html", "<p>never stored</p>", "options",
-                    Map.of("waitDelayMs", 2000)), 202).at("/job/id").asText();
+                    Map.of("waitDelayMs", 6000)), 202).at("/job/id").asText();
             await().atMost(Duration.ofSeconds(60)).until(() -> "rendering".equals(
                     pod.call("GET", "/v1/render-jobs/" + id, key, null, 200).at("/job/status").asText()));
             s3.stop();
