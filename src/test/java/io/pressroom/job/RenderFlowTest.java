@@ -152,8 +152,8 @@ public class RenderFlowTest {
     /**
      * A job's way from its create to its end warns of nothing: Hibernate Reactive 3.2.1 logged two warnings for every
      * job created (HHH90010101, HHH90010108: clean-up actions of a DML statement left in the wrong queue). Only the
-     * loggers on the job's way are looked at: the Kafka clients of test apps stopped earlier in the same JVM still warn
-     * that their brokers are gone.
+     * loggers on the job's way are looked at: Kafka's own clients warn of their broker's outages in other tests of the
+     * same JVM (those of stopped test apps did until the test profile gave their producers a close timeout).
      */
     @Test
     void aJobsWayLogsNoWarning() {
