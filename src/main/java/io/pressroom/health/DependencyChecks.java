@@ -190,14 +190,19 @@ public class DependencyChecks {
                         .withData("error", describe(failure)).build());
     }
 
-    /** Runs blocking work on a worker; its result is not the check's data. */
-    private static Uni<Map<String, Object>> blocking(Callable<?> work) {
-        return Uni.createFrom().item(() -> {
+    /**
+     * Runs blocking work on a worker; its result is not the check's data. Work that fails after its check gave up on
+     * it (its own timeout racing the check's) fails to no one: an emitter ignores what comes after its cancellation,
+     * where a supplier's exception would be a dropped exception (an ERROR with a stack trace on every such probe while
+     * the dependency is away).
+     */
+    static Uni<Map<String, Object>> blocking(Callable<?> work) {
+        return Uni.createFrom().<Map<String, Object>> emitter(emitter -> {
             try {
                 work.call();
-                return Map.<String, Object> of();
+                emitter.complete(Map.of());
             } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
+                emitter.fail(new IllegalStateException(e.getMessage(), e)); // ignored once cancelled
             }
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }

@@ -67,6 +67,38 @@ class HarmlessErrorsFilterTest {
         assertThat(filter.isLoggable(uncaught(new NullPointerException()))).isTrue();
     }
 
+    @Test
+    void whatADatabaseCallThrowsAfterItsRequestGaveUpIsNotLogged() {
+        // what Mutiny dropped while PostgreSQL was frozen: the cancelled call's rollback, its closed or gone session
+        assertThat(filter.isLoggable(dropped(new IllegalStateException(
+                "HR000090: Live transaction detected while closing the connection: it will be roll backed")))).isFalse();
+        assertThat(filter.isLoggable(dropped(new IllegalStateException("Session/EntityManager is closed")))).isFalse();
+        assertThat(filter.isLoggable(dropped(new IllegalStateException("No current Mutiny.Session found\n"
+                + "\t- no reactive session was found in the Vert.x context")))).isFalse();
+        assertThat(filter.isLoggable(dropped(new CompletionException(new java.util.concurrent.TimeoutException()))))
+                .as("a transient failure").isFalse();
+    }
+
+    @Test
+    void anyOtherDroppedExceptionIsLogged() {
+        assertThat(filter.isLoggable(dropped(new IllegalStateException("Result is already complete")))).isTrue();
+        assertThat(filter.isLoggable(dropped(new IllegalArgumentException("Session/EntityManager is closed"))))
+                .as("another type with the same message").isTrue();
+        assertThat(filter.isLoggable(dropped(new NullPointerException()))).isTrue();
+        assertThat(filter.isLoggable(dropped(null))).isTrue();
+        LogRecord elsewhere = new LogRecord(Level.SEVERE, "could not close");
+        elsewhere.setLoggerName("io.pressroom.job.service.JobService");
+        elsewhere.setThrown(new IllegalStateException("HR000090: Live transaction detected while closing"));
+        assertThat(filter.isLoggable(elsewhere)).as("the same exception logged by anyone else").isTrue();
+    }
+
+    private static LogRecord dropped(Throwable thrown) {
+        LogRecord record = new LogRecord(Level.SEVERE, "Mutiny had to drop the following exception");
+        record.setLoggerName(HarmlessErrorsFilter.MUTINY_DROPPED);
+        record.setThrown(thrown);
+        return record;
+    }
+
     private static LogRecord uncaught(Throwable thrown) {
         LogRecord record = new LogRecord(Level.SEVERE, "Uncaught exception received by Vert.x");
         record.setLoggerName(HarmlessErrorsFilter.VERTX_UNCAUGHT);
