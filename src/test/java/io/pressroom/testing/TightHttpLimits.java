@@ -20,7 +20,7 @@ public class TightHttpLimits implements QuarkusTestProfile {
                 "pressroom.http.auth-failures-per-minute", "1",
                 "pressroom.http.auth-failure-burst", Integer.toString(AUTH_FAILURE_BURST),
                 "quarkus.http.proxy.proxy-address-forwarding", "true",
-                "quarkus.http.proxy.enable-forwarded-for", "true",
+                "quarkus.http.proxy.allow-x-forwarded", "true",
                 "quarkus.http.proxy.trusted-proxies", "127.0.0.1,::1");
     }
 }
