@@ -640,12 +640,13 @@ public interface PressroomConfig {
         Duration heartbeatInterval();
 
         /**
-         * The browser is replaced after this many renders, which bounds what a long-lived Chromium accumulates. Its
-         * successor is started beside it while renders go on (for a second or two the renderer runs two browsers),
-         * and takes over once the renders in progress end. A replacement costs about 4 s of CPU (the new browser's
-         * start and first render): at 200 it cost a fifth of a 2-core renderer's throughput. Chromium's memory
-         * stayed flat over 3,000 static documents without one, but grew by about 30 % over 1,000 documents that
-         * navigate and 60 % over 1,500 (docs/performance.md).
+         * The browser is replaced after this many renders, which bounds what a long-lived Chromium accumulates; a
+         * static document (no script, nothing to load) counts as a third of a render. Its successor is started
+         * beside it while renders go on (for a few seconds the renderer runs two browsers), and takes over once the
+         * renders in progress end. A replacement costs about 4 s of CPU (the new browser's start and first render)
+         * and slows the renders around it (the benchmark's p99 is those renders): at 200 it cost a fifth of a 2-core
+         * renderer's throughput. Chromium's memory stayed flat over 3,000 static documents without one, but grew by
+         * about 30 % over 1,000 documents that navigate and 60 % over 1,500 (docs/performance.md).
          */
         @WithDefault("1000")
         int restartAfterRenders();

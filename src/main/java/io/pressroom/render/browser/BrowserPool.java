@@ -169,7 +169,7 @@ public class BrowserPool {
         busy.incrementAndGet();
         boolean handedOver = false;
         try {
-            PageSlot slot = lease();
+            PageSlot slot = lease(staticDocument);
             leased.add(slot);
             try {
                 // a static document goes into the page the last static one left, on its origin; any other gets a
@@ -284,14 +284,17 @@ public class BrowserPool {
         return chromium;
     }
 
-    /** Returns a page of a healthy browser with the read lock held; the caller unlocks it. */
-    private PageSlot lease() throws RenderFailure {
+    /**
+     * Returns a page of a healthy browser with the read lock held, the render counted against its recycle; the caller
+     * unlocks it.
+     */
+    private PageSlot lease(boolean staticDocument) throws RenderFailure {
         for (int attempt = 1; attempt <= 3; attempt++) {
             ChromiumProcess current = chromium;
             if (current == null || !current.healthy()) {
                 replace(current, -1); // nothing to render on until it is replaced
                 current = chromium;
-            } else if (current.renders() >= config.restartAfterRenders()) {
+            } else if (current.worn(config.restartAfterRenders())) {
                 recycleLater(current); // renders go on here meanwhile
             }
             lifecycle.readLock().lock();
@@ -299,7 +302,7 @@ public class BrowserPool {
                 lifecycle.readLock().unlock(); // replaced or died meanwhile
                 continue;
             }
-            current.countRender();
+            current.countRender(staticDocument);
             PageSlot slot;
             while ((slot = idle.poll()) != null) {
                 if (slot.chromium() != current) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -73,6 +74,8 @@ final class ChromiumProcess {
     private final ProcessHandle process;
     private final Path profile;
     private final AtomicInteger renders = new AtomicInteger();
+    /** Thirds of a render counted against {@code restart-after-renders}: a static document adds one, any other three. */
+    private final AtomicLong wear = new AtomicLong();
     private volatile String brokenBecause;
     private boolean stopped;
 
@@ -227,9 +230,19 @@ final class ChromiumProcess {
         return profile;
     }
 
-    /** Counts a render against {@code restart-after-renders}; returns how many this browser has started. */
-    int countRender() {
+    /**
+     * Counts a render against {@code restart-after-renders}: a static document ({@link StaticHtml}) as a third of
+     * one, since Chromium's memory stayed flat over 3,000 of them while it grew over documents that navigate
+     * (docs/performance.md); returns how many renders this browser has started.
+     */
+    int countRender(boolean staticDocument) {
+        wear.addAndGet(staticDocument ? 1 : 3);
         return renders.incrementAndGet();
+    }
+
+    /** Whether this browser has done what {@code restartAfterRenders} renders that navigate do, or more. */
+    boolean worn(int restartAfterRenders) {
+        return wear.get() >= 3L * restartAfterRenders;
     }
 
     int renders() {

@@ -202,18 +202,20 @@ class SupervisionTest {
         }
     }
 
+    /** A document that navigates: not {@link StaticHtml}, so each of its renders counts whole towards a recycle. */
+    private static final RenderRequest NAVIGATES = TestChromium.html("<p>hello</p><script>document.title = 'x'</script>");
+
     @Test
     void theBrowserIsRecycledAfterItsRenders() throws Exception {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         BrowserPool pool = new BrowserPool(TestChromium.Config.defaults().restartAfterRenders(2), metrics);
         try {
-            RenderRequest small = TestChromium.html("<p>hello</p>");
-            pool.render(small);
+            pool.render(NAVIGATES);
             ChromiumProcess first = pool.chromium();
-            pool.render(small);
+            pool.render(NAVIGATES);
             assertThat(pool.chromium()).isSameAs(first);
 
-            pool.render(small); // the third asks for the recycle, which starts the next browser beside it
+            pool.render(NAVIGATES); // the third asks for the recycle, which starts the next browser beside it
 
             await().atMost(Duration.ofSeconds(30)).until(() -> pool.chromium() != first);
             // closed after the swap: its processes end, then its profile is deleted
@@ -221,6 +223,42 @@ class SupervisionTest {
                     && !Files.exists(first.profile()));
             assertThat(metrics.counter("pressroom.chromium.restarts", "reason", "recycle").count()).isEqualTo(1);
             assertThat(metrics.get("pressroom.chromium.pool.capacity").gauge().value()).isEqualTo(2);
+        } finally {
+            pool.close();
+        }
+    }
+
+    /**
+     * A static document counts as a third of a render towards the recycle: Chromium's memory stays flat over them,
+     * and each replacement slows the renders around it (docs/performance.md, "Twenty-second session").
+     */
+    @Test
+    void staticDocumentsWearTheBrowserAThirdAsMuch() throws Exception {
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        AtomicInteger launches = new AtomicInteger();
+        BrowserPool pool = new BrowserPool(TestChromium.Config.defaults().restartAfterRenders(1), metrics, config -> {
+            launches.incrementAndGet();
+            return ChromiumProcess.launch(config);
+        });
+        try {
+            RenderRequest small = TestChromium.html("<p>hello</p>");
+            assertThat(StaticHtml.test(small.html())).isTrue();
+            pool.render(small);
+            ChromiumProcess first = pool.chromium();
+            pool.render(small);
+            pool.render(small);
+            Thread.sleep(500); // a recycle asked for too soon would have begun to launch its successor by now
+            assertThat(launches).as("browsers launched after three static renders").hasValue(1);
+            assertThat(pool.chromium()).isSameAs(first);
+
+            pool.render(small); // three static renders are one: the fourth asks for the recycle
+            await().atMost(Duration.ofSeconds(30)).until(() -> pool.chromium() != first);
+            ChromiumProcess second = pool.chromium();
+
+            pool.render(NAVIGATES); // one that navigates counts whole
+            pool.render(small);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pool.chromium() != second);
+            assertThat(metrics.counter("pressroom.chromium.restarts", "reason", "recycle").count()).isEqualTo(2);
         } finally {
             pool.close();
         }
@@ -250,8 +288,8 @@ class SupervisionTest {
         });
         try {
             RenderRequest small = TestChromium.html("<p>hello</p>");
-            pool.render(small);
-            pool.render(small);
+            pool.render(NAVIGATES);
+            pool.render(NAVIGATES);
             ChromiumProcess first = pool.chromium();
             CompletableFuture<RenderResult> third = renderAsync(pool, small); // asks for the recycle
             assertThat(successorStarting.await(30, TimeUnit.SECONDS)).as("the successor is being started").isTrue();
