@@ -35,9 +35,9 @@ import io.pressroom.contract.ErrorCode;
 
 /**
  * A supervised, bounded Chromium render engine, after Gotenberg's supervisor: one browser per process, started on
- * first use and replaced after {@code restart-after-renders} renders or as soon as it is found dead or hung;
- * {@code concurrency} pages render at once and further callers wait (the Kafka consumer upstream bounds how many).
- * Blocking: call it from worker threads, never from an event loop.
+ * first use and replaced after {@code restart-after-renders} renders (a static document counts as a third of one) or
+ * as soon as it is found dead or hung; {@code concurrency} pages render at once and further callers wait (the Kafka
+ * consumer upstream bounds how many). Blocking: call it from worker threads, never from an event loop.
  * <p>
  * A read/write lock separates renders (readers) from browser replacement (the writer), so a browser is recycled
  * only once its renders are done. The replacement is started first, while renders go on: a recycle after
