@@ -74,6 +74,8 @@ final class ChromiumProcess {
     private final ProcessHandle process;
     private final Path profile;
     private final AtomicInteger renders = new AtomicInteger();
+    /** What a render that navigates adds to {@link #wear}; a static document adds one. */
+    private static final int WEAR_PER_RENDER = 3;
     /** Thirds of a render counted against {@code restart-after-renders}: a static document adds one, any other three. */
     private final AtomicLong wear = new AtomicLong();
     private volatile String brokenBecause;
@@ -236,13 +238,13 @@ final class ChromiumProcess {
      * (docs/performance.md); returns how many renders this browser has started.
      */
     int countRender(boolean staticDocument) {
-        wear.addAndGet(staticDocument ? 1 : 3);
+        wear.addAndGet(staticDocument ? 1 : WEAR_PER_RENDER);
         return renders.incrementAndGet();
     }
 
     /** Whether this browser has done what {@code restartAfterRenders} renders that navigate do, or more. */
     boolean worn(int restartAfterRenders) {
-        return wear.get() >= 3L * restartAfterRenders;
+        return wear.get() >= (long) WEAR_PER_RENDER * restartAfterRenders;
     }
 
     int renders() {
